@@ -1,0 +1,179 @@
+//! Webhook secrets, and the HMAC keys derived from them.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::SecretError;
+use crate::header::TAG_LEN;
+
+/// The shortest secret accepted, in bytes.
+///
+/// Providers issue `whsec_…` secrets, 64-hex-character keys, or custom
+/// secrets of 32 characters or more; anything shorter is almost always a
+/// truncated copy.
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// A webhook signing secret, exactly as the provider issued it.
+///
+/// The secret's bytes are the HMAC key: a `whsec_` prefix is part of the key
+/// and nothing is base64-decoded. The memory holding the secret is wiped
+/// when the value is dropped, and neither `Debug` nor any error ever shows
+/// it.
+///
+/// You rarely build one yourself: [`Verifier::new`](crate::Verifier::new)
+/// and [`Signer::new`](crate::Signer::new) take anything that converts into
+/// a `Secret` (`String`, `&str`). Passing an owned `String` lets the crate
+/// wipe that very buffer.
+///
+/// ```
+/// use signed_webhooks::Secret;
+///
+/// let secret = Secret::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+/// assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+/// ```
+#[derive(Clone)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Checks that the secret looks like one a provider issued.
+    ///
+    /// # Errors
+    ///
+    /// [`SecretError`] when the secret is empty or blank, has leading or
+    /// trailing whitespace, is wrapped in quotes, or is shorter than
+    /// [`MIN_SECRET_LEN`].
+    pub fn validate(&self) -> Result<(), SecretError> {
+        let s = self.0.as_str();
+        if s.trim().is_empty() {
+            return Err(SecretError::Empty);
+        }
+        if s.trim() != s {
+            return Err(SecretError::SurroundingWhitespace);
+        }
+        let b = s.as_bytes();
+        if b.len() >= 2 && b[0] == b[b.len() - 1] && matches!(b[0], b'"' | b'\'') {
+            return Err(SecretError::Quoted);
+        }
+        if b.len() < MIN_SECRET_LEN {
+            return Err(SecretError::TooShort {
+                len: b.len(),
+                min: MIN_SECRET_LEN,
+            });
+        }
+        Ok(())
+    }
+
+    /// Validates the secret and derives its HMAC key; the secret itself is
+    /// then dropped (and wiped).
+    pub(crate) fn into_key(self) -> Result<SigningKey, SecretError> {
+        self.validate()?;
+        Ok(SigningKey::new(self.0.as_bytes()))
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Secret(Zeroizing::new(secret))
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Secret::from(secret.to_owned())
+    }
+}
+
+impl From<&String> for Secret {
+    fn from(secret: &String) -> Self {
+        Secret::from(secret.as_str())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// An HMAC-SHA256 state keyed once with a secret, cloned for every message.
+///
+/// Keying costs two compression rounds; cloning the keyed state costs a
+/// copy. The state is derived from the secret and as sensitive: its SHA-256
+/// cores wipe themselves on drop (the `zeroize` feature of `sha2`).
+#[derive(Clone)]
+pub(crate) struct SigningKey(Hmac<Sha256>);
+
+impl SigningKey {
+    fn new(secret: &[u8]) -> Self {
+        // HMAC takes keys of any length (long ones are hashed), so keying
+        // cannot fail.
+        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        SigningKey(mac)
+    }
+
+    /// The tag of the signed message `"{timestamp}.{body}"`, hashed in
+    /// parts so the message is never assembled in memory.
+    pub(crate) fn tag(&self, timestamp_digits: &[u8], body: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = self.0.clone();
+        mac.update(timestamp_digits);
+        mac.update(b".");
+        mac.update(body);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(s: &str) -> Result<(), SecretError> {
+        Secret::from(s).validate()
+    }
+
+    #[test]
+    fn accepts_the_shapes_providers_issue() {
+        check("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f").unwrap();
+        check("a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2").unwrap();
+        check("my custom secret of thirty-two chars").unwrap();
+    }
+
+    #[test]
+    fn refuses_copy_paste_mistakes() {
+        let good = "whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f";
+        assert_eq!(check(""), Err(SecretError::Empty));
+        assert_eq!(check(" \n\t"), Err(SecretError::Empty));
+        assert_eq!(
+            check(&format!("{good}\n")),
+            Err(SecretError::SurroundingWhitespace)
+        );
+        assert_eq!(
+            check(&format!(" {good}")),
+            Err(SecretError::SurroundingWhitespace)
+        );
+        assert_eq!(check(&format!("\"{good}\"")), Err(SecretError::Quoted));
+        assert_eq!(check(&format!("'{good}'")), Err(SecretError::Quoted));
+        assert_eq!(
+            check("whsec_short"),
+            Err(SecretError::TooShort { len: 11, min: 32 })
+        );
+    }
+
+    #[test]
+    fn keyed_state_is_wiped_on_drop() {
+        // `Hmac` holds two SHA-256 cores (the inner and outer keyed states)
+        // and nothing else derived from the key; each core wipes itself.
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<<Sha256 as hmac::digest::block_api::CoreProxy>::Core>();
+        wiped_on_drop::<Zeroizing<String>>();
+    }
+}
