@@ -96,12 +96,26 @@ pub enum Error {
     InvalidSecret(#[from] SecretError),
 
     /// The body is larger than the receiver accepts. Raised by the HTTP
-    /// adapters, which read bodies through a size limit.
-    #[error("request body is larger than the {limit}-byte limit")]
+    /// adapters, which read bodies through the framework's size limit.
+    #[error(
+        "request body is larger than the receiver's {} limit; raise the framework's body \
+         limit (axum `DefaultBodyLimit`, actix-web `PayloadConfig`) if such events are legitimate",
+        limit.map_or_else(|| "body size".to_owned(), |limit| format!("{limit}-byte"))
+    )]
     BodyTooLarge {
-        /// The limit in bytes.
-        limit: usize,
+        /// The limit in bytes, when the framework makes it known.
+        limit: Option<usize>,
     },
+
+    /// The body could not be read: the client went away mid-upload, or the
+    /// transport failed.
+    #[error("request body could not be read: {0}")]
+    BodyRead(#[source] Box<dyn std::error::Error + Send + Sync>),
+
+    /// An HTTP adapter found no [`Verifier`](crate::Verifier) where it looks
+    /// for one: the receiver itself is misconfigured.
+    #[error("the receiver has no webhook Verifier configured (a server setup error; see its log)")]
+    MissingVerifier,
 
     /// The signature was valid but the body is not the JSON event expected.
     #[error("signed event could not be decoded: {0}")]
@@ -123,6 +137,8 @@ impl Error {
             Error::SignatureMismatch { .. } => "signature_mismatch",
             Error::InvalidSecret(_) => "invalid_secret",
             Error::BodyTooLarge { .. } => "body_too_large",
+            Error::BodyRead(_) => "body_read_failed",
+            Error::MissingVerifier => "verifier_not_configured",
             Error::Decode(_) => "invalid_event",
         }
     }
@@ -133,27 +149,29 @@ impl Error {
     ///   `v1` signature: the request is not a signed delivery at all.
     /// - `401 Unauthorized`: a stale or future timestamp, or no signature
     ///   matched: the request claims to be signed but proves nothing.
+    /// - `400 Bad Request` too when the body could not be read.
     /// - `413 Payload Too Large`: the body is over the limit.
     /// - `422 Unprocessable Entity`: the signature is valid, so the provider
     ///   really sent it, but the event does not decode. It is not a bad
     ///   request from a stranger; it is content this receiver cannot process
     ///   yet, and the provider will retry it (every non-2xx is retried),
     ///   which gives you time to deploy a fix without losing the event.
-    /// - `500 Internal Server Error`: an invalid secret, i.e. the receiver
-    ///   itself is misconfigured.
+    /// - `500 Internal Server Error`: an invalid secret or a missing
+    ///   verifier, i.e. the receiver itself is misconfigured.
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
             Error::MissingHeader { .. }
             | Error::DuplicateHeader { .. }
             | Error::MalformedHeader(_)
-            | Error::NoSignature => StatusCode::BAD_REQUEST,
+            | Error::NoSignature
+            | Error::BodyRead(_) => StatusCode::BAD_REQUEST,
             Error::TimestampTooOld { .. }
             | Error::TimestampInFuture { .. }
             | Error::SignatureMismatch { .. } => StatusCode::UNAUTHORIZED,
             Error::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Decode(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::InvalidSecret(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::InvalidSecret(_) | Error::MissingVerifier => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

@@ -52,18 +52,33 @@
 //!
 //! - `json-path` (default): decode errors name the JSON path that failed,
 //!   such as `data.external_reference`.
+//! - `http`: verify from `http` 1.x types ([`Verifier::verify_headers`],
+//!   [`Verifier::verify_request`], …), for hyper, tower, `lambda_http`.
+//! - `axum`: extractors for axum 0.8 ([`axum::VerifiedEvent`],
+//!   [`axum::VerifiedBody`]).
+//! - `actix`: extractors and a routing guard for actix-web 4
+//!   ([`actix::VerifiedEvent`], [`actix::VerifiedBody`],
+//!   [`actix::SignatureGuard`]).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "actix")]
+pub mod actix;
+mod adapter;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod error;
 mod event;
 mod header;
+#[cfg(feature = "http")]
+mod http;
 mod secret;
 mod sign;
 mod verify;
 
+pub use adapter::{STRIPE_SIGNATURE, UNLEESHED_SIGNATURE};
 pub use error::{DecodeError, Error, HeaderError, SecretError};
 pub use event::{
     ApprovedCommentary, Event, ExchangeEvent, FailedCommentary, Offer, Order, OrderCancellation,
@@ -72,9 +87,13 @@ pub use event::{
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES, SignatureHeader};
 pub use secret::{MIN_SECRET_LEN, Secret};
 pub use sign::Signer;
-pub use verify::{DEFAULT_TOLERANCE, Verified, Verifier};
+pub use verify::{CheckedHeader, DEFAULT_TOLERANCE, Verified, Verifier};
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The `http` 1.x crate, whose `HeaderName` names the signature header.
+pub use ::http::HeaderName;
+
+/// The README's examples, compiled and run as doctests (they use every
+/// adapter, so only when every feature is on).
+#[cfg(all(doctest, feature = "http", feature = "axum", feature = "actix"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

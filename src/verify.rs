@@ -7,6 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
+use http::HeaderName;
+
+use crate::adapter::UNLEESHED_SIGNATURE;
 use crate::error::{Error, SecretError};
 use crate::event::decode_event;
 use crate::header::{SignatureHeader, TAG_LEN};
@@ -50,6 +53,7 @@ struct Inner {
     keys: Box<[SigningKey]>,
     /// `None` when the timestamp check is skipped.
     tolerance: Option<Duration>,
+    header_name: HeaderName,
 }
 
 impl Verifier {
@@ -96,6 +100,7 @@ impl Verifier {
             inner: Arc::new(Inner {
                 keys,
                 tolerance: Some(DEFAULT_TOLERANCE),
+                header_name: UNLEESHED_SIGNATURE,
             }),
         })
     }
@@ -117,6 +122,21 @@ impl Verifier {
     pub fn without_timestamp_check(mut self) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = None;
         self
+    }
+
+    /// Sets the request header the HTTP adapters read the signature from
+    /// (default [`UNLEESHED_SIGNATURE`], `X-Unleeshed-Signature`). The scheme
+    /// is Stripe's, so [`STRIPE_SIGNATURE`](crate::STRIPE_SIGNATURE) with a
+    /// Stripe endpoint secret verifies Stripe's webhooks too.
+    #[must_use]
+    pub fn with_header_name(mut self, name: HeaderName) -> Self {
+        Arc::make_mut(&mut self.inner).header_name = name;
+        self
+    }
+
+    /// The request header the HTTP adapters read the signature from.
+    pub fn header_name(&self) -> &HeaderName {
+        &self.inner.header_name
     }
 
     /// The tolerance in force, or `None` when the timestamp check is off.
@@ -189,6 +209,51 @@ impl Verifier {
         decode_event(body)
     }
 
+    /// The first half of a verification split around reading the body:
+    /// parses the header and checks its timestamp against `now`, so that a
+    /// request that can never pass is refused before its body is read.
+    ///
+    /// Finish with [`Verifier::verify_body`] once the body is in. The HTTP
+    /// adapters work this way.
+    ///
+    /// ```
+    /// use signed_webhooks::{Signer, Verifier};
+    ///
+    /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /// let header = Signer::new(secret)?.sign_at(b"{}", 1_790_000_000);
+    /// let verifier = Verifier::new(secret)?;
+    ///
+    /// let checked = verifier.check_header_at(&header, 1_790_000_001)?;
+    /// // … read the body …
+    /// let verified = verifier.verify_body(&checked, b"{}")?;
+    /// assert_eq!(verified.timestamp(), 1_790_000_000);
+    /// # Ok::<(), signed_webhooks::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedHeader`], [`Error::NoSignature`],
+    /// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
+    pub fn check_header_at<'h>(
+        &self,
+        header: &'h str,
+        now: i64,
+    ) -> Result<CheckedHeader<'h>, Error> {
+        let header = SignatureHeader::parse(header)?;
+        self.check_timestamp(header.timestamp(), now)?;
+        Ok(CheckedHeader(header))
+    }
+
+    /// The second half of a split verification: checks the body against the
+    /// signatures of a header that passed [`Verifier::check_header_at`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SignatureMismatch`].
+    pub fn verify_body(&self, header: &CheckedHeader<'_>, body: &[u8]) -> Result<Verified, Error> {
+        self.check_signatures(&header.0, body)
+    }
+
     fn check_timestamp(&self, timestamp: i64, now: i64) -> Result<(), Error> {
         let Some(tolerance) = self.inner.tolerance else {
             return Ok(());
@@ -242,7 +307,20 @@ impl fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("secrets", &self.inner.keys.len())
             .field("tolerance", &self.inner.tolerance)
+            .field("header_name", &self.inner.header_name)
             .finish()
+    }
+}
+
+/// A signature header whose shape and timestamp passed
+/// [`Verifier::check_header_at`], waiting for the body.
+#[derive(Debug, Clone)]
+pub struct CheckedHeader<'h>(SignatureHeader<'h>);
+
+impl<'h> CheckedHeader<'h> {
+    /// The parsed header.
+    pub fn header(&self) -> &SignatureHeader<'h> {
+        &self.0
     }
 }
 

@@ -1,0 +1,86 @@
+//! What every HTTP adapter shares: the signature header's name, finding its
+//! one value in a request, and the JSON error body.
+
+use http::HeaderName;
+
+use crate::error::{Error, HeaderError};
+
+/// `X-Unleeshed-Signature`, the header Unleeshed signs with, and the default.
+pub const UNLEESHED_SIGNATURE: HeaderName = HeaderName::from_static("x-unleeshed-signature");
+
+/// `Stripe-Signature`: Stripe signs with the same `t=…,v1=…` scheme.
+pub const STRIPE_SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
+
+/// The one value of the signature header among all the values a request
+/// carries for it.
+///
+/// A request that repeats the header is refused: there would be no single
+/// value to trust, and a proxy could have added one.
+#[cfg_attr(not(any(feature = "http", feature = "actix")), allow(dead_code))]
+pub(crate) fn single_header_value<'a>(
+    name: &HeaderName,
+    mut values: impl Iterator<Item = &'a [u8]>,
+) -> Result<&'a str, Error> {
+    let Some(value) = values.next() else {
+        return Err(Error::MissingHeader {
+            header: name.clone(),
+        });
+    };
+    if values.next().is_some() {
+        return Err(Error::DuplicateHeader {
+            header: name.clone(),
+        });
+    }
+    std::str::from_utf8(value).map_err(|_| HeaderError::InvalidCharacter.into())
+}
+
+/// The body of an error response: `{"error":{"code":…,"message":…}}`.
+///
+/// Built from the error's code and message only, which never hold a secret
+/// or the signature the receiver expected.
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+pub(crate) fn error_body(error: &Error) -> Vec<u8> {
+    let body = serde_json::json!({
+        "error": { "code": error.code(), "message": error.to_string() }
+    });
+    body.to_string().into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(list: &[&'static str]) -> impl Iterator<Item = &'static [u8]> {
+        list.iter().map(|v| v.as_bytes())
+    }
+
+    #[test]
+    fn exactly_one_value_is_accepted() {
+        let name = UNLEESHED_SIGNATURE;
+        assert_eq!(
+            single_header_value(&name, values(&["t=1,v1=a"])).unwrap(),
+            "t=1,v1=a"
+        );
+        assert!(matches!(
+            single_header_value(&name, values(&[])),
+            Err(Error::MissingHeader { .. })
+        ));
+        assert!(matches!(
+            single_header_value(&name, values(&["a", "b"])),
+            Err(Error::DuplicateHeader { .. })
+        ));
+        let opaque: [&[u8]; 1] = [b"t=1,v1=\xff"];
+        assert!(matches!(
+            single_header_value(&name, opaque.into_iter()),
+            Err(Error::MalformedHeader(HeaderError::InvalidCharacter))
+        ));
+    }
+
+    #[test]
+    fn error_body_is_the_documented_json() {
+        let body = error_body(&Error::NoSignature);
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["error"]["code"], "no_v1_signature");
+        assert!(json["error"]["message"].as_str().unwrap().contains("v1="));
+    }
+}
