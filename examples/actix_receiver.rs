@@ -1,29 +1,34 @@
-//! A webhook receiver on actix-web: verifies every delivery, processes it,
-//! and answers 200 only once processing succeeded.
+//! A webhook receiver on actix-web: verifies every delivery, processes each
+//! event once, and answers 200 only once processing succeeded.
 //!
 //! ```sh
-//! cargo run --example actix_receiver --features actix
+//! cargo run --example actix_receiver --features actix,redis
 //! # in another terminal, with the secret it printed:
 //! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event
 //! ```
 //!
 //! `WEBHOOK_SECRET` holds the secret (one is generated when it is unset),
-//! `ADDR` the address to listen on (default `127.0.0.1:3000`). Ctrl-C stops
-//! it cleanly: requests in flight are finished first.
+//! `ADDR` the address to listen on (default `127.0.0.1:3000`), `REDIS_URL`
+//! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
+//! store when unset). Ctrl-C stops it cleanly: requests in flight are
+//! finished first.
 
 #[path = "support/mod.rs"]
 mod support;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use signed_webhooks::actix::VerifiedEvent;
+use signed_webhooks::actix::{Deduplication, Delivery};
+use signed_webhooks::replay::Deduplicator;
 use signed_webhooks::{ExchangeEvent, UnleeshedEvent, Verifier};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let verifier = web::Data::new(Verifier::new(support::secret_from_env()?)?);
+    // One deduplicator for every worker: built here, cloned into each app.
+    let dedup = support::deduplicator_from_env()?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
 
-    let server = HttpServer::new(move || App::new().app_data(verifier.clone()).configure(routes))
+    let server = HttpServer::new(move || app(verifier.clone(), dedup.clone()))
         .disable_signals()
         .bind(&addr)?;
     for bound in server.addrs() {
@@ -41,29 +46,56 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The routes; the verifier is app data, which the extractors read.
-/// (Public: tests/e2e.rs serves these very routes.)
-pub fn routes(config: &mut web::ServiceConfig) {
-    config
+/// The app. The verifier is app data, which the extractors read; the
+/// middleware makes them claim each delivery, so each event is processed
+/// once. (Public: the end-to-end tests serve this very app.)
+pub fn app(
+    verifier: web::Data<Verifier>,
+    dedup: Deduplicator,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(verifier)
+        .wrap(Deduplication::new(dedup))
         .route("/webhooks/unleeshed", web::post().to(unleeshed))
-        .route("/webhooks/exchange", web::post().to(exchange));
+        .route("/webhooks/exchange", web::post().to(exchange))
 }
 
 /// Reached only with a verified, decoded event; every refusal (bad
 /// signature, stale timestamp, oversized body, undecodable JSON) was
 /// answered by the extractor.
-async fn unleeshed(VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>) -> HttpResponse {
-    process(event.id(), event.event_type())
+async fn unleeshed(delivery: Delivery<UnleeshedEvent>) -> HttpResponse {
+    match delivery {
+        Delivery::First(event) => process(event.id(), event.event_type()),
+        Delivery::Duplicate(event) => duplicate(event.id()),
+    }
 }
 
-async fn exchange(VerifiedEvent(event): VerifiedEvent<ExchangeEvent>) -> HttpResponse {
-    process(event.id(), event.event_type())
+async fn exchange(delivery: Delivery<ExchangeEvent>) -> HttpResponse {
+    match delivery {
+        Delivery::First(event) => process(event.id(), event.event_type()),
+        Delivery::Duplicate(event) => duplicate(event.id()),
+    }
 }
 
-/// Answers 200 only once the work succeeded.
+/// Answers 200 only once the work succeeded: the middleware then marks the
+/// event done. Any other answer releases it for the provider's retry.
 fn process(id: &str, event_type: &str) -> HttpResponse {
     match support::process(id, event_type) {
         Ok(()) => HttpResponse::Ok().finish(),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }
+}
+
+/// A redelivery of a processed event: 200, so the provider stops.
+fn duplicate(id: &str) -> HttpResponse {
+    support::duplicate(id);
+    HttpResponse::Ok().finish()
 }

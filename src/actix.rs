@@ -1,5 +1,6 @@
-//! actix-web 4 extractors, [`VerifiedEvent`] and [`VerifiedBody`], and a
-//! routing guard, [`SignatureGuard`].
+//! actix-web 4 extractors, [`VerifiedEvent`], [`VerifiedBody`] and
+//! [`Delivery`], the [`Deduplication`] middleware for exactly-once
+//! processing, and a routing guard, [`SignatureGuard`].
 //!
 //! Register the [`Verifier`] as app data, either directly or in
 //! `web::Data`:
@@ -29,35 +30,67 @@
 //! Refusals are [`WebhookError`]s. A missing verifier is answered with 500
 //! and logged (through the `log` crate) with what to register.
 //!
+//! Wrapped in the [`Deduplication`] middleware, each verified delivery is
+//! claimed before its handler runs (by event id; by signature for
+//! [`VerifiedBody`]): a delivery already processed is answered
+//! `200 {"duplicate":true}` without running the handler, one being processed
+//! right now `409` with `Retry-After`. The claim is completed when the
+//! handler answers 2xx and released otherwise, so the provider's retry runs.
+//!
 //! actix-web 4 is built on `http` 0.2; nothing here asks you for `http` 1.x
 //! types.
 
 use std::fmt;
-use std::future::{Future, ready};
+use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::guard::{Guard, GuardContext};
 use actix_web::http::StatusCode;
 use actix_web::web::{Bytes, Data};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::de::DeserializeOwned;
 
-use crate::adapter::{UNLEESHED_SIGNATURE, error_body, single_header_value};
+use crate::adapter::{
+    Admission, ClaimSlot, DUPLICATE_HEADER, Refusal, UNLEESHED_SIGNATURE, single_header_value,
+};
 use crate::error::Error;
 use crate::event::decode_event;
 use crate::header::SignatureHeader;
+use crate::replay::Deduplicator;
 use crate::verify::{Verified, Verifier, unix_now};
 
-type LocalFuture<T> = Pin<Box<dyn Future<Output = Result<T, WebhookError>>>>;
+type LocalFuture<T, E = WebhookError> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 
 /// Extracts a verified, decoded event: [`UnleeshedEvent`](crate::UnleeshedEvent),
 /// [`ExchangeEvent`](crate::ExchangeEvent), [`Event<T>`](crate::Event) or
 /// any `DeserializeOwned` type.
+///
+/// Under the [`Deduplication`] middleware, duplicates never reach the
+/// handler.
 #[derive(Debug, Clone)]
 pub struct VerifiedEvent<E>(pub E);
 
+/// Extracts a verified, decoded event and says whether it is a first
+/// delivery: for handlers that want to see duplicates (to log them, say)
+/// instead of having them answered for them.
+///
+/// Without the [`Deduplication`] middleware every delivery is `First`.
+#[derive(Debug, Clone)]
+pub enum Delivery<E> {
+    /// A first delivery (or a retry of one whose handler failed). The claim
+    /// is completed if the handler answers 2xx.
+    First(E),
+    /// Already processed. Whatever the handler answers, nothing is claimed;
+    /// answer 2xx so the provider stops retrying.
+    Duplicate(E),
+}
+
 /// Extracts the verified raw body, with what the verification established.
+///
+/// Under the [`Deduplication`] middleware it is deduplicated by signature:
+/// a replayed request is caught, a provider redelivery (signed anew) is
+/// not; use [`VerifiedEvent`] to deduplicate by event id.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VerifiedBody {
@@ -72,10 +105,29 @@ impl<E: DeserializeOwned + 'static> FromRequest for VerifiedEvent<E> {
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = VerifiedBody::from_request(req, payload);
+        let delivery = Delivery::<E>::from_request(req, payload);
         Box::pin(async move {
-            let VerifiedBody { body, .. } = body.await?;
-            Ok(VerifiedEvent(decode_event(&body)?))
+            match delivery.await? {
+                Delivery::First(event) => Ok(VerifiedEvent(event)),
+                Delivery::Duplicate(_) => Err(WebhookError(Refusal::Duplicate)),
+            }
+        })
+    }
+}
+
+impl<E: DeserializeOwned + 'static> FromRequest for Delivery<E> {
+    type Error = WebhookError;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = Verification::start(req, payload);
+        Box::pin(async move {
+            let (verification, body, verified) = verified.await?;
+            let event = decode_event(&body)?;
+            match verification.admit(&verified, &body, true).await? {
+                Admission::First => Ok(Delivery::First(event)),
+                Admission::Duplicate => Ok(Delivery::Duplicate(event)),
+            }
         })
     }
 }
@@ -85,17 +137,57 @@ impl FromRequest for VerifiedBody {
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let verified = Verification::start(req, payload);
+        Box::pin(async move {
+            let (verification, body, verified) = verified.await?;
+            match verification.admit(&verified, &body, false).await? {
+                Admission::First => Ok(VerifiedBody { body, verified }),
+                Admission::Duplicate => Err(WebhookError(Refusal::Duplicate)),
+            }
+        })
+    }
+}
+
+/// What the extractors need between checking the header and claiming.
+struct Verification {
+    verifier: Verifier,
+    slot: Option<ClaimSlot>,
+}
+
+impl Verification {
+    /// Checks the header and its timestamp now, then reads the body and
+    /// checks the signature.
+    fn start(
+        req: &HttpRequest,
+        payload: &mut Payload,
+    ) -> LocalFuture<(Self, Bytes, Verified), Error> {
         let now = unix_now();
         let (verifier, header) = match check_before_body(req, now) {
             Ok(checked) => checked,
-            Err(error) => return Box::pin(ready(Err(error.into()))),
+            Err(error) => return Box::pin(ready(Err(error))),
         };
+        let slot = req.extensions().get::<ClaimSlot>().cloned();
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
             let body = body.await.map_err(body_error)?;
             let verified = verifier.verify_at(&header, &body, now)?;
-            Ok(VerifiedBody { body, verified })
+            Ok((Verification { verifier, slot }, body, verified))
         })
+    }
+
+    async fn admit(
+        &self,
+        verified: &Verified,
+        body: &[u8],
+        by_event_id: bool,
+    ) -> Result<Admission, Error> {
+        match &self.slot {
+            Some(slot) => {
+                slot.admit(&self.verifier, verified, body, by_event_id)
+                    .await
+            }
+            None => Ok(Admission::First),
+        }
     }
 }
 
@@ -137,57 +229,163 @@ fn body_error(error: actix_web::Error) -> Error {
     }
 }
 
-/// Why a webhook extractor refused a request.
+/// Why a webhook extractor did not hand a request to its handler.
 ///
 /// Answers with the status of [`Error::status_code`] (400 for a missing or
 /// malformed header, 401 for a stale timestamp or a signature that does not
 /// match, 413 for a body over the limit, 422 for a signed body that is not
-/// the expected event, 500 for a missing verifier) and a JSON body
-/// `{"error":{"code":"signature_mismatch","message":"…"}}` that never holds
-/// a secret or the expected signature.
+/// the expected event, 409 and 503 with `Retry-After` for a delivery in
+/// progress or a duplicate store that is down, 500 for a missing verifier)
+/// and a JSON body `{"error":{"code":"signature_mismatch","message":"…"}}`
+/// that never holds a secret or the expected signature. A duplicate
+/// delivery is answered `200` with `{"duplicate":true}` and a
+/// `Webhook-Duplicate: true` header.
 #[derive(Debug)]
-pub struct WebhookError(Error);
+pub struct WebhookError(Refusal);
 
 impl WebhookError {
-    /// The error behind the refusal.
-    pub fn error(&self) -> &Error {
-        &self.0
+    /// The error behind the refusal; `None` for a duplicate.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.0 {
+            Refusal::Error(error) => Some(error),
+            Refusal::Duplicate => None,
+        }
     }
 
-    /// The error behind the refusal, by value.
-    pub fn into_error(self) -> Error {
-        self.0
+    /// Whether the request was a duplicate of a processed delivery.
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self.0, Refusal::Duplicate)
     }
 }
 
 impl From<Error> for WebhookError {
     fn from(error: Error) -> Self {
-        WebhookError(error)
+        WebhookError(Refusal::Error(error))
     }
 }
 
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        match &self.0 {
+            Refusal::Error(error) => error.fmt(f),
+            Refusal::Duplicate => f.write_str("duplicate of a delivery already processed"),
+        }
     }
 }
 
 impl std::error::Error for WebhookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
+        self.error().map(|error| error as _)
     }
 }
 
 impl ResponseError for WebhookError {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.0.status_code().as_u16())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .content_type("application/json")
-            .body(error_body(&self.0))
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/json");
+        if let Some(seconds) = self.0.retry_after() {
+            response.insert_header(("retry-after", seconds));
+        }
+        if self.is_duplicate() {
+            response.insert_header((DUPLICATE_HEADER, "true"));
+        }
+        response.body(self.0.body())
+    }
+}
+
+/// Middleware that turns on exactly-once processing for the webhook
+/// extractors of the services it wraps.
+///
+/// ```
+/// use actix_web::{App, HttpResponse, web};
+/// use signed_webhooks::actix::{Deduplication, VerifiedEvent};
+/// use signed_webhooks::replay::Deduplicator;
+/// use signed_webhooks::{UnleeshedEvent, Verifier};
+///
+/// async fn unleeshed(VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>) -> HttpResponse {
+///     HttpResponse::Ok().finish()
+/// }
+///
+/// # fn main() -> Result<(), signed_webhooks::Error> {
+/// let verifier = web::Data::new(Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?);
+/// let dedup = Deduplicator::in_memory(); // build once, outside the app factory
+/// let app = App::new()
+///     .app_data(verifier)
+///     .wrap(Deduplication::new(dedup))
+///     .route("/webhooks/unleeshed", web::post().to(unleeshed));
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Build the [`Deduplicator`] once and clone it into each worker's app: an
+/// in-memory store built inside the app factory would be one per worker.
+/// The extractors claim each verified delivery; once the handler has
+/// answered, the middleware completes the claim if the answer is 2xx and
+/// releases it otherwise (or it expires after its lease if the process
+/// dies).
+#[derive(Debug, Clone)]
+pub struct Deduplication {
+    dedup: Deduplicator,
+}
+
+impl Deduplication {
+    /// Middleware claiming deliveries through `dedup`.
+    pub fn new(dedup: Deduplicator) -> Self {
+        Deduplication { dedup }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for Deduplication
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Transform = DeduplicationMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(DeduplicationMiddleware {
+            service,
+            dedup: self.dedup.clone(),
+        }))
+    }
+}
+
+/// The service of the [`Deduplication`] middleware.
+#[derive(Debug)]
+pub struct DeduplicationMiddleware<S> {
+    service: S,
+    dedup: Deduplicator,
+}
+
+impl<S, B> Service<ServiceRequest> for DeduplicationMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<B>;
+    type Error = actix_web::Error;
+    type Future = LocalFuture<Self::Response, Self::Error>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let slot = ClaimSlot::new(self.dedup.clone());
+        request.extensions_mut().insert(slot.clone());
+        let response = self.service.call(request);
+        Box::pin(async move {
+            let response = response.await;
+            let success = response.as_ref().is_ok_and(|r| r.status().is_success());
+            slot.finish(success).await;
+            response
+        })
     }
 }
 

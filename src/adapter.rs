@@ -1,9 +1,16 @@
 //! What every HTTP adapter shares: the signature header's name, finding its
-//! one value in a request, and the JSON error body.
+//! one value in a request, refusals and their responses, and claiming
+//! deliveries when duplicate detection is on.
 
-use http::HeaderName;
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use http::{HeaderName, StatusCode};
+use serde::Deserialize;
 
 use crate::error::{Error, HeaderError};
+use crate::replay::{Claim, ClaimGuard, Deduplicator, event_key, signature_key};
+use crate::verify::{Verified, Verifier};
 
 /// `X-Unleeshed-Signature`, the header Unleeshed signs with, and the default.
 pub const UNLEESHED_SIGNATURE: HeaderName = HeaderName::from_static("x-unleeshed-signature");
@@ -34,16 +41,167 @@ pub(crate) fn single_header_value<'a>(
     std::str::from_utf8(value).map_err(|_| HeaderError::InvalidCharacter.into())
 }
 
-/// The body of an error response: `{"error":{"code":…,"message":…}}`.
-///
-/// Built from the error's code and message only, which never hold a secret
-/// or the signature the receiver expected.
+/// Why an adapter did not hand a request to its handler: an error, or a
+/// delivery already processed (answered 200, so the provider stops).
+#[derive(Debug)]
 #[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
-pub(crate) fn error_body(error: &Error) -> Vec<u8> {
-    let body = serde_json::json!({
-        "error": { "code": error.code(), "message": error.to_string() }
-    });
-    body.to_string().into_bytes()
+pub(crate) enum Refusal {
+    Error(Error),
+    Duplicate,
+}
+
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+impl Refusal {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Error(error) => error.status_code(),
+            Refusal::Duplicate => StatusCode::OK,
+        }
+    }
+
+    /// `Retry-After` in whole seconds, for temporary refusals.
+    pub(crate) fn retry_after(&self) -> Option<String> {
+        match self {
+            Refusal::Error(error) => error.retry_after().map(|d| d.as_secs().to_string()),
+            Refusal::Duplicate => None,
+        }
+    }
+
+    /// The JSON body: `{"error":{"code":…,"message":…}}`, or
+    /// `{"duplicate":true}`. Built from the error's code and message only,
+    /// which never hold a secret or the signature the receiver expected.
+    pub(crate) fn body(&self) -> Vec<u8> {
+        let body = match self {
+            Refusal::Error(error) => serde_json::json!({
+                "error": { "code": error.code(), "message": error.to_string() }
+            }),
+            Refusal::Duplicate => serde_json::json!({ "duplicate": true }),
+        };
+        body.to_string().into_bytes()
+    }
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Self {
+        Refusal::Error(error)
+    }
+}
+
+/// The header marking a duplicate's 200 answer.
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+pub(crate) const DUPLICATE_HEADER: &str = "webhook-duplicate";
+
+/// Put in each request's extensions by the deduplication layer or
+/// middleware; the extractors claim the delivery through it, and the layer
+/// completes or releases the claim once the handler has answered.
+#[derive(Clone)]
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+pub(crate) struct ClaimSlot {
+    dedup: Deduplicator,
+    claim: Arc<Mutex<Option<ClaimGuard>>>,
+}
+
+/// Whether a verified delivery goes to its handler.
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+pub(crate) enum Admission {
+    First,
+    Duplicate,
+}
+
+#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
+impl ClaimSlot {
+    pub(crate) fn new(dedup: Deduplicator) -> Self {
+        ClaimSlot {
+            dedup,
+            claim: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Claims a verified delivery: by its event id when `by_event_id` and
+    /// the body has one, by its signature otherwise.
+    pub(crate) async fn admit(
+        &self,
+        verifier: &Verifier,
+        verified: &Verified,
+        body: &[u8],
+        by_event_id: bool,
+    ) -> Result<Admission, Error> {
+        let key = match by_event_id.then(|| event_id(body)).flatten() {
+            Some(id) => event_key(&id),
+            None => signature_key(verified.signature()),
+        };
+        let window_closes_at = match verifier.tolerance() {
+            Some(tolerance) => verified
+                .timestamp()
+                .saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX)),
+            None => i64::MAX,
+        };
+        match self.dedup.claim(&key, window_closes_at).await? {
+            Claim::First(guard) => {
+                *self.claim.lock().unwrap_or_else(PoisonError::into_inner) = Some(guard);
+                Ok(Admission::First)
+            }
+            Claim::Duplicate => Ok(Admission::Duplicate),
+            Claim::InFlight { retry_after } => Err(Error::InFlight { retry_after }),
+        }
+    }
+
+    /// Completes the claim when the handler answered with a success, and
+    /// releases it otherwise, so that the provider's retry is processed.
+    pub(crate) async fn finish(&self, success: bool) {
+        let Some(guard) = self
+            .claim
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        else {
+            return;
+        };
+        let key = guard.key().to_owned();
+        let outcome = if success {
+            guard.complete().await
+        } else {
+            guard.release().await
+        };
+        match outcome {
+            Ok(true) => {}
+            Ok(false) if success => crate::log_warn!(
+                "signed-webhooks: the claim on {key} expired before its handler finished; \
+                 a redelivery may have been processed too (raise the lease)"
+            ),
+            Ok(false) => {}
+            Err(error) => crate::log_warn!(
+                "signed-webhooks: could not {} the claim on {key}: {error} ({:?}); \
+                 it expires with its lease",
+                if success { "complete" } else { "release" },
+                std::error::Error::source(&error).map(ToString::to_string)
+            ),
+        }
+    }
+}
+
+/// The top-level `"id"` of a JSON body, a string or a number.
+fn event_id(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct IdOnly<'a> {
+        #[serde(borrow, default)]
+        id: Option<Id<'a>>,
+    }
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Id<'a> {
+        Text(#[serde(borrow)] Cow<'a, str>),
+        Number(serde_json::Number),
+    }
+    // A derived struct also accepts an array (positionally): only objects.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return None;
+    }
+    match serde_json::from_slice::<IdOnly<'_>>(body).ok()?.id? {
+        Id::Text(text) if !text.is_empty() => Some(text.into_owned()),
+        Id::Text(_) => None,
+        Id::Number(number) => Some(number.to_string()),
+    }
 }
 
 #[cfg(test)]
@@ -77,10 +235,33 @@ mod tests {
     }
 
     #[test]
-    fn error_body_is_the_documented_json() {
-        let body = error_body(&Error::NoSignature);
+    fn refusal_bodies_are_the_documented_json() {
+        let body = Refusal::from(Error::NoSignature).body();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["error"]["code"], "no_v1_signature");
         assert!(json["error"]["message"].as_str().unwrap().contains("v1="));
+        assert_eq!(Refusal::Duplicate.body(), br#"{"duplicate":true}"#);
+        assert_eq!(Refusal::Duplicate.status(), StatusCode::OK);
+        let in_flight = Refusal::from(Error::InFlight {
+            retry_after: std::time::Duration::from_secs(30),
+        });
+        assert_eq!(in_flight.retry_after().as_deref(), Some("30"));
+    }
+
+    #[test]
+    fn event_ids_are_read_from_the_top_level() {
+        assert_eq!(
+            event_id(br#"{"type":"x","id":"evt_1"}"#).as_deref(),
+            Some("evt_1")
+        );
+        assert_eq!(
+            event_id(br#"{"id":"evt_\u0031"}"#).as_deref(),
+            Some("evt_1")
+        );
+        assert_eq!(event_id(br#"{"id":42}"#).as_deref(), Some("42"));
+        assert_eq!(event_id(br#"{"data":{"id":"inner"}}"#), None);
+        assert_eq!(event_id(br#"{"id":""}"#), None);
+        assert_eq!(event_id(br#"{"id":null}"#), None);
+        assert_eq!(event_id(b"[1]"), None);
     }
 }

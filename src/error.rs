@@ -112,6 +112,40 @@ pub enum Error {
     #[error("request body could not be read: {0}")]
     BodyRead(#[source] Box<dyn std::error::Error + Send + Sync>),
 
+    /// Another request is processing the same delivery right now (a
+    /// concurrent redelivery or replay). Answer 409 with `Retry-After`: the
+    /// provider retries, and by then the first attempt has finished or
+    /// failed.
+    #[error(
+        "this delivery is being processed by another request; retry after {}s",
+        retry_after.as_secs().max(1)
+    )]
+    InFlight {
+        /// When a retry is worth trying.
+        retry_after: Duration,
+    },
+
+    /// The in-memory duplicate store is full of deliveries whose tolerance
+    /// window is still open, so it cannot remember another without opening
+    /// a door to replays. The delivery is refused with 503 and retried later.
+    #[error(
+        "the duplicate-delivery store is full ({capacity} entries still needed);          the delivery was not processed and should be retried"
+    )]
+    ReplayStoreFull {
+        /// The store's capacity.
+        capacity: usize,
+    },
+
+    /// The duplicate-delivery store cannot be reached (Redis down, say).
+    /// Failing closed, the delivery is refused with 503 and retried later;
+    /// the cause is in [`source`](std::error::Error::source), not in the
+    /// message, which may reach the client.
+    #[error(
+        "the duplicate-delivery store is unavailable; the delivery was not processed and \
+         should be retried"
+    )]
+    ReplayStoreUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+
     /// An HTTP adapter found no [`Verifier`](crate::Verifier) where it looks
     /// for one: the receiver itself is misconfigured.
     #[error("the receiver has no webhook Verifier configured (a server setup error; see its log)")]
@@ -139,6 +173,9 @@ impl Error {
             Error::BodyTooLarge { .. } => "body_too_large",
             Error::BodyRead(_) => "body_read_failed",
             Error::MissingVerifier => "verifier_not_configured",
+            Error::InFlight { .. } => "delivery_in_progress",
+            Error::ReplayStoreFull { .. } => "replay_store_full",
+            Error::ReplayStoreUnavailable(_) => "replay_store_unavailable",
             Error::Decode(_) => "invalid_event",
         }
     }
@@ -156,8 +193,12 @@ impl Error {
     ///   request from a stranger; it is content this receiver cannot process
     ///   yet, and the provider will retry it (every non-2xx is retried),
     ///   which gives you time to deploy a fix without losing the event.
+    /// - `409 Conflict`: the same delivery is being processed right now.
+    ///   Not a 5xx: it is normal operation, not a fault to page anyone for.
     /// - `500 Internal Server Error`: an invalid secret or a missing
     ///   verifier, i.e. the receiver itself is misconfigured.
+    /// - `503 Service Unavailable`: the duplicate store is down or full;
+    ///   the delivery is retried later.
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
@@ -172,6 +213,22 @@ impl Error {
             Error::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Decode(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::InvalidSecret(_) | Error::MissingVerifier => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::InFlight { .. } => StatusCode::CONFLICT,
+            Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+        }
+    }
+
+    /// How long the sender should wait before retrying, for refusals that
+    /// are temporary (the `Retry-After` header of 409 and 503 answers).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::InFlight { retry_after } => Some((*retry_after).max(Duration::from_secs(1))),
+            Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
+                Some(Duration::from_secs(5))
+            }
+            _ => None,
         }
     }
 }

@@ -46,7 +46,8 @@
 //! Providers retry every delivery that is not answered with a 2xx, with the
 //! same event id, and never retry one that was. So: answer 2xx only once the
 //! event is processed or durably stored, and deduplicate on
-//! [`UnleeshedEvent::id`].
+//! [`UnleeshedEvent::id`]: the [`replay`] module does it, in one process or
+//! across a fleet.
 //!
 //! # Cargo features
 //!
@@ -58,11 +59,29 @@
 //!   [`axum::VerifiedBody`]).
 //! - `actix`: extractors and a routing guard for actix-web 4
 //!   ([`actix::VerifiedEvent`], [`actix::VerifiedBody`],
-//!   [`actix::SignatureGuard`]).
+//!   [`actix::SignatureGuard`]), and the [`actix::Deduplication`]
+//!   middleware.
+//! - `redis`: [`replay::RedisStore`], duplicate detection shared by a fleet
+//!   of receivers.
+//!
+//! Duplicate detection itself ([`replay`], with the in-memory store) needs
+//! no feature; the axum adapter brings [`axum::DeduplicationLayer`].
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// Logs a warning through the `log` crate, which the adapter and `redis`
+/// features bring in; without them there is no logger to reach.
+macro_rules! log_warn {
+    ($($arg:tt)*) => {{
+        #[cfg(any(feature = "axum", feature = "actix", feature = "redis"))]
+        log::warn!($($arg)*);
+        #[cfg(not(any(feature = "axum", feature = "actix", feature = "redis")))]
+        let _ = format_args!($($arg)*);
+    }};
+}
+pub(crate) use log_warn;
 
 #[cfg(feature = "actix")]
 pub mod actix;
@@ -74,6 +93,7 @@ mod event;
 mod header;
 #[cfg(feature = "http")]
 mod http;
+pub mod replay;
 mod secret;
 mod sign;
 mod verify;
@@ -94,6 +114,12 @@ pub use ::http::HeaderName;
 
 /// The README's examples, compiled and run as doctests (they use every
 /// adapter, so only when every feature is on).
-#[cfg(all(doctest, feature = "http", feature = "axum", feature = "actix"))]
+#[cfg(all(
+    doctest,
+    feature = "http",
+    feature = "axum",
+    feature = "actix",
+    feature = "redis"
+))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -138,7 +138,7 @@ async fn a_missing_verifier_is_a_500_not_a_panic() {
 async fn the_error_type_keeps_the_error_reachable() {
     let error = WebhookError::from(Error::NoSignature);
     assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
-    assert!(matches!(error.error(), Error::NoSignature));
+    assert!(matches!(error.error(), Some(Error::NoSignature)));
     let response = error.error_response();
     assert_eq!(
         response.headers().get("content-type").unwrap(),

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use common::requests::{self, Case};
 use common::{SECRET, fixture};
+use signed_webhooks::replay::Deduplicator;
 use signed_webhooks::{Signer, Verifier};
 
 #[allow(dead_code)]
@@ -28,21 +29,20 @@ mod actix_receiver;
 async fn start_axum() -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let app = axum_receiver::app(Verifier::new(SECRET).unwrap());
+    let app = axum_receiver::app(Verifier::new(SECRET).unwrap(), Deduplicator::in_memory());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
 }
 
-/// Serves the actix-web example's routes on an ephemeral loopback port.
+/// Serves the actix-web example's app on an ephemeral loopback port.
 fn start_actix() -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
             let verifier = actix_web::web::Data::new(Verifier::new(SECRET).unwrap());
+            let dedup = Deduplicator::in_memory();
             let server = actix_web::HttpServer::new(move || {
-                actix_web::App::new()
-                    .app_data(verifier.clone())
-                    .configure(actix_receiver::routes)
+                actix_receiver::app(verifier.clone(), dedup.clone())
             })
             .workers(1)
             .disable_signals()
@@ -160,21 +160,24 @@ impl Example {
         let mut child = Command::new(&path)
             .env("WEBHOOK_SECRET", SECRET)
             .env("ADDR", "127.0.0.1:0")
+            .env_remove("REDIS_URL")
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .unwrap_or_else(|| panic!("{name}: {line:?}"))
-            .to_owned();
-        Example {
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut example = Example {
             child,
             stdout,
-            addr,
+            addr: String::new(),
+        };
+        // Killed on drop from here on, even if it never listens.
+        loop {
+            let line = example.next_line();
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                example.addr = addr.to_owned();
+                return example;
+            }
+            assert!(!line.is_empty(), "{name} exited before listening");
         }
     }
 

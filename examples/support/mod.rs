@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use signed_webhooks::replay::{Deduplicator, RedisStore};
+
 /// `WEBHOOK_SECRET`, or a fresh random secret when it is unset (printed,
 /// with how to send test events signed with it).
 pub fn secret_from_env() -> Result<String, Box<dyn std::error::Error>> {
@@ -25,4 +27,37 @@ pub fn process(id: &str, event_type: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "processed {id} {event_type}")?;
     out.flush()
+}
+
+/// A line for each redelivery skipped.
+pub fn duplicate(id: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "duplicate {id}").and_then(|()| out.flush());
+}
+
+/// Duplicates detected in the Redis at `REDIS_URL`, shared by every
+/// receiver of a fleet, or in this process's memory when it is unset.
+pub fn deduplicator_from_env() -> Result<Deduplicator, Box<dyn std::error::Error>> {
+    Ok(match std::env::var("REDIS_URL") {
+        Ok(url) => {
+            println!("duplicates: Redis at {}", redact(&url));
+            Deduplicator::new(RedisStore::open(&url)?)
+        }
+        Err(_) => {
+            println!(
+                "duplicates: in this process's memory (set REDIS_URL to share them across a fleet)"
+            );
+            Deduplicator::in_memory()
+        }
+    })
+}
+
+/// A Redis URL without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
 }

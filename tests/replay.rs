@@ -1,0 +1,649 @@
+//! Duplicate deliveries and replays, with the in-memory store, through both
+//! frameworks: each event processed once, none lost.
+#![cfg(all(feature = "axum", feature = "actix"))]
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::post;
+use common::requests::now;
+use common::{SECRET, fixture};
+use http_body_util::BodyExt;
+use signed_webhooks::replay::{
+    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreFuture,
+};
+use signed_webhooks::{Error, Signer, UnleeshedEvent, Verifier};
+use tokio::sync::Notify;
+use tower::ServiceExt;
+
+/// What the handlers saw, per event id.
+#[derive(Clone, Default)]
+struct Runs(Arc<Mutex<HashMap<String, usize>>>);
+
+impl Runs {
+    fn record(&self, id: &str) -> usize {
+        let mut runs = self.0.lock().unwrap();
+        let n = runs.entry(id.to_owned()).or_default();
+        *n += 1;
+        *n
+    }
+    fn of(&self, id: &str) -> usize {
+        self.0.lock().unwrap().get(id).copied().unwrap_or(0)
+    }
+}
+
+/// How the test handler behaves on the first run of each event.
+#[derive(Clone)]
+enum FirstRun {
+    Succeeds,
+    Fails,
+    Waits(Arc<Notify>),
+}
+
+#[derive(Clone)]
+struct State {
+    verifier: Verifier,
+    runs: Runs,
+    first: FirstRun,
+}
+
+impl axum::extract::FromRef<State> for Verifier {
+    fn from_ref(state: &State) -> Verifier {
+        state.verifier.clone()
+    }
+}
+
+fn axum_app(dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
+    use signed_webhooks::axum::{DeduplicationLayer, Delivery, VerifiedBody, VerifiedEvent};
+    async fn event(
+        axum::extract::State(state): axum::extract::State<State>,
+        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
+    ) -> StatusCode {
+        let run = state.runs.record(event.id());
+        match (&state.first, run) {
+            (FirstRun::Fails, 1) => StatusCode::INTERNAL_SERVER_ERROR,
+            (FirstRun::Waits(go), 1) => {
+                go.notified().await;
+                StatusCode::OK
+            }
+            _ => StatusCode::OK,
+        }
+    }
+    async fn delivery(
+        axum::extract::State(state): axum::extract::State<State>,
+        delivery: Delivery<UnleeshedEvent>,
+    ) -> String {
+        match delivery {
+            Delivery::First(event) => format!("first {}", state.runs.record(event.id())),
+            Delivery::Duplicate(event) => format!("duplicate {}", event.id()),
+        }
+    }
+    async fn raw(
+        axum::extract::State(state): axum::extract::State<State>,
+        body: VerifiedBody,
+    ) -> StatusCode {
+        state.runs.record(&hex::encode(body.verified.signature()));
+        StatusCode::OK
+    }
+    Router::new()
+        .route("/event", post(event))
+        .route("/delivery", post(delivery))
+        .route("/raw", post(raw))
+        .with_state(State {
+            verifier: Verifier::new(SECRET).unwrap(),
+            runs,
+            first,
+        })
+        .layer(DeduplicationLayer::new(dedup))
+}
+
+fn signed(path: &str, body: &[u8], at: i64) -> Request<Body> {
+    Request::post(path)
+        .header(
+            "X-Unleeshed-Signature",
+            Signer::new(SECRET).unwrap().sign_at(body, at),
+        )
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+fn same(path: &str, header: &str, body: &[u8]) -> Request<Body> {
+    Request::post(path)
+        .header("X-Unleeshed-Signature", header)
+        .body(Body::from(body.to_vec()))
+        .unwrap()
+}
+
+struct Answer {
+    status: StatusCode,
+    duplicate: bool,
+    retry_after: Option<String>,
+    body: String,
+}
+
+async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let duplicate = response
+        .headers()
+        .get("webhook-duplicate")
+        .is_some_and(|v| v == "true");
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    Answer {
+        status,
+        duplicate,
+        retry_after,
+        body,
+    }
+}
+
+fn event_body(id: &str) -> Vec<u8> {
+    format!(r#"{{"id":"{id}","type":"creator.approved","created_at":"2026-11-22T10:00:00Z","data":{{"external_reference":"r"}}}}"#).into_bytes()
+}
+
+#[tokio::test]
+async fn a_replayed_request_runs_the_handler_once() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = fixture("unleeshed/creator.approved.json");
+    let header = Signer::new(SECRET).unwrap().sign(&body);
+
+    let first = send(&app, same("/event", &header, &body)).await;
+    assert_eq!((first.status, first.duplicate), (StatusCode::OK, false));
+    let replay = send(&app, same("/event", &header, &body)).await;
+    assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
+    assert_eq!(replay.body, r#"{"duplicate":true}"#);
+    assert_eq!(runs.of("evt_01JD7X4K2M9Q8R5T3V6W1Y0Z2A"), 1);
+}
+
+#[tokio::test]
+async fn a_provider_redelivery_signed_later_is_a_duplicate_by_event_id() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = event_body("evt_redelivered");
+    assert_eq!(
+        send(&app, signed("/event", &body, now() - 120))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let redelivery = send(&app, signed("/event", &body, now())).await;
+    assert!(redelivery.duplicate);
+    assert_eq!(runs.of("evt_redelivered"), 1);
+}
+
+#[tokio::test]
+async fn a_failed_first_run_is_released_and_the_retry_processed() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Fails);
+    let body = event_body("evt_fails_once");
+    assert_eq!(
+        send(&app, signed("/event", &body, now())).await.status,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let retry = send(&app, signed("/event", &body, now())).await;
+    assert_eq!((retry.status, retry.duplicate), (StatusCode::OK, false));
+    assert_eq!(runs.of("evt_fails_once"), 2);
+    assert!(send(&app, signed("/event", &body, now())).await.duplicate);
+}
+
+#[tokio::test]
+async fn a_refused_request_claims_nothing() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = event_body("evt_after_refusals");
+    let forged = format!("t={},v1={}", now(), "00".repeat(32));
+    assert_eq!(
+        send(&app, same("/event", &forged, &body)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let not_an_event = br#"{"id":"evt_after_refusals"}"#;
+    assert_eq!(
+        send(&app, signed("/event", not_an_event, now()))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let first = send(&app, signed("/event", &body, now())).await;
+    assert_eq!((first.status, first.duplicate), (StatusCode::OK, false));
+    assert_eq!(runs.of("evt_after_refusals"), 1);
+}
+
+#[tokio::test]
+async fn a_delivery_in_progress_is_answered_409_with_retry_after() {
+    let runs = Runs::default();
+    let go = Arc::new(Notify::new());
+    let dedup = Deduplicator::in_memory().with_lease(Duration::from_secs(20));
+    let app = axum_app(dedup, runs.clone(), FirstRun::Waits(go.clone()));
+    let body = event_body("evt_slow");
+
+    let first = tokio::spawn({
+        let (app, body) = (app.clone(), body.clone());
+        async move { send(&app, signed("/event", &body, now())).await }
+    });
+    while runs.of("evt_slow") == 0 {
+        tokio::task::yield_now().await;
+    }
+    let concurrent = send(&app, signed("/event", &body, now())).await;
+    assert_eq!(concurrent.status, StatusCode::CONFLICT);
+    assert_eq!(concurrent.retry_after.as_deref(), Some("20"));
+    assert!(
+        concurrent.body.contains("delivery_in_progress"),
+        "{}",
+        concurrent.body
+    );
+
+    go.notify_one();
+    assert_eq!(first.await.unwrap().status, StatusCode::OK);
+    assert!(send(&app, signed("/event", &body, now())).await.duplicate);
+    assert_eq!(runs.of("evt_slow"), 1);
+}
+
+#[tokio::test]
+async fn the_delivery_extractor_lets_the_handler_see_duplicates() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = event_body("evt_seen");
+    assert_eq!(
+        send(&app, signed("/delivery", &body, now())).await.body,
+        "first 1"
+    );
+    let again = send(&app, signed("/delivery", &body, now())).await;
+    assert_eq!(
+        (again.status, again.body.as_str(), again.duplicate),
+        (StatusCode::OK, "duplicate evt_seen", false)
+    );
+    assert_eq!(runs.of("evt_seen"), 1);
+}
+
+#[tokio::test]
+async fn the_raw_body_extractor_deduplicates_by_signature() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = b"no id in here".to_vec();
+    let header = Signer::new(SECRET).unwrap().sign_at(&body, now() - 5);
+    assert_eq!(
+        send(&app, same("/raw", &header, &body)).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        send(&app, same("/raw", &header, &body)).await.duplicate,
+        "a replay is caught"
+    );
+    // Re-signed at another time, the same body is another delivery.
+    assert!(!send(&app, signed("/raw", &body, now())).await.duplicate);
+    assert_eq!(runs.0.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_full_memory_store_refuses_rather_than_forget_an_open_window() {
+    let runs = Runs::default();
+    let dedup = Deduplicator::new(MemoryStore::with_capacity(50));
+    let app = axum_app(dedup, runs.clone(), FirstRun::Succeeds);
+    let mut refused = 0;
+    for i in 0..80 {
+        let answer = send(
+            &app,
+            signed("/event", &event_body(&format!("evt_flood_{i}")), now()),
+        )
+        .await;
+        match answer.status {
+            StatusCode::OK => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert!(answer.body.contains("replay_store_full"), "{}", answer.body);
+                assert!(answer.retry_after.is_some());
+                refused += 1;
+            }
+            other => panic!("evt_flood_{i}: {other}"),
+        }
+    }
+    assert_eq!(refused, 30);
+    // None of the 50 remembered was forgotten: each is still a duplicate.
+    for i in 0..50 {
+        let again = send(
+            &app,
+            signed("/event", &event_body(&format!("evt_flood_{i}")), now()),
+        )
+        .await;
+        assert!(again.duplicate, "evt_flood_{i} was forgotten");
+    }
+    assert_eq!(runs.0.lock().unwrap().values().sum::<usize>(), 50);
+}
+
+#[tokio::test]
+async fn a_full_memory_store_forgets_entries_whose_window_closed() {
+    let store = MemoryStore::with_capacity(1);
+    let dedup = Deduplicator::new(store);
+    let Claim::First(guard) = dedup.claim("event:old", now() - 1).await.unwrap() else {
+        panic!()
+    };
+    assert!(guard.complete().await.unwrap());
+    // Full, but the old entry's window is closed: it makes room.
+    assert!(matches!(
+        dedup.claim("event:new", now() + 300).await.unwrap(),
+        Claim::First(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
+    let runs = Runs::default();
+    let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(300));
+    let app = axum_app(dedup.clone(), runs.clone(), FirstRun::Succeeds);
+    // A receiver claims the event and dies before finishing: nothing releases it.
+    let Claim::First(guard) = dedup.claim("event:evt_orphan", now() + 300).await.unwrap() else {
+        panic!()
+    };
+    std::mem::forget(guard);
+
+    let body = event_body("evt_orphan");
+    assert_eq!(
+        send(&app, signed("/event", &body, now())).await.status,
+        StatusCode::CONFLICT
+    );
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let next = send(&app, signed("/event", &body, now())).await;
+    assert_eq!((next.status, next.duplicate), (StatusCode::OK, false));
+    assert_eq!(runs.of("evt_orphan"), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_claim_is_released_at_once() {
+    let dedup = Deduplicator::in_memory();
+    let Claim::First(guard) = dedup.claim("event:evt_drop", now() + 300).await.unwrap() else {
+        panic!()
+    };
+    assert!(matches!(
+        dedup.claim("event:evt_drop", now() + 300).await.unwrap(),
+        Claim::InFlight { .. }
+    ));
+    drop(guard);
+    assert!(matches!(
+        dedup.claim("event:evt_drop", now() + 300).await.unwrap(),
+        Claim::First(_)
+    ));
+}
+
+/// A store that is always down, like a Redis that cannot be reached.
+#[derive(Debug)]
+struct Down;
+
+impl ReplayStore for Down {
+    fn claim<'a>(
+        &'a self,
+        _: &'a str,
+        _: &'a str,
+        _: Duration,
+        _: i64,
+    ) -> StoreFuture<'a, ClaimState> {
+        Box::pin(async {
+            Err(Error::ReplayStoreUnavailable(
+                "connection refused (redis at 10.0.0.7)".into(),
+            ))
+        })
+    }
+    fn complete<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
+        Box::pin(async { Err(Error::ReplayStoreUnavailable("connection refused".into())) })
+    }
+    fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async { Err(Error::ReplayStoreUnavailable("connection refused".into())) })
+    }
+}
+
+#[tokio::test]
+async fn an_unavailable_store_fails_closed_unless_told_otherwise() {
+    let runs = Runs::default();
+    let closed = axum_app(Deduplicator::new(Down), runs.clone(), FirstRun::Succeeds);
+    let body = event_body("evt_store_down");
+    let answer = send(&closed, signed("/event", &body, now())).await;
+    assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        answer.body.contains("replay_store_unavailable"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        !answer.body.contains("10.0.0.7"),
+        "the cause stays in the logs: {}",
+        answer.body
+    );
+    assert!(answer.retry_after.is_some());
+    assert_eq!(runs.of("evt_store_down"), 0);
+
+    let open = axum_app(
+        Deduplicator::new(Down).fail_open(),
+        runs.clone(),
+        FirstRun::Succeeds,
+    );
+    assert_eq!(
+        send(&open, signed("/event", &body, now())).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(runs.of("evt_store_down"), 1);
+}
+
+/// A handler that panics on an event's first run, served over real HTTP
+/// (a panic ends the connection, not the server).
+#[tokio::test]
+async fn a_panicking_first_run_is_released_and_the_retry_processed() {
+    let runs = Runs::default();
+    let verifier_app = panicking_app(runs.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, verifier_app).await.unwrap() });
+
+    let client = reqwest::Client::new();
+    let body = event_body("evt_panics_once");
+    let deliver = || {
+        client
+            .post(format!("http://{addr}/event"))
+            .header(
+                "X-Unleeshed-Signature",
+                Signer::new(SECRET).unwrap().sign(&body),
+            )
+            .body(body.clone())
+            .send()
+    };
+    assert!(
+        deliver().await.is_err(),
+        "the crashed handler's connection is dropped"
+    );
+    // The release runs in the background; the provider's retry comes later.
+    let mut status = 0;
+    for _ in 0..50 {
+        status = deliver().await.unwrap().status().as_u16();
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 409);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, 200);
+    assert_eq!(runs.of("evt_panics_once"), 2);
+}
+
+fn panicking_app(runs: Runs) -> Router {
+    use signed_webhooks::axum::{DeduplicationLayer, VerifiedEvent};
+    async fn handler(
+        axum::extract::State(state): axum::extract::State<State>,
+        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
+    ) -> StatusCode {
+        if state.runs.record(event.id()) == 1 {
+            panic!("the handler crashed on purpose");
+        }
+        StatusCode::OK
+    }
+    Router::new()
+        .route("/event", post(handler))
+        .with_state(State {
+            verifier: Verifier::new(SECRET).unwrap(),
+            runs,
+            first: FirstRun::Succeeds,
+        })
+        .layer(DeduplicationLayer::new(Deduplicator::in_memory()))
+}
+
+mod actix {
+    //! The same guarantees through the actix-web middleware.
+    use super::*;
+    use actix_web::dev::Service;
+    use actix_web::{App, HttpResponse, test, web};
+    use signed_webhooks::actix::{Deduplication, Delivery, VerifiedEvent};
+
+    async fn event(
+        runs: web::Data<Runs>,
+        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
+    ) -> HttpResponse {
+        if runs.record(event.id()) == 1 && event.id().contains("fails") {
+            return HttpResponse::InternalServerError().finish();
+        }
+        HttpResponse::Ok().finish()
+    }
+
+    async fn delivery(runs: web::Data<Runs>, delivery: Delivery<UnleeshedEvent>) -> String {
+        match delivery {
+            Delivery::First(event) => format!("first {}", runs.record(event.id())),
+            Delivery::Duplicate(event) => format!("duplicate {}", event.id()),
+        }
+    }
+
+    fn request(path: &str, body: &[u8]) -> test::TestRequest {
+        test::TestRequest::post()
+            .uri(path)
+            .insert_header((
+                "X-Unleeshed-Signature",
+                Signer::new(SECRET).unwrap().sign(body),
+            ))
+            .set_payload(body.to_vec())
+    }
+
+    #[actix_web::test]
+    async fn duplicates_failures_and_deliveries() {
+        let runs = Runs::default();
+        let service = test::init_service(
+            App::new()
+                .app_data(web::Data::new(Verifier::new(SECRET).unwrap()))
+                .app_data(web::Data::new(runs.clone()))
+                .wrap(Deduplication::new(Deduplicator::in_memory()))
+                .route("/event", web::post().to(event))
+                .route("/delivery", web::post().to(delivery)),
+        )
+        .await;
+
+        // Processed once; the replay is answered 200 and marked.
+        let body = event_body("evt_actix");
+        assert_eq!(
+            service
+                .call(request("/event", &body).to_request())
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        let replay = service
+            .call(request("/event", &body).to_request())
+            .await
+            .unwrap();
+        assert_eq!(replay.status(), 200);
+        assert_eq!(replay.headers().get("webhook-duplicate").unwrap(), "true");
+        assert_eq!(
+            test::read_body(replay).await,
+            r#"{"duplicate":true}"#.as_bytes()
+        );
+        assert_eq!(runs.of("evt_actix"), 1);
+
+        // A failed first run is released: the retry runs.
+        let body = event_body("evt_actix_fails");
+        assert_eq!(
+            service
+                .call(request("/event", &body).to_request())
+                .await
+                .unwrap()
+                .status(),
+            500
+        );
+        assert_eq!(
+            service
+                .call(request("/event", &body).to_request())
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        assert_eq!(runs.of("evt_actix_fails"), 2);
+        assert_eq!(
+            service
+                .call(request("/event", &body).to_request())
+                .await
+                .unwrap()
+                .headers()
+                .get("webhook-duplicate")
+                .unwrap(),
+            "true"
+        );
+
+        // The handler may see duplicates itself.
+        let body = event_body("evt_actix_delivery");
+        let first = test::read_body(
+            service
+                .call(request("/delivery", &body).to_request())
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(first, "first 1".as_bytes());
+        let again = test::read_body(
+            service
+                .call(request("/delivery", &body).to_request())
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(again, "duplicate evt_actix_delivery".as_bytes());
+    }
+
+    #[actix_web::test]
+    async fn a_delivery_in_progress_is_answered_409() {
+        let dedup = Deduplicator::in_memory();
+        let service = test::init_service(
+            App::new()
+                .app_data(web::Data::new(Verifier::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Runs::default()))
+                .wrap(Deduplication::new(dedup.clone()))
+                .route("/event", web::post().to(event)),
+        )
+        .await;
+        let Claim::First(_held) = dedup
+            .claim("event:evt_actix_busy", now() + 300)
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        let busy = service
+            .call(request("/event", &event_body("evt_actix_busy")).to_request())
+            .await
+            .unwrap();
+        assert_eq!(busy.status(), 409);
+        assert!(busy.headers().get("retry-after").is_some());
+    }
+}
