@@ -27,7 +27,7 @@
 //! reading the body, so an unsigned or stale request is refused without
 //! buffering anything; the body is then read through actix-web's own limit
 //! ([`PayloadConfig`](actix_web::web::PayloadConfig), 256 KiB unless set).
-//! Refusals are [`WebhookError`]s. A missing verifier is answered with 500
+//! Refusals are [`WebhookRejection`]s. A missing verifier is answered with 500
 //! and logged (through the `log` crate) with what to register.
 //!
 //! Wrapped in the [`Deduplication`] middleware, each verified delivery is
@@ -40,7 +40,6 @@
 //! actix-web 4 is built on `http` 0.2; nothing here asks you for `http` 1.x
 //! types.
 
-use std::fmt;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 
@@ -51,57 +50,20 @@ use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::de::DeserializeOwned;
 
-use crate::adapter::{
-    Admission, ClaimSlot, DUPLICATE_HEADER, Refusal, UNLEESHED_SIGNATURE, single_header_value,
-};
+use crate::adapter::{Admission, ClaimSlot, UNLEESHED_SIGNATURE, single_header_value};
 use crate::error::Error;
 use crate::event::decode_event;
+use crate::extract::DUPLICATE_HEADER;
 use crate::header::SignatureHeader;
 use crate::replay::Deduplicator;
 use crate::verify::{Verified, Verifier, unix_now};
 
-type LocalFuture<T, E = WebhookError> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
+type LocalFuture<T, E = WebhookRejection> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 
-/// Extracts a verified, decoded event: [`UnleeshedEvent`](crate::UnleeshedEvent),
-/// [`ExchangeEvent`](crate::ExchangeEvent), [`Event<T>`](crate::Event) or
-/// any `DeserializeOwned` type.
-///
-/// Under the [`Deduplication`] middleware, duplicates never reach the
-/// handler.
-#[derive(Debug, Clone)]
-pub struct VerifiedEvent<E>(pub E);
-
-/// Extracts a verified, decoded event and says whether it is a first
-/// delivery: for handlers that want to see duplicates (to log them, say)
-/// instead of having them answered for them.
-///
-/// Without the [`Deduplication`] middleware every delivery is `First`.
-#[derive(Debug, Clone)]
-pub enum Delivery<E> {
-    /// A first delivery (or a retry of one whose handler failed). The claim
-    /// is completed if the handler answers 2xx.
-    First(E),
-    /// Already processed. Whatever the handler answers, nothing is claimed;
-    /// answer 2xx so the provider stops retrying.
-    Duplicate(E),
-}
-
-/// Extracts the verified raw body, with what the verification established.
-///
-/// Under the [`Deduplication`] middleware it is deduplicated by signature:
-/// a replayed request is caught, a provider redelivery (signed anew) is
-/// not; use [`VerifiedEvent`] to deduplicate by event id.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct VerifiedBody {
-    /// The raw body, exactly as received and verified.
-    pub body: Bytes,
-    /// The timestamp, matching secret and signature.
-    pub verified: Verified,
-}
+pub use crate::extract::{Delivery, VerifiedBody, VerifiedEvent, WebhookRejection};
 
 impl<E: DeserializeOwned + 'static> FromRequest for VerifiedEvent<E> {
-    type Error = WebhookError;
+    type Error = WebhookRejection;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -109,14 +71,14 @@ impl<E: DeserializeOwned + 'static> FromRequest for VerifiedEvent<E> {
         Box::pin(async move {
             match delivery.await? {
                 Delivery::First(event) => Ok(VerifiedEvent(event)),
-                Delivery::Duplicate(_) => Err(WebhookError(Refusal::Duplicate)),
+                Delivery::Duplicate(_) => Err(WebhookRejection::duplicate()),
             }
         })
     }
 }
 
 impl<E: DeserializeOwned + 'static> FromRequest for Delivery<E> {
-    type Error = WebhookError;
+    type Error = WebhookRejection;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -133,7 +95,7 @@ impl<E: DeserializeOwned + 'static> FromRequest for Delivery<E> {
 }
 
 impl FromRequest for VerifiedBody {
-    type Error = WebhookError;
+    type Error = WebhookRejection;
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
@@ -142,7 +104,7 @@ impl FromRequest for VerifiedBody {
             let (verification, body, verified) = verified.await?;
             match verification.admit(&verified, &body, false).await? {
                 Admission::First => Ok(VerifiedBody { body, verified }),
-                Admission::Duplicate => Err(WebhookError(Refusal::Duplicate)),
+                Admission::Duplicate => Err(WebhookRejection::duplicate()),
             }
         })
     }
@@ -229,71 +191,21 @@ fn body_error(error: actix_web::Error) -> Error {
     }
 }
 
-/// Why a webhook extractor did not hand a request to its handler.
-///
-/// Answers with the status of [`Error::status_code`] (400 for a missing or
-/// malformed header, 401 for a stale timestamp or a signature that does not
-/// match, 413 for a body over the limit, 422 for a signed body that is not
-/// the expected event, 409 and 503 with `Retry-After` for a delivery in
-/// progress or a duplicate store that is down, 500 for a missing verifier)
-/// and a JSON body `{"error":{"code":"signature_mismatch","message":"…"}}`
-/// that never holds a secret or the expected signature. A duplicate
-/// delivery is answered `200` with `{"duplicate":true}` and a
-/// `Webhook-Duplicate: true` header.
-#[derive(Debug)]
-pub struct WebhookError(Refusal);
-
-impl WebhookError {
-    /// The error behind the refusal; `None` for a duplicate.
-    pub fn error(&self) -> Option<&Error> {
-        match &self.0 {
-            Refusal::Error(error) => Some(error),
-            Refusal::Duplicate => None,
-        }
-    }
-
-    /// Whether the request was a duplicate of a processed delivery.
-    pub fn is_duplicate(&self) -> bool {
-        matches!(self.0, Refusal::Duplicate)
-    }
-}
-
-impl From<Error> for WebhookError {
-    fn from(error: Error) -> Self {
-        WebhookError(Refusal::Error(error))
-    }
-}
-
-impl fmt::Display for WebhookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Refusal::Error(error) => error.fmt(f),
-            Refusal::Duplicate => f.write_str("duplicate of a delivery already processed"),
-        }
-    }
-}
-
-impl std::error::Error for WebhookError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error().map(|error| error as _)
-    }
-}
-
-impl ResponseError for WebhookError {
+impl ResponseError for WebhookRejection {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.0.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.status().as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type("application/json");
-        if let Some(seconds) = self.0.retry_after() {
+        if let Some(seconds) = self.retry_after() {
             response.insert_header(("retry-after", seconds));
         }
         if self.is_duplicate() {
             response.insert_header((DUPLICATE_HEADER, "true"));
         }
-        response.body(self.0.body())
+        response.body(self.body())
     }
 }
 

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use http::{HeaderName, StatusCode};
+use http::HeaderName;
 use serde::Deserialize;
 
 use crate::error::{Error, HeaderError};
@@ -40,56 +40,6 @@ pub(crate) fn single_header_value<'a>(
     }
     std::str::from_utf8(value).map_err(|_| HeaderError::InvalidCharacter.into())
 }
-
-/// Why an adapter did not hand a request to its handler: an error, or a
-/// delivery already processed (answered 200, so the provider stops).
-#[derive(Debug)]
-#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
-pub(crate) enum Refusal {
-    Error(Error),
-    Duplicate,
-}
-
-#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
-impl Refusal {
-    pub(crate) fn status(&self) -> StatusCode {
-        match self {
-            Refusal::Error(error) => error.status_code(),
-            Refusal::Duplicate => StatusCode::OK,
-        }
-    }
-
-    /// `Retry-After` in whole seconds, for temporary refusals.
-    pub(crate) fn retry_after(&self) -> Option<String> {
-        match self {
-            Refusal::Error(error) => error.retry_after().map(|d| d.as_secs().to_string()),
-            Refusal::Duplicate => None,
-        }
-    }
-
-    /// The JSON body: `{"error":{"code":…,"message":…}}`, or
-    /// `{"duplicate":true}`. Built from the error's code and message only,
-    /// which never hold a secret or the signature the receiver expected.
-    pub(crate) fn body(&self) -> Vec<u8> {
-        let body = match self {
-            Refusal::Error(error) => serde_json::json!({
-                "error": { "code": error.code(), "message": error.to_string() }
-            }),
-            Refusal::Duplicate => serde_json::json!({ "duplicate": true }),
-        };
-        body.to_string().into_bytes()
-    }
-}
-
-impl From<Error> for Refusal {
-    fn from(error: Error) -> Self {
-        Refusal::Error(error)
-    }
-}
-
-/// The header marking a duplicate's 200 answer.
-#[cfg_attr(not(any(feature = "axum", feature = "actix")), allow(dead_code))]
-pub(crate) const DUPLICATE_HEADER: &str = "webhook-duplicate";
 
 /// Put in each request's extensions by the deduplication layer or
 /// middleware; the extractors claim the delivery through it, and the layer
@@ -232,20 +182,6 @@ mod tests {
             single_header_value(&name, opaque.into_iter()),
             Err(Error::MalformedHeader(HeaderError::InvalidCharacter))
         ));
-    }
-
-    #[test]
-    fn refusal_bodies_are_the_documented_json() {
-        let body = Refusal::from(Error::NoSignature).body();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(json["error"]["code"], "no_v1_signature");
-        assert!(json["error"]["message"].as_str().unwrap().contains("v1="));
-        assert_eq!(Refusal::Duplicate.body(), br#"{"duplicate":true}"#);
-        assert_eq!(Refusal::Duplicate.status(), StatusCode::OK);
-        let in_flight = Refusal::from(Error::InFlight {
-            retry_after: std::time::Duration::from_secs(30),
-        });
-        assert_eq!(in_flight.retry_after().as_deref(), Some("30"));
     }
 
     #[test]

@@ -39,7 +39,6 @@
 //! `Retry-After`. The claim is completed when the handler answers 2xx and
 //! released otherwise (or when it panics), so the provider's retry runs.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -53,50 +52,14 @@ use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::adapter::{Admission, ClaimSlot, DUPLICATE_HEADER, Refusal};
+use crate::adapter::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::event::decode_event;
+use crate::extract::DUPLICATE_HEADER;
 use crate::replay::Deduplicator;
 use crate::verify::{Verified, Verifier, unix_now};
 
-/// Extracts a verified, decoded event: [`UnleeshedEvent`](crate::UnleeshedEvent),
-/// [`ExchangeEvent`](crate::ExchangeEvent), [`Event<T>`](crate::Event) or
-/// any `DeserializeOwned` type.
-///
-/// Needs `Verifier: FromRef<S>` for the router state `S`. Under a
-/// [`DeduplicationLayer`], duplicates never reach the handler.
-#[derive(Debug, Clone)]
-pub struct VerifiedEvent<E>(pub E);
-
-/// Extracts a verified, decoded event and says whether it is a first
-/// delivery: for handlers that want to see duplicates (to log them, say)
-/// instead of having them answered for them.
-///
-/// Without a [`DeduplicationLayer`] every delivery is `First`.
-#[derive(Debug, Clone)]
-pub enum Delivery<E> {
-    /// A first delivery (or a retry of one whose handler failed). The claim
-    /// is completed if the handler answers 2xx.
-    First(E),
-    /// Already processed. Whatever the handler answers, nothing is claimed;
-    /// answer 2xx so the provider stops retrying.
-    Duplicate(E),
-}
-
-/// Extracts the verified raw body, with what the verification established.
-///
-/// For receivers that store the raw delivery, or decode it themselves.
-/// Under a [`DeduplicationLayer`] it is deduplicated by signature: a
-/// replayed request is caught, a provider redelivery (signed anew) is not;
-/// use [`VerifiedEvent`] to deduplicate by event id.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct VerifiedBody {
-    /// The raw body, exactly as received and verified.
-    pub body: Bytes,
-    /// The timestamp, matching secret and signature.
-    pub verified: Verified,
-}
+pub use crate::extract::{Delivery, VerifiedBody, VerifiedEvent, WebhookRejection};
 
 impl<S, E> FromRequest<S> for VerifiedEvent<E>
 where
@@ -109,7 +72,7 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Delivery::from_request(req, state).await? {
             Delivery::First(event) => Ok(VerifiedEvent(event)),
-            Delivery::Duplicate(_) => Err(WebhookRejection(Refusal::Duplicate)),
+            Delivery::Duplicate(_) => Err(WebhookRejection::duplicate()),
         }
     }
 }
@@ -143,7 +106,7 @@ where
         let (verifier, slot, body, verified) = verify(req, state).await?;
         match admit(slot, &verifier, &verified, &body, false).await? {
             Admission::First => Ok(VerifiedBody { body, verified }),
-            Admission::Duplicate => Err(WebhookRejection(Refusal::Duplicate)),
+            Admission::Duplicate => Err(WebhookRejection::duplicate()),
         }
     }
 }
@@ -185,67 +148,12 @@ async fn admit(
     }
 }
 
-/// Why a webhook extractor did not hand a request to its handler.
-///
-/// Answers with the status of [`Error::status_code`] (400 for a missing or
-/// malformed header, 401 for a stale timestamp or a signature that does not
-/// match, 413 for a body over the limit, 422 for a signed body that is not
-/// the expected event, 409 and 503 with `Retry-After` for a delivery in
-/// progress or a duplicate store that is down) and a JSON body
-/// `{"error":{"code":"signature_mismatch","message":"…"}}` that never holds
-/// a secret or the expected signature. A duplicate delivery is answered
-/// `200` with `{"duplicate":true}` and a `Webhook-Duplicate: true` header.
-#[derive(Debug)]
-pub struct WebhookRejection(Refusal);
-
-impl WebhookRejection {
-    /// The error behind the rejection; `None` for a duplicate.
-    pub fn error(&self) -> Option<&Error> {
-        match &self.0 {
-            Refusal::Error(error) => Some(error),
-            Refusal::Duplicate => None,
-        }
-    }
-
-    /// Whether the request was a duplicate of a processed delivery.
-    pub fn is_duplicate(&self) -> bool {
-        matches!(self.0, Refusal::Duplicate)
-    }
-
-    /// The status the rejection answers with.
-    pub fn status(&self) -> StatusCode {
-        self.0.status()
-    }
-}
-
-impl From<Error> for WebhookRejection {
-    fn from(error: Error) -> Self {
-        WebhookRejection(Refusal::Error(error))
-    }
-}
-
-impl fmt::Display for WebhookRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Refusal::Error(error) => error.fmt(f),
-            Refusal::Duplicate => f.write_str("duplicate of a delivery already processed"),
-        }
-    }
-}
-
-impl std::error::Error for WebhookRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error().map(|error| error as _)
-    }
-}
-
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        let mut response = (self.status(), self.0.body()).into_response();
+        let mut response = (self.status(), self.body()).into_response();
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(seconds) = self
-            .0
             .retry_after()
             .and_then(|s| HeaderValue::try_from(s).ok())
         {

@@ -90,6 +90,8 @@ mod adapter;
 pub mod axum;
 mod error;
 mod event;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod extract;
 mod header;
 #[cfg(feature = "http")]
 mod http;

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{App, HttpResponse, ResponseError, test, web};
 use common::requests::{self, Case};
 use common::{SECRET, fixture};
-use signed_webhooks::actix::{SignatureGuard, VerifiedBody, VerifiedEvent, WebhookError};
+use signed_webhooks::actix::{SignatureGuard, VerifiedBody, VerifiedEvent, WebhookRejection};
 use signed_webhooks::{Error, ExchangeEvent, STRIPE_SIGNATURE, Signer, UnleeshedEvent, Verifier};
 
 async fn unleeshed(VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>) -> String {
@@ -136,7 +136,7 @@ async fn a_missing_verifier_is_a_500_not_a_panic() {
 
 #[actix_web::test]
 async fn the_error_type_keeps_the_error_reachable() {
-    let error = WebhookError::from(Error::NoSignature);
+    let error = WebhookRejection::from(Error::NoSignature);
     assert_eq!(error.status_code(), StatusCode::BAD_REQUEST);
     assert!(matches!(error.error(), Some(Error::NoSignature)));
     let response = error.error_response();

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -13,6 +12,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
 use common::requests::now;
+use common::runs::Runs;
 use common::{SECRET, fixture};
 use http_body_util::BodyExt;
 use signed_webhooks::replay::{
@@ -21,22 +21,6 @@ use signed_webhooks::replay::{
 use signed_webhooks::{Error, Signer, UnleeshedEvent, Verifier};
 use tokio::sync::Notify;
 use tower::ServiceExt;
-
-/// What the handlers saw, per event id.
-#[derive(Clone, Default)]
-struct Runs(Arc<Mutex<HashMap<String, usize>>>);
-
-impl Runs {
-    fn record(&self, id: &str) -> usize {
-        let mut runs = self.0.lock().unwrap();
-        let n = runs.entry(id.to_owned()).or_default();
-        *n += 1;
-        *n
-    }
-    fn of(&self, id: &str) -> usize {
-        self.0.lock().unwrap().get(id).copied().unwrap_or(0)
-    }
-}
 
 /// How the test handler behaves on the first run of each event.
 #[derive(Clone)]
@@ -291,7 +275,7 @@ async fn the_raw_body_extractor_deduplicates_by_signature() {
     );
     // Re-signed at another time, the same body is another delivery.
     assert!(!send(&app, signed("/raw", &body, now())).await.duplicate);
-    assert_eq!(runs.0.lock().unwrap().len(), 2);
+    assert_eq!(runs.distinct(), 2);
 }
 
 #[tokio::test]
@@ -326,7 +310,7 @@ async fn a_full_memory_store_refuses_rather_than_forget_an_open_window() {
         .await;
         assert!(again.duplicate, "evt_flood_{i} was forgotten");
     }
-    assert_eq!(runs.0.lock().unwrap().values().sum::<usize>(), 50);
+    assert_eq!(runs.total(), 50);
 }
 
 #[tokio::test]

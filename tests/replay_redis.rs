@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -16,29 +14,11 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use common::SECRET;
 use common::redis::{redis, unique_prefix};
+use common::runs::Runs;
 use futures_util::StreamExt;
 use signed_webhooks::axum::{DeduplicationLayer, VerifiedEvent};
 use signed_webhooks::replay::{Claim, Deduplicator, RedisStore};
 use signed_webhooks::{Signer, UnleeshedEvent, Verifier};
-
-/// Handler runs per event id, across every receiver.
-#[derive(Clone, Default)]
-struct Runs(Arc<Mutex<HashMap<String, usize>>>);
-
-impl Runs {
-    fn record(&self, id: &str) -> usize {
-        let mut runs = self.0.lock().unwrap();
-        let n = runs.entry(id.to_owned()).or_default();
-        *n += 1;
-        *n
-    }
-    fn of(&self, id: &str) -> usize {
-        self.0.lock().unwrap().get(id).copied().unwrap_or(0)
-    }
-    fn total(&self) -> usize {
-        self.0.lock().unwrap().values().sum()
-    }
-}
 
 #[derive(Clone, Copy)]
 enum FirstRun {

@@ -20,3 +20,4 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 pub mod redis;
 pub mod requests;
+pub mod runs;
