@@ -22,12 +22,14 @@ where
         Ok(event) => {
             let json = serde_json::to_vec(&event).expect("a decoded event serializes");
             let again: E = decode_event(&json).unwrap_or_else(|e| {
-                panic!(
-                    "re-decoding {} failed: {e}",
-                    String::from_utf8_lossy(&json)
-                )
+                panic!("re-decoding {} failed: {e}", String::from_utf8_lossy(&json))
             });
-            assert_eq!(event, again, "round trip through {}", String::from_utf8_lossy(&json));
+            assert_eq!(
+                event,
+                again,
+                "round trip through {}",
+                String::from_utf8_lossy(&json)
+            );
             Some(event)
         }
         Err(err) => {
@@ -81,10 +83,16 @@ fuzz_target!(|data: &[u8]| {
     if let Some(untyped) = &untyped {
         let t = untyped.event_type.as_str();
         if !UnleeshedEvent::KNOWN_TYPES.contains(&t) {
-            assert!(unleeshed.is_some(), "unknown type {t:?} refused by UnleeshedEvent");
+            assert!(
+                unleeshed.is_some(),
+                "unknown type {t:?} refused by UnleeshedEvent"
+            );
         }
         if !ExchangeEvent::KNOWN_TYPES.contains(&t) {
-            assert!(exchange.is_some(), "unknown type {t:?} refused by ExchangeEvent");
+            assert!(
+                exchange.is_some(),
+                "unknown type {t:?} refused by ExchangeEvent"
+            );
         }
     }
 });

@@ -34,7 +34,10 @@ fn reference(header: &str) -> Expected {
             max: MAX_HEADER_LEN,
         });
     }
-    if !header.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+    if !header
+        .chars()
+        .all(|c| c == '\t' || (' '..='~').contains(&c))
+    {
         return Expected::Malformed(InvalidCharacter);
     }
     let mut timestamp: Option<(i64, String)> = None;

@@ -96,7 +96,11 @@ fn fuzz_header(verifier: &Verifier, secrets: &[String], input: &Input<'_>) {
             // The matched signature really is the HMAC of this body.
             let signer = Signer::new(secrets[verified.secret_index()].as_str()).unwrap();
             let expected = format!("t={t},v1={}", hex::encode(verified.signature()));
-            assert_eq!(signer.sign_at(input.body, t), expected, "accepted a forgery");
+            assert_eq!(
+                signer.sign_at(input.body, t),
+                expected,
+                "accepted a forgery"
+            );
         }
         Err(err) => {
             match (&err, SignatureHeader::parse(&input.header)) {
@@ -113,7 +117,10 @@ fn fuzz_header(verifier: &Verifier, secrets: &[String], input: &Input<'_>) {
             assert_no_secret(&err.to_string(), secrets);
             assert_no_secret(&format!("{err:?}"), secrets);
             let status = err.status_code().as_u16();
-            assert!(status == 400 || status == 401, "status {status} for {err:?}");
+            assert!(
+                status == 400 || status == 401,
+                "status {status} for {err:?}"
+            );
         }
     }
 }
@@ -166,14 +173,20 @@ fn differential(secrets: &[String], input: &Input<'_>) {
 
     // Upper-case hex is the same signature.
     let upper = format!("t={t},v1={}", hex::encode_upper(sig));
-    only_first.verify_at(&upper, body, t).expect("upper-case hex");
+    only_first
+        .verify_at(&upper, body, t)
+        .expect("upper-case hex");
 
     // One flipped bit anywhere signed is refused.
     let bit = usize::from(input.flip);
     let mut tag = sig;
     tag[bit / 8 % tag.len()] ^= 1 << (bit % 8);
     let forged = format!("t={t},v1={}", hex::encode(tag));
-    expect_code(only_first.verify_at(&forged, body, t), "signature_mismatch", "flipped tag");
+    expect_code(
+        only_first.verify_at(&forged, body, t),
+        "signature_mismatch",
+        "flipped tag",
+    );
 
     if !body.is_empty() {
         let mut tampered = body.to_vec();
@@ -188,7 +201,11 @@ fn differential(secrets: &[String], input: &Input<'_>) {
 
     if let Some(later) = t.checked_add(1) {
         let moved = format!("t={later},v1={}", hex::encode(sig));
-        expect_code(only_first.verify_at(&moved, body, later), "signature_mismatch", "moved t");
+        expect_code(
+            only_first.verify_at(&moved, body, later),
+            "signature_mismatch",
+            "moved t",
+        );
     }
 }
 
