@@ -124,6 +124,8 @@ def event_seeds():
         # `data` before `type`: the payload is buffered, then decoded.
         write("event_decode", ('{"data":' + data + "," + envelope.format(event_type) + "}").encode())
     write("event_decode", b'{"id":"e","type":"t","createdAt":"c","extra":1}')
+    # Found by this target: numbers that are floats beyond u64 (tests/fuzz_regressions.rs).
+    write("event_decode", b'{"a":{"d":[1111111111111111111117,true]},"id":"","type":"d","created_at":"1"}')
     write("event_decode", b'{"id":"e","type":"creator.approved","created_at":"c"}')
 
 
