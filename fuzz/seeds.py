@@ -41,7 +41,7 @@ def write(target, data):
 
 def verify_input(now, skew, flip, secrets, header, body):
     """The layout the `verify` target splits its input with."""
-    secret_bytes = b"\0".join(s.encode() for s in secrets)
+    secret_bytes = b"\0".join(s if isinstance(s, bytes) else s.encode() for s in secrets)
     header_bytes = header.encode()
     assert len(secret_bytes) <= 0xFF and len(header_bytes) <= 0xFFFF
     return (
@@ -102,6 +102,11 @@ def verify_seeds():
     for secret in ("", "short", " whsec_padded_0123456789abcdef0123456789 ", '"quoted-0123456789abcdef0123456789"'):
         write("verify", verify_input(NOW, 0, 0, [secret], f"t={NOW},v1={SIG}", b"{}"))
     write("verify", verify_input(-5, 0, 0, [VECTORS[0]["secrets"][0]], f"t={NOW},v1={SIG}", b""))
+    # Found by this target: more secrets than a header carries signatures.
+    # Invalid UTF-8 becomes U+FFFD (3 bytes), so 11 0xFF bytes + 1 make a
+    # valid 34-byte secret, and nine fit in the 255-byte secret field.
+    nine = [b"\xff" * 11 + bytes([0x41 + i]) for i in range(9)]
+    write("verify", verify_input(NOW, 0, 0, nine, f"t={NOW},v1={SIG}", b"{}"))
 
 
 def event_seeds():

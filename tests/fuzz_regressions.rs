@@ -2,7 +2,10 @@
 //! problems they showed stay fixed. SECURITY.md records each finding.
 
 use serde_json::Value;
-use signed_webhooks::{Event, ExchangeEvent, UnleeshedEvent, decode_event};
+use signed_webhooks::{
+    Error, Event, ExchangeEvent, MAX_SIGNATURES, SecretError, Signer, UnleeshedEvent, Verifier,
+    decode_event,
+};
 
 /// Decodes `body` into `E`, serializes it and decodes that again.
 fn round_trip<E>(body: &[u8]) -> (E, E)
@@ -53,4 +56,44 @@ fn numbers_in_kept_fields_survive_a_round_trip() {
     let approved = br#"{"id":"e","type":"creator.approved","created_at":"c","data":{"external_reference":"r","metadata":{"score":1111111111111111111117}}}"#;
     let (event, again) = round_trip::<UnleeshedEvent>(approved);
     assert_eq!(again, event);
+}
+
+/// fuzz/verify, `crash-87a7de6a…`: `Signer::from_secrets` took any number
+/// of secrets and wrote one `v1=` per secret, but a header may carry at most
+/// `MAX_SIGNATURES`: with nine secrets it signed headers that every verifier
+/// refuses (`too many signatures`), whatever its secrets. What a signer
+/// accepts to sign with, a verifier with the same secrets must accept.
+#[test]
+fn a_signer_never_writes_a_header_its_verifier_refuses() {
+    let secrets: Vec<String> = (0..=MAX_SIGNATURES)
+        .map(|i| format!("whsec_rotation_{i:02}_0123456789abcdef0123456789"))
+        .collect();
+    let verifier = Verifier::from_secrets(&secrets).unwrap();
+    for count in 1..=secrets.len() {
+        let body = br#"{"id":"evt_1"}"#;
+        match Signer::from_secrets(&secrets[..count]) {
+            Ok(signer) => {
+                let header = signer.sign_at(body, 1_790_000_000);
+                let verified = verifier
+                    .verify_at(&header, body, 1_790_000_000)
+                    .unwrap_or_else(|e| panic!("{count} secrets: {e}"));
+                assert_eq!(verified.secret_index(), 0);
+            }
+            Err(err) => {
+                assert!(count > MAX_SIGNATURES, "{count} secrets refused: {err}");
+                assert_eq!(err.code(), "invalid_secret");
+                assert!(
+                    err.to_string().contains(&MAX_SIGNATURES.to_string()),
+                    "{err}"
+                );
+                assert!(matches!(
+                    err,
+                    Error::InvalidSecret(SecretError::TooMany { count: c, max: MAX_SIGNATURES })
+                        if c == count
+                ));
+            }
+        }
+    }
+    // The limit is the header's, not the verifier's: it takes them all.
+    assert_eq!(verifier.secret_count(), MAX_SIGNATURES + 1);
 }

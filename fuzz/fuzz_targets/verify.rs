@@ -27,7 +27,9 @@
 
 use arbitrary::Unstructured;
 use libfuzzer_sys::fuzz_target;
-use signed_webhooks::{Error, HeaderError, SignatureHeader, Signer, Verifier};
+use signed_webhooks::{
+    Error, HeaderError, MAX_SIGNATURES, SecretError, SignatureHeader, Signer, Verifier,
+};
 
 const FALLBACK_SECRET: &str = "whsec_fuzz_0123456789abcdef0123456789abcdef";
 const TOLERANCE: i64 = 300;
@@ -144,7 +146,17 @@ fn expect_code(result: Result<signed_webhooks::Verified, Error>, code: &str, wha
 }
 
 fn differential(secrets: &[String], input: &Input<'_>) {
-    let signer = Signer::from_secrets(secrets).unwrap();
+    // A header carries at most MAX_SIGNATURES signatures, so a signer takes
+    // at most that many secrets (a verifier takes any number).
+    if secrets.len() > MAX_SIGNATURES {
+        let err = Signer::from_secrets(secrets).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::InvalidSecret(SecretError::TooMany { count, max: MAX_SIGNATURES })
+                if count == secrets.len()
+        ));
+    }
+    let signer = Signer::from_secrets(&secrets[..secrets.len().min(MAX_SIGNATURES)]).unwrap();
     let verifier = Verifier::from_secrets(secrets).unwrap();
     let only_first = Verifier::new(secrets[0].as_str())
         .unwrap()
