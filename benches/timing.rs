@@ -2,7 +2,7 @@
 //! Verbauwhede, "Dude, is my code constant time?", DATE 2017).
 //!
 //! ```sh
-//! cargo bench --bench timing                 # every comparison, 20 s each (~3 min)
+//! cargo bench --bench timing                 # every comparison, 15 s each (~3.5 min)
 //! cargo bench --bench timing -- --seconds 60 # longer: more measurements, more power
 //! cargo bench --bench timing -- verify/      # only the comparisons whose name matches
 //! ```
@@ -14,8 +14,9 @@
 //! `Instant` (no rdtsc). Welch's t-test then compares the two timing
 //! distributions, on all measurements and, as dudect does, on the
 //! measurements below each of 100 percentiles of the first batch (cropping
-//! the long tail that noise adds). `|t|` below 4.5 means the test detected
-//! no difference; the larger `|t|`, the surer the difference.
+//! the long tail that noise adds); the largest `|t|` of the 101 is reported.
+//! `|t|` below 4.5 means the test detected no difference; the larger `|t|`,
+//! the surer the difference.
 //!
 //! The comparisons:
 //!
@@ -26,12 +27,22 @@
 //!   one, same length.
 //! - `verify/upper-vs-lower-hex`: the right signature in upper-case hex
 //!   against the same in lower-case.
+//! - `verify/same-header/near-vs-far-miss`: the header is the same in both
+//!   classes, byte for byte; only the body changes, and with it the tag the
+//!   verifier expects: one body whose tag differs from the header's
+//!   signature in its last byte only, against random bodies of the same
+//!   length whose tags differ everywhere. The parser sees identical input,
+//!   so this isolates what happens to the secret-derived tag.
+//! - `parse/*`: `SignatureHeader::parse` alone on the same headers as the
+//!   `verify/*` comparisons: how the handling of the attacker's own bytes
+//!   contributes.
 //! - `ct_eq/*`: the comparison the verifier uses (`subtle`'s `ct_eq` on the
 //!   32-byte tags) on its own, 64 calls per measurement.
-//! - `control/*`: positive controls. The same measurements with an
-//!   early-exit byte comparison (the bug this test exists to catch) added;
-//!   they must show a large `|t|`, or the test is too weak to mean anything
-//!   on this machine.
+//! - `control/*`: positive controls, the same measurements with an
+//!   early-exit byte comparison (the bug this test exists to catch) added,
+//!   which must show a large `|t|`, or the test is too weak to mean anything
+//!   on this machine; and a null control, both classes drawn from the same
+//!   inputs, which must not.
 //!
 //! Not a test: the outcome depends on the machine and its load, so it is
 //! run by hand and its figures recorded (SECURITY.md), never asserted in CI.
@@ -258,6 +269,32 @@ fn verify_op<'a>(
     })
 }
 
+/// `verify_at` on one fixed header and body `i` of a class. With `leaky`,
+/// an early-exit comparison of the tag expected for that body with the
+/// header's signature is timed too (the positive control).
+fn body_op<'a>(
+    verifier: &'a Verifier,
+    header: &'a str,
+    bodies: &'a [Vec<Vec<u8>>; 2],
+    leaky: Option<(&'a Tags, [u8; 32])>,
+) -> Op<'a> {
+    let mut slot = Vec::with_capacity(BODY.len());
+    let mut tag_slot = [0u8; 32];
+    Box::new(move |class, i| {
+        slot.clear();
+        slot.extend_from_slice(&bodies[class][i]);
+        if let Some((tags, _)) = leaky {
+            tag_slot = tags[class][i];
+        }
+        let before = Instant::now();
+        let _ = black_box(verifier.verify_at(black_box(header), black_box(&slot), T));
+        if let Some((_, presented)) = leaky {
+            black_box(early_exit_eq(&black_box(tag_slot), &presented));
+        }
+        before.elapsed().as_nanos() as u64
+    })
+}
+
 /// `SignatureHeader::parse` alone on header `i` of a class: the handling
 /// of the attacker's own bytes, to tell it apart from the comparison.
 fn parse_op(headers: &[Vec<String>; 2]) -> Op<'_> {
@@ -382,6 +419,29 @@ fn main() {
     // verify/upper-vs-lower-hex: the right signature in either case.
     let case_headers = pools(|class| header(&right, class == 0));
 
+    // verify/same-header/near-vs-far-miss: one header; class 0 the body
+    // whose tag it misses by the last byte, class 1 random bodies.
+    let near_miss = wrong_at(&right, 31, &mut rng);
+    let near_miss_header = header(&near_miss, false);
+    let bodies = pools(|class| {
+        if class == 0 {
+            BODY.to_vec()
+        } else {
+            (0..BODY.len()).map(|_| rng.byte()).collect()
+        }
+    });
+    let signer = Signer::new(SECRET).expect("valid secret");
+    let body_tags = bodies.clone().map(|bodies| {
+        bodies
+            .iter()
+            .map(|body| {
+                let header = signer.sign_at(body, T);
+                let hex = header.rsplit_once("v1=").expect("v1").1;
+                <[u8; 32]>::try_from(hex::decode(hex).expect("hex")).expect("32 bytes")
+            })
+            .collect::<Vec<_>>()
+    });
+
     // The null control: two classes drawn from the same inputs.
     let same = [first_last_headers[0].clone(), first_last_headers[0].clone()];
 
@@ -400,6 +460,11 @@ fn main() {
             name: "verify/upper-vs-lower-hex",
             what: ["upper-case hex", "lower-case hex"],
             op: verify_op(&verifier, &case_headers, None),
+        },
+        Comparison {
+            name: "verify/same-header/near-vs-far-miss",
+            what: ["tag missed by its last byte", "random tags"],
+            op: body_op(&verifier, &near_miss_header, &bodies, None),
         },
         Comparison {
             name: "parse/first-vs-last-byte",
@@ -430,6 +495,16 @@ fn main() {
             name: "control/verify+early-exit/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
             op: verify_op(&verifier, &first_last_headers, Some((&first_last, right))),
+        },
+        Comparison {
+            name: "control/verify+early-exit/same-header/near-vs-far-miss",
+            what: ["tag missed by its last byte", "random tags"],
+            op: body_op(
+                &verifier,
+                &near_miss_header,
+                &bodies,
+                Some((&body_tags, near_miss)),
+            ),
         },
         Comparison {
             name: "control/early-exit/first-vs-last-byte",
