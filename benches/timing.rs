@@ -11,7 +11,13 @@
 //! batches; in each batch the class of every measurement is drawn at random
 //! beforehand, so both classes see the same machine noise (frequency
 //! changes, other processes, interrupts), and every call is timed with
-//! `Instant` (no rdtsc). Welch's t-test then compares the two timing
+//! `Instant` (no rdtsc). As in dudect, a batch's inputs are all prepared
+//! before any is measured, each in the next entry of one array whatever its
+//! class, so that where an input sits in memory is as random as its class;
+//! each is copied into one buffer shared by every call just before its call
+//! is timed. (A first version kept each class's inputs in an array of its
+//! own: the null control below then showed |t| up to 9, memory placement
+//! posing as a leak.) Welch's t-test then compares the two timing
 //! distributions, on all measurements and, as dudect does, on the
 //! measurements below each of 100 percentiles of the first batch (cropping
 //! the long tail that noise adds); the largest `|t|` of the 101 is reported.
@@ -59,22 +65,24 @@ const T: i64 = 1_790_000_000;
 /// The dudect threshold: below it, no leak was detected.
 const THRESHOLD: f64 = 4.5;
 /// Measurements per batch; the first batch also sets the crop percentiles.
-const BATCH: usize = 50_000;
-/// Distinct inputs per class.
-const POOL: usize = 256;
+const BATCH: usize = 20_000;
 /// Calls per measurement in the `ct_eq` comparisons, which take nanoseconds.
 const INNER: usize = 64;
+/// The length of `t=<T>,v1=`: where the hex signature starts in a header.
+const PREFIX: usize = "t=1790000000,v1=".len();
 
-/// Times one call on input `i` of a class, in ns. The input is first copied
-/// into a buffer both classes share, outside the timed part, so that every
-/// call reads the same (hot) memory whatever its class: otherwise where
-/// each class's inputs happen to sit (cache lines, 4 KiB aliasing) shows up
-/// as a difference of its own.
-type Op<'a> = Box<dyn FnMut(usize, usize) -> u64 + 'a>;
+/// Writes the input of one measurement of a class into its entry.
+type Fill<'a> = Box<dyn FnMut(usize, &mut Rng, &mut [u8]) + 'a>;
+/// Copies an entry into the buffer every call uses (untimed), then times
+/// one call on it, in ns.
+type Op<'a> = Box<dyn FnMut(&[u8]) -> u64 + 'a>;
 
 struct Comparison<'a> {
     name: &'static str,
     what: [&'static str; 2],
+    /// The size of one entry (one input).
+    entry: usize,
+    fill: Fill<'a>,
     op: Op<'a>,
 }
 
@@ -90,12 +98,12 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
     fn byte(&mut self) -> u8 {
         self.next().to_le_bytes()[0]
+    }
+
+    fn fill(&mut self, bytes: &mut [u8]) {
+        bytes.iter_mut().for_each(|b| *b = self.byte());
     }
 }
 
@@ -144,8 +152,10 @@ struct Outcome {
     /// Which test gave `t_max`: `None` for the uncropped one.
     crop_at_max: Option<f64>,
     n: u64,
-    /// Median time per measurement of each class, in ns.
+    /// Median time per measurement of each class in the first batch, in ns.
     median: [u64; 2],
+    /// Mean time per measurement of each class, in ns.
+    mean: [f64; 2],
 }
 
 /// dudect's crop points: the percentiles `1 - 0.5^(10 (i + 1) / 100)`.
@@ -162,27 +172,31 @@ fn crop_thresholds(samples: &[u64]) -> Vec<(f64, f64)> {
 }
 
 fn run(comparison: &mut Comparison<'_>, budget: Duration, rng: &mut Rng) -> Outcome {
+    let size = comparison.entry;
     let mut classes = vec![0usize; BATCH];
-    let mut inputs = vec![0usize; BATCH];
+    let mut entries = vec![0u8; BATCH * size];
     let mut times = vec![0u64; BATCH];
     let mut all = Welch::default();
     let mut crops: Vec<(f64, f64, Welch)> = Vec::new();
     let mut first_batch: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
 
     // Warm up caches, branch predictors and the CPU's clock.
-    for i in 0..BATCH / 5 {
-        (comparison.op)(i % 2, i % POOL);
+    let mut entry = vec![0u8; size];
+    for i in 0..BATCH {
+        (comparison.fill)(i % 2, rng, &mut entry);
+        (comparison.op)(&entry);
     }
 
     let start = Instant::now();
     let mut batches = 0;
     while batches < 2 || start.elapsed() < budget {
-        for (class, input) in classes.iter_mut().zip(inputs.iter_mut()) {
+        // Prepare the whole batch, then measure it.
+        for (class, entry) in classes.iter_mut().zip(entries.chunks_exact_mut(size)) {
             *class = usize::from(rng.next() & 1 == 1);
-            *input = rng.below(POOL);
+            (comparison.fill)(*class, rng, entry);
         }
-        for ((time, &class), &input) in times.iter_mut().zip(&classes).zip(&inputs) {
-            *time = (comparison.op)(class, input);
+        for (time, entry) in times.iter_mut().zip(entries.chunks_exact(size)) {
+            *time = (comparison.op)(entry);
         }
         if batches == 0 {
             crops = crop_thresholds(&times)
@@ -226,6 +240,7 @@ fn run(comparison: &mut Comparison<'_>, budget: Duration, rng: &mut Rng) -> Outc
         crop_at_max,
         n: all.count(),
         median,
+        mean: all.mean,
     }
 }
 
@@ -241,80 +256,70 @@ fn early_exit_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
     true
 }
 
-/// Tags per class (decoded signatures), and the right tag.
-type Tags = [Vec<[u8; 32]>; 2];
+fn tag_of(bytes: &[u8]) -> [u8; 32] {
+    bytes.try_into().expect("32 bytes")
+}
 
-/// `verify_at` on header `i` of a class: the whole path a request takes.
-/// With `leaky`, an early-exit comparison of the decoded tag with the right
-/// one is timed too (the positive control).
-fn verify_op<'a>(
-    verifier: &'a Verifier,
-    headers: &'a [Vec<String>; 2],
-    leaky: Option<(&'a Tags, [u8; 32])>,
-) -> Op<'a> {
+/// `verify_at` on a header entry (`header_len` bytes), with the body
+/// `BODY`: the whole path a request takes. With `leaky`, the entry also
+/// holds a tag after the header, and an early-exit comparison of it with
+/// `leaky` is timed too (the positive control).
+fn verify_op(verifier: &Verifier, header_len: usize, leaky: Option<[u8; 32]>) -> Op<'_> {
     let mut slot = String::with_capacity(128);
-    let mut tag_slot = [0u8; 32];
-    Box::new(move |class, i| {
+    Box::new(move |entry| {
+        let (header, rest) = entry.split_at(header_len);
         slot.clear();
-        slot.push_str(&headers[class][i]);
-        if let Some((tags, _)) = leaky {
-            tag_slot = tags[class][i];
-        }
+        slot.push_str(std::str::from_utf8(header).expect("ASCII header"));
+        let tag = leaky.map(|_| tag_of(rest));
         let before = Instant::now();
         let _ = black_box(verifier.verify_at(black_box(&slot), BODY, T));
-        if let Some((_, right)) = leaky {
-            black_box(early_exit_eq(&right, black_box(&tag_slot)));
+        if let (Some(tag), Some(other)) = (tag, leaky) {
+            black_box(early_exit_eq(&black_box(tag), &other));
         }
         before.elapsed().as_nanos() as u64
     })
 }
 
-/// `verify_at` on one fixed header and body `i` of a class. With `leaky`,
-/// an early-exit comparison of the tag expected for that body with the
-/// header's signature is timed too (the positive control).
-fn body_op<'a>(
-    verifier: &'a Verifier,
-    header: &'a str,
-    bodies: &'a [Vec<Vec<u8>>; 2],
-    leaky: Option<(&'a Tags, [u8; 32])>,
-) -> Op<'a> {
+/// `verify_at` on one fixed header and a body entry (`BODY.len()` bytes).
+/// With `leaky`, the entry also holds the tag expected for the body, and an
+/// early-exit comparison of it with the header's signature `leaky` is timed
+/// too (the positive control).
+fn body_op<'a>(verifier: &'a Verifier, header: &'a str, leaky: Option<[u8; 32]>) -> Op<'a> {
     let mut slot = Vec::with_capacity(BODY.len());
-    let mut tag_slot = [0u8; 32];
-    Box::new(move |class, i| {
+    Box::new(move |entry| {
+        let (body, rest) = entry.split_at(BODY.len());
         slot.clear();
-        slot.extend_from_slice(&bodies[class][i]);
-        if let Some((tags, _)) = leaky {
-            tag_slot = tags[class][i];
-        }
+        slot.extend_from_slice(body);
+        let tag = leaky.map(|_| tag_of(rest));
         let before = Instant::now();
         let _ = black_box(verifier.verify_at(black_box(header), black_box(&slot), T));
-        if let Some((_, presented)) = leaky {
-            black_box(early_exit_eq(&black_box(tag_slot), &presented));
+        if let (Some(tag), Some(presented)) = (tag, leaky) {
+            black_box(early_exit_eq(&black_box(tag), &presented));
         }
         before.elapsed().as_nanos() as u64
     })
 }
 
-/// `SignatureHeader::parse` alone on header `i` of a class: the handling
-/// of the attacker's own bytes, to tell it apart from the comparison.
-fn parse_op(headers: &[Vec<String>; 2]) -> Op<'_> {
+/// `SignatureHeader::parse` alone on a header entry: the handling of the
+/// attacker's own bytes, to tell it apart from the comparison.
+fn parse_op<'a>() -> Op<'a> {
     let mut slot = String::with_capacity(128);
-    Box::new(move |class, i| {
+    Box::new(move |entry| {
         slot.clear();
-        slot.push_str(&headers[class][i]);
+        slot.push_str(std::str::from_utf8(entry).expect("ASCII header"));
         let before = Instant::now();
         let _ = black_box(SignatureHeader::parse(black_box(&slot)));
         before.elapsed().as_nanos() as u64
     })
 }
 
-/// The verifier's comparison on its own: `ct_eq` of the right tag and tag
-/// `i` of a class, `INNER` times; with `leaky`, the early-exit comparison
-/// instead (the positive control).
-fn compare_op(right: [u8; 32], tags: &Tags, leaky: bool) -> Op<'_> {
-    Box::new(move |class, i| {
-        // A copy on the stack: the same address for both classes.
-        let slot = tags[class][i];
+/// The verifier's comparison on its own: `ct_eq` of `right` and a tag
+/// entry, `INNER` times; with `leaky`, the early-exit comparison instead
+/// (the positive control).
+fn compare_op<'a>(right: [u8; 32], leaky: bool) -> Op<'a> {
+    Box::new(move |entry| {
+        // A copy on the stack: the same address for every call.
+        let slot = tag_of(entry);
         let before = Instant::now();
         for _ in 0..INNER {
             if leaky {
@@ -327,30 +332,38 @@ fn compare_op(right: [u8; 32], tags: &Tags, leaky: bool) -> Op<'_> {
     })
 }
 
-fn header(sig: &[u8; 32], upper: bool) -> String {
-    let hex = if upper {
-        hex::encode_upper(sig)
+/// Writes the header `t=<T>,v1=<hex of tag>` into `out` (its exact length).
+fn write_header(tag: &[u8; 32], upper: bool, out: &mut [u8]) {
+    out[..PREFIX].copy_from_slice(format!("t={T},v1=").as_bytes());
+    let hex: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
     } else {
-        hex::encode(sig)
+        b"0123456789abcdef"
     };
-    format!("t={T},v1={hex}")
-}
-
-/// `POOL` inputs per class.
-fn pools<X>(mut make: impl FnMut(usize) -> X) -> [Vec<X>; 2] {
-    let mut pools = [Vec::with_capacity(POOL), Vec::with_capacity(POOL)];
-    for _ in 0..POOL {
-        for (class, pool) in pools.iter_mut().enumerate() {
-            pool.push(make(class));
-        }
+    for (pair, byte) in out[PREFIX..PREFIX + 64].chunks_exact_mut(2).zip(tag) {
+        pair[0] = hex[usize::from(byte >> 4)];
+        pair[1] = hex[usize::from(byte & 0xf)];
     }
-    pools
 }
 
-/// The correct tag with `index` changed to a random other value.
+/// The right tag with byte `index` changed to a random other value.
 fn wrong_at(right: &[u8; 32], index: usize, rng: &mut Rng) -> [u8; 32] {
     let mut tag = *right;
     tag[index] ^= rng.byte() | 1;
+    tag
+}
+
+/// Class 0: the right tag with its first byte wrong; class 1: its last.
+fn first_or_last(right: &[u8; 32], class: usize, rng: &mut Rng) -> [u8; 32] {
+    wrong_at(right, if class == 0 { 0 } else { 31 }, rng)
+}
+
+/// Class 0: the right tag; class 1: a random one.
+fn right_or_random(right: &[u8; 32], class: usize, rng: &mut Rng) -> [u8; 32] {
+    let mut tag = *right;
+    if class == 1 {
+        rng.fill(&mut tag);
+    }
     tag
 }
 
@@ -390,131 +403,154 @@ fn main() {
     let mut rng = Rng(args.seed);
 
     let verifier = Verifier::new(SECRET).expect("valid secret");
-    let signed = Signer::new(SECRET).expect("valid secret").sign_at(BODY, T);
-    let right: [u8; 32] = *verifier
-        .verify_at(&signed, BODY, T)
-        .expect("signed")
-        .signature();
-
-    // verify/first-vs-last-byte and its control.
-    let first_last = pools(|class| wrong_at(&right, if class == 0 { 0 } else { 31 }, &mut rng));
-    let first_last_headers = first_last.clone().map(|tags| {
-        tags.iter()
-            .map(|tag| header(tag, false))
-            .collect::<Vec<_>>()
-    });
-    // verify/wrong-vs-right: class 0 the right signature, class 1 random ones.
-    let wrong_right = pools(|class| {
-        if class == 0 {
-            right
-        } else {
-            std::array::from_fn(|_| rng.byte())
-        }
-    });
-    let wrong_right_headers = wrong_right.clone().map(|tags| {
-        tags.iter()
-            .map(|tag| header(tag, false))
-            .collect::<Vec<_>>()
-    });
-    // verify/upper-vs-lower-hex: the right signature in either case.
-    let case_headers = pools(|class| header(&right, class == 0));
-
-    // verify/same-header/near-vs-far-miss: one header; class 0 the body
-    // whose tag it misses by the last byte, class 1 random bodies.
-    let near_miss = wrong_at(&right, 31, &mut rng);
-    let near_miss_header = header(&near_miss, false);
-    let bodies = pools(|class| {
-        if class == 0 {
-            BODY.to_vec()
-        } else {
-            (0..BODY.len()).map(|_| rng.byte()).collect()
-        }
-    });
     let signer = Signer::new(SECRET).expect("valid secret");
-    let body_tags = bodies.clone().map(|bodies| {
-        bodies
-            .iter()
-            .map(|body| {
-                let header = signer.sign_at(body, T);
-                let hex = header.rsplit_once("v1=").expect("v1").1;
-                <[u8; 32]>::try_from(hex::decode(hex).expect("hex")).expect("32 bytes")
-            })
-            .collect::<Vec<_>>()
-    });
+    let tag_for = |body: &[u8]| -> [u8; 32] {
+        let header = signer.sign_at(body, T);
+        let hex = header.rsplit_once("v1=").expect("v1").1;
+        tag_of(&hex::decode(hex).expect("hex"))
+    };
+    let right = tag_for(BODY);
+    let header_len = PREFIX + 64;
 
-    // The null control: two classes drawn from the same inputs.
-    let same = [first_last_headers[0].clone(), first_last_headers[0].clone()];
+    // verify/same-header/near-vs-far-miss: one header, whose signature is
+    // the right tag with its last byte wrong; class 0 the body it was made
+    // from, class 1 random bodies, with the tags they give.
+    let near_miss = wrong_at(&right, 31, &mut rng);
+    let mut near_miss_header = vec![0u8; header_len];
+    write_header(&near_miss, false, &mut near_miss_header);
+    let near_miss_header = String::from_utf8(near_miss_header).expect("ASCII");
+    let random_bodies: Vec<(Vec<u8>, [u8; 32])> = (0..1024)
+        .map(|_| {
+            let mut body = vec![0u8; BODY.len()];
+            rng.fill(&mut body);
+            let tag = tag_for(&body);
+            (body, tag)
+        })
+        .collect();
+    let fill_body = |class: usize, rng: &mut Rng, entry: &mut [u8]| {
+        let (body, tag) = if class == 0 {
+            (BODY, &right)
+        } else {
+            let (body, tag) = &random_bodies[(rng.next() % 1024) as usize];
+            (body.as_slice(), tag)
+        };
+        entry[..BODY.len()].copy_from_slice(body);
+        if entry.len() > BODY.len() {
+            entry[BODY.len()..].copy_from_slice(tag);
+        }
+    };
 
     let mut comparisons = [
         Comparison {
             name: "verify/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
-            op: verify_op(&verifier, &first_last_headers, None),
+            entry: header_len,
+            fill: Box::new(|class, rng, entry| {
+                write_header(&first_or_last(&right, class, rng), false, entry);
+            }),
+            op: verify_op(&verifier, header_len, None),
         },
         Comparison {
             name: "verify/wrong-vs-right",
             what: ["right signature", "random wrong signature"],
-            op: verify_op(&verifier, &wrong_right_headers, None),
+            entry: header_len,
+            fill: Box::new(|class, rng, entry| {
+                write_header(&right_or_random(&right, class, rng), false, entry);
+            }),
+            op: verify_op(&verifier, header_len, None),
         },
         Comparison {
             name: "verify/upper-vs-lower-hex",
             what: ["upper-case hex", "lower-case hex"],
-            op: verify_op(&verifier, &case_headers, None),
+            entry: header_len,
+            fill: Box::new(|class, _, entry| write_header(&right, class == 0, entry)),
+            op: verify_op(&verifier, header_len, None),
         },
         Comparison {
             name: "verify/same-header/near-vs-far-miss",
             what: ["tag missed by its last byte", "random tags"],
-            op: body_op(&verifier, &near_miss_header, &bodies, None),
+            entry: BODY.len(),
+            fill: Box::new(fill_body),
+            op: body_op(&verifier, &near_miss_header, None),
         },
         Comparison {
             name: "parse/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
-            op: parse_op(&first_last_headers),
+            entry: header_len,
+            fill: Box::new(|class, rng, entry| {
+                write_header(&first_or_last(&right, class, rng), false, entry);
+            }),
+            op: parse_op(),
         },
         Comparison {
             name: "parse/wrong-vs-right",
             what: ["right signature", "random wrong signature"],
-            op: parse_op(&wrong_right_headers),
+            entry: header_len,
+            fill: Box::new(|class, rng, entry| {
+                write_header(&right_or_random(&right, class, rng), false, entry);
+            }),
+            op: parse_op(),
         },
         Comparison {
             name: "parse/upper-vs-lower-hex",
             what: ["upper-case hex", "lower-case hex"],
-            op: parse_op(&case_headers),
+            entry: header_len,
+            fill: Box::new(|class, _, entry| write_header(&right, class == 0, entry)),
+            op: parse_op(),
         },
         Comparison {
             name: "ct_eq/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
-            op: compare_op(right, &first_last, false),
+            entry: 32,
+            fill: Box::new(|class, rng, entry| {
+                entry.copy_from_slice(&first_or_last(&right, class, rng));
+            }),
+            op: compare_op(right, false),
         },
         Comparison {
             name: "ct_eq/wrong-vs-right",
             what: ["right tag", "random wrong tag"],
-            op: compare_op(right, &wrong_right, false),
+            entry: 32,
+            fill: Box::new(|class, rng, entry| {
+                entry.copy_from_slice(&right_or_random(&right, class, rng));
+            }),
+            op: compare_op(right, false),
         },
         Comparison {
             name: "control/verify+early-exit/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
-            op: verify_op(&verifier, &first_last_headers, Some((&first_last, right))),
+            entry: header_len + 32,
+            fill: Box::new(|class, rng, entry| {
+                let tag = first_or_last(&right, class, rng);
+                write_header(&tag, false, &mut entry[..header_len]);
+                entry[header_len..].copy_from_slice(&tag);
+            }),
+            op: verify_op(&verifier, header_len, Some(right)),
         },
         Comparison {
             name: "control/verify+early-exit/same-header/near-vs-far-miss",
             what: ["tag missed by its last byte", "random tags"],
-            op: body_op(
-                &verifier,
-                &near_miss_header,
-                &bodies,
-                Some((&body_tags, near_miss)),
-            ),
+            entry: BODY.len() + 32,
+            fill: Box::new(fill_body),
+            op: body_op(&verifier, &near_miss_header, Some(near_miss)),
         },
         Comparison {
             name: "control/early-exit/first-vs-last-byte",
             what: ["first byte wrong", "last byte wrong"],
-            op: compare_op(right, &first_last, true),
+            entry: 32,
+            fill: Box::new(|class, rng, entry| {
+                entry.copy_from_slice(&first_or_last(&right, class, rng));
+            }),
+            op: compare_op(right, true),
         },
         Comparison {
             name: "control/null/verify-same-inputs",
             what: ["first byte wrong", "first byte wrong (same inputs)"],
-            op: verify_op(&verifier, &same, None),
+            entry: header_len,
+            fill: Box::new(|_, rng, entry| {
+                write_header(&first_or_last(&right, 0, rng), false, entry);
+            }),
+            op: verify_op(&verifier, header_len, None),
         },
     ];
 
@@ -545,8 +581,13 @@ fn main() {
         };
         println!("{}", comparison.name);
         println!(
-            "  classes: {} (median {} ns) vs {} (median {} ns)",
-            comparison.what[0], outcome.median[0], comparison.what[1], outcome.median[1]
+            "  classes: {} (median {} ns, mean {:.1}) vs {} (median {} ns, mean {:.1})",
+            comparison.what[0],
+            outcome.median[0],
+            outcome.mean[0],
+            comparison.what[1],
+            outcome.median[1],
+            outcome.mean[1]
         );
         println!(
             "  n = {}, t(all) = {:+.2}, max |t| = {:.2} ({crop}, n = {}): {verdict}",
