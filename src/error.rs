@@ -324,6 +324,20 @@ pub enum SecretError {
         /// The minimum.
         min: usize,
     },
+    /// More secrets than a [`Signer`](crate::Signer) can sign with: it
+    /// writes one `v1=` signature per secret into one header, and a header
+    /// carries at most [`MAX_SIGNATURES`](crate::MAX_SIGNATURES), so the
+    /// header would be one no verifier accepts.
+    #[error(
+        "{count} secrets to sign with, but a signature header carries at most {max} `v1` \
+         signatures; no verifier would accept the header"
+    )]
+    TooMany {
+        /// The number of secrets given.
+        count: usize,
+        /// The most a header may carry.
+        max: usize,
+    },
 }
 
 /// A signed body that is not the event the receiver asked for.

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::error::Error;
+use crate::error::{Error, SecretError};
+use crate::header::MAX_SIGNATURES;
 use crate::secret::{Secret, SigningKey};
 use crate::verify::{keys_from_secrets, unix_now};
 
@@ -42,16 +43,24 @@ impl Signer {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] when the list is empty or any secret is
-    /// invalid.
+    /// [`Error::InvalidSecret`] when the list is empty, any secret is
+    /// invalid, or there are more than [`MAX_SIGNATURES`] secrets
+    /// ([`SecretError::TooMany`](crate::SecretError::TooMany)): a header
+    /// carries at most that many signatures.
     pub fn from_secrets<I>(secrets: I) -> Result<Self, Error>
     where
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        Ok(Signer {
-            keys: keys_from_secrets(secrets)?,
-        })
+        let keys = keys_from_secrets(secrets)?;
+        if keys.len() > MAX_SIGNATURES {
+            return Err(SecretError::TooMany {
+                count: keys.len(),
+                max: MAX_SIGNATURES,
+            }
+            .into());
+        }
+        Ok(Signer { keys })
     }
 
     /// The header value for `body` signed now.

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Writes fuzz/seeds/<target>/: the seed corpora of the fuzz targets.
+
+Seeds come from the conformance vectors (tests/vectors/hmac_sha256.json),
+the event fixtures (tests/fixtures/) and a few hand-written edge cases. The
+output is deterministic and committed; rerun from the repository root with
+
+    python3 fuzz/seeds.py
+
+after changing the vectors or fixtures. Fuzzing writes the inputs it finds
+to fuzz/corpus/<target>/ (not committed), never here.
+"""
+
+import hashlib
+import json
+import pathlib
+import shutil
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "fuzz" / "seeds"
+VECTORS = json.loads((ROOT / "tests/vectors/hmac_sha256.json").read_text())
+FIXTURES = sorted((ROOT / "tests/fixtures").rglob("*.json"))
+
+SIG = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+NOW = 1790000000
+
+
+def body_of(vector):
+    if vector.get("body") is not None:
+        return vector["body"].encode()
+    return bytes.fromhex(vector["body_hex"])
+
+
+def write(target, data):
+    """Writes one seed, named by its hash like libFuzzer's own corpus files."""
+    directory = SEEDS / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / hashlib.sha1(data).hexdigest()).write_bytes(data)
+
+
+def verify_input(now, skew, flip, secrets, header, body):
+    """The layout the `verify` target splits its input with."""
+    secret_bytes = b"\0".join(s if isinstance(s, bytes) else s.encode() for s in secrets)
+    header_bytes = header.encode()
+    assert len(secret_bytes) <= 0xFF and len(header_bytes) <= 0xFFFF
+    return (
+        struct.pack("<qhH", now, skew, flip)
+        + bytes([len(secret_bytes)])
+        + secret_bytes
+        + struct.pack("<H", len(header_bytes))
+        + header_bytes
+        + body
+    )
+
+
+def header_seeds():
+    headers = [v["header"] for v in VECTORS]
+    t = NOW
+    headers += [
+        f"t={t}, v1={SIG}",
+        f"t={t}\t,\tv1={SIG}",
+        f"v1={SIG},t={t}",
+        f"t={t},v1={SIG},v0={SIG}",
+        f"t={t},v1={SIG.upper()}",
+        f"t={t},v1={SIG},v1={'0' * 64}",
+        f"t={t}" + f",v1={SIG}" * 8,
+        f"t={t}" + f",v1={SIG}" * 9,
+        f"t=0{t},v1={SIG}",
+        f"t=9223372036854775808,v1={SIG}",
+        f"t={t},t={t},v1={SIG}",
+        f"t={t},v1",
+        f"t={t},={SIG}",
+        f"t={t},,v1={SIG}",
+        f"t={t},v1={SIG[:63]}",
+        f"t={t},v1={SIG}0",
+        f"t={t},v1={SIG.replace('a', 'g')}",
+        f"t={t},v1==={SIG}",
+        f"t={t},v2={SIG}",
+        f"t={t}",
+        "t=",
+        "=",
+        ",",
+        " ",
+    ]
+    for header in headers:
+        write("header_parse", header.encode())
+
+
+def verify_seeds():
+    for v in VECTORS:
+        body = body_of(v)
+        write("verify", verify_input(v["timestamp"], 0, 0, v["secrets"], v["header"], body))
+    # The first vector's delivery at the edges of the tolerance, and a stale one.
+    v = VECTORS[1]
+    for skew in (300, -300, 301, -301):
+        write(
+            "verify",
+            verify_input(v["timestamp"] + skew, skew, 7, v["secrets"], v["header"], body_of(v)),
+        )
+    # Invalid secrets (the fallback secret is used) and a negative clock.
+    for secret in ("", "short", " whsec_padded_0123456789abcdef0123456789 ", '"quoted-0123456789abcdef0123456789"'):
+        write("verify", verify_input(NOW, 0, 0, [secret], f"t={NOW},v1={SIG}", b"{}"))
+    write("verify", verify_input(-5, 0, 0, [VECTORS[0]["secrets"][0]], f"t={NOW},v1={SIG}", b""))
+    # Found by this target: more secrets than a header carries signatures.
+    # Invalid UTF-8 becomes U+FFFD (3 bytes), so 11 0xFF bytes + 1 make a
+    # valid 34-byte secret, and nine fit in the 255-byte secret field.
+    nine = [b"\xff" * 11 + bytes([0x41 + i]) for i in range(9)]
+    write("verify", verify_input(NOW, 0, 0, nine, f"t={NOW},v1={SIG}", b"{}"))
+
+
+def event_seeds():
+    for path in FIXTURES:
+        write("event_decode", path.read_bytes())
+    for v in VECTORS:
+        body = body_of(v)
+        if body.startswith(b"{"):
+            write("event_decode", body)
+    envelope = '"id":"evt_1","type":"{}","created_at":"2026-11-22T10:00:00Z"'
+    for data, event_type in [
+        ('{"orderId":1042,"status":"shipped","previousStatus":"paid"}', "order.status_changed"),
+        ('{"order_id":"o-1","reason":"fraud","x":[1,2.5,-3e-7,null,true]}', "order.cancelled"),
+        ('{"offerId":9.5,"status":"live"}', "offer.updated"),
+        ('{"external_reference":"r","commentary":"ok","metadata":{"a":1}}', "creator.approved"),
+        ('{"external_reference":"r","error":"boom"}', "commentary.failed"),
+        ('{"anything":{"nested":[{"deep":"\\u00e9\\ud83d\\ude00"}]}}', "something.new"),
+    ]:
+        write("event_decode", ("{" + envelope.format(event_type) + ',"data":' + data + "}").encode())
+        # `data` before `type`: the payload is buffered, then decoded.
+        write("event_decode", ('{"data":' + data + "," + envelope.format(event_type) + "}").encode())
+    write("event_decode", b'{"id":"e","type":"t","createdAt":"c","extra":1}')
+    # Found by this target: numbers that are floats beyond u64 (tests/fuzz_regressions.rs).
+    write("event_decode", b'{"a":{"d":[1111111111111111111117,true]},"id":"","type":"d","created_at":"1"}')
+    write("event_decode", b'{"id":"e","type":"creator.approved","created_at":"c"}')
+
+
+def main():
+    if SEEDS.exists():
+        shutil.rmtree(SEEDS)
+    header_seeds()
+    verify_seeds()
+    event_seeds()
+    for target in sorted(p.name for p in SEEDS.iterdir()):
+        files = list((SEEDS / target).iterdir())
+        size = sum(f.stat().st_size for f in files)
+        print(f"{target}: {len(files)} seeds, {size} bytes")
+
+
+if __name__ == "__main__":
+    main()
