@@ -10,8 +10,8 @@
 //! `WEBHOOK_SECRET` holds the secret (one is generated when it is unset),
 //! `ADDR` the address to listen on (default `127.0.0.1:3000`), `REDIS_URL`
 //! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
-//! store when unset). Ctrl-C stops it cleanly: requests in flight are
-//! finished first.
+//! store when unset, holding `DEDUP_CAPACITY` deliveries at most). Ctrl-C
+//! stops it cleanly: requests in flight are finished first.
 
 #[path = "support/mod.rs"]
 mod support;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use signed_webhooks::replay::{Deduplicator, RedisStore};
+use signed_webhooks::replay::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
 
 /// `WEBHOOK_SECRET`, or a fresh random secret when it is unset (printed,
 /// with how to send test events signed with it).
@@ -36,7 +36,8 @@ pub fn duplicate(id: &str) {
 }
 
 /// Duplicates detected in the Redis at `REDIS_URL`, shared by every
-/// receiver of a fleet, or in this process's memory when it is unset.
+/// receiver of a fleet, or in this process's memory when it is unset
+/// (holding at most `DEDUP_CAPACITY` deliveries, 100 000 unless set).
 pub fn deduplicator_from_env() -> Result<Deduplicator, Box<dyn std::error::Error>> {
     Ok(match std::env::var("REDIS_URL") {
         Ok(url) => {
@@ -44,10 +45,17 @@ pub fn deduplicator_from_env() -> Result<Deduplicator, Box<dyn std::error::Error
             Deduplicator::new(RedisStore::open(&url)?)
         }
         Err(_) => {
+            let capacity = match std::env::var("DEDUP_CAPACITY") {
+                Ok(capacity) => capacity
+                    .parse()
+                    .map_err(|_| "DEDUP_CAPACITY is not a number")?,
+                Err(_) => DEFAULT_CAPACITY,
+            };
             println!(
-                "duplicates: in this process's memory (set REDIS_URL to share them across a fleet)"
+                "duplicates: in this process's memory, up to {capacity} deliveries \
+                 (set REDIS_URL to share them across a fleet)"
             );
-            Deduplicator::in_memory()
+            Deduplicator::new(MemoryStore::with_capacity(capacity))
         }
     })
 }

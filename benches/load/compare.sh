@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Receiver load comparison: the same axum server with three handlers, under
+# the same wrk load on loopback.
+#
+#   plain  buffers the body and answers 200 (the baseline)
+#   body   the crate's VerifiedBody extractor
+#   event  the crate's VerifiedEvent<UnleeshedEvent> extractor
+#
+# The server runs on one Tokio worker pinned to CPU 0, wrk on CPU 1. The
+# modes are interleaved over several rounds so drift on a shared machine
+# hits them alike; medians and ratios are printed as a markdown table.
+#
+# Usage: benches/load/compare.sh [seconds per run (10)] [rounds (3)] [connections (64)]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+seconds="${1:-10}"
+rounds="${2:-3}"
+connections="${3:-64}"
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "installing wrk (Debian package)" >&2
+    apt-get install -y -qq wrk >/dev/null
+fi
+cargo build --release --quiet --bin bench_server
+server=target/release/bench_server
+work=$(mktemp -d)
+trap 'rm -rf "$work"; kill $(jobs -p) 2>/dev/null || true' EXIT
+
+cat > "$work/post.lua" <<'LUA'
+local f = assert(io.open(os.getenv("BODY_FILE"), "rb"))
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Unleeshed-Signature"] = os.getenv("SIGNATURE")
+LUA
+export BODY_FILE="$PWD/../../tests/fixtures/unleeshed/creator.approved.json"
+
+run() { # mode port
+    taskset -c 0 "$server" "$1" "127.0.0.1:$2" > "$work/server.out" &
+    local pid=$!
+    for _ in $(seq 100); do grep -q listening "$work/server.out" && break; sleep 0.05; done
+    SIGNATURE=$("$server" sign) taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" --latency \
+        -s "$work/post.lua" "http://127.0.0.1:$2/webhooks/unleeshed" > "$work/wrk.out"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    if grep -q "Non-2xx" "$work/wrk.out"; then
+        echo "$1: non-2xx answers:" >&2; cat "$work/wrk.out" >&2; exit 1
+    fi
+    local rps p50 p99
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
+    p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
+    p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+    echo "$1 $rps $p50 $p99" >> "$work/results"
+    echo "round $round: $1 $rps req/s, p50 $p50, p99 $p99" >&2
+}
+
+port=3100
+for round in $(seq "$rounds"); do
+    for mode in plain body event; do
+        port=$((port + 1))
+        run "$mode" "$port"
+    done
+done
+
+# Latencies come as e.g. 1.23ms or 850.00us: normalize to microseconds.
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1000000}}'; }
+base=$(awk '$1=="plain" {print $2}' "$work/results" | median)
+
+echo
+echo "wrk -t1 -c$connections -d${seconds}s, $rounds interleaved rounds, medians; server on CPU 0 (one Tokio worker), wrk on CPU 1"
+echo
+echo "| handler | req/s | vs plain | p50 | p99 |"
+echo "|---|---:|---:|---:|---:|"
+for mode in plain body event; do
+    rps=$(awk -v m="$mode" '$1==m {print $2}' "$work/results" | median)
+    p50=$(awk -v m="$mode" '$1==m {print $3}' "$work/results" | to_us | median)
+    p99=$(awk -v m="$mode" '$1==m {print $4}' "$work/results" | to_us | median)
+    ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.3f", a/b}')
+    printf '| %s | %.0f | %s× | %.0f µs | %.0f µs |\n' "$mode" "$rps" "$ratio" "$p50" "$p99"
+done
