@@ -1,0 +1,112 @@
+//! The targets' ratios, measured side by side: every contender runs in
+//! short alternating batches, so the machine's load hits all of them alike
+//! (see `common/paired.rs`). Criterion's `verify` bench gives the full
+//! matrix; this one gives the ratios the targets are judged on.
+//!
+//! ```sh
+//! cargo bench --bench paired            # ROUNDS=400 BATCH_US=200 by default
+//! ```
+
+mod common;
+
+use std::time::Duration;
+
+use common::paired::{Contender, compare, print_table};
+use common::{NOW, OTHER_SECRETS, SECRET, SIZES, label, unleeshed_body};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use signed_webhooks::{SignatureHeader, Signer, UnleeshedEvent, Verifier};
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` asks every bench for its names
+    }
+    let rounds = env("ROUNDS", 400) as usize;
+    let batch = Duration::from_micros(env("BATCH_US", 200));
+    let verifier = Verifier::new(SECRET).unwrap();
+    let rotating = Verifier::from_secrets([OTHER_SECRETS[0], OTHER_SECRETS[1], SECRET]).unwrap();
+    let signer = Signer::new(SECRET).unwrap();
+    let three = Signer::from_secrets([OTHER_SECRETS[0], OTHER_SECRETS[1], SECRET]).unwrap();
+    let prekeyed = <Hmac<Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
+
+    println!("rounds: {rounds}, batch: {batch:?}");
+    for size in SIZES {
+        let body = unleeshed_body(size);
+        let header = signer.sign_at(&body, NOW);
+        let rotation = {
+            let last = three
+                .sign_at(&body, NOW)
+                .rsplit(",v1=")
+                .next()
+                .unwrap()
+                .to_owned();
+            format!(
+                "t={NOW},v1={},v1={},v1={last}",
+                "0".repeat(64),
+                "ab".repeat(32)
+            )
+        };
+        let forged = format!("t={NOW},v1={}", "ab".repeat(32));
+        let stale = signer.sign_at(&body, NOW - 3600);
+        let message = [format!("{NOW}.").as_bytes(), &body].concat();
+        let digits = NOW.to_string().len();
+        assert!(rotating.verify_at(&rotation, &body, NOW).is_ok());
+
+        let mut contenders = vec![
+            Contender::new("hmac_prekeyed", || {
+                let mut mac = prekeyed.clone();
+                mac.update(&message);
+                mac.finalize().into_bytes()
+            }),
+            // The same HMAC fed as `verify` feeds it: digits, `.`, body.
+            Contender::new("hmac_in_parts", || {
+                let mut mac = prekeyed.clone();
+                mac.update(&message[..digits]);
+                mac.update(b".");
+                mac.update(&body);
+                mac.finalize().into_bytes()
+            }),
+            Contender::new("parse", || SignatureHeader::parse(&header).is_ok()),
+            Contender::new("verify", || verifier.verify_at(&header, &body, NOW)),
+            Contender::new("verify_rotation_3x3", || {
+                rotating.verify_at(&rotation, &body, NOW)
+            }),
+            Contender::new("refuse_wrong_signature", || {
+                verifier.verify_at(&forged, &body, NOW)
+            }),
+            Contender::new("refuse_stale", || verifier.verify_at(&stale, &body, NOW)),
+            Contender::new("from_slice", || {
+                serde_json::from_slice::<UnleeshedEvent>(&body)
+            }),
+            Contender::new("verify_event", || {
+                verifier.verify_event_at::<UnleeshedEvent>(&header, &body, NOW)
+            }),
+        ];
+        // Fewer rounds for the big bodies: each batch is one or two calls.
+        let rounds = if size >= 1 << 20 { rounds / 4 } else { rounds };
+        let outcomes = compare(
+            &mut contenders,
+            rounds,
+            batch.max(Duration::from_micros(if size >= 1 << 20 {
+                2_000
+            } else {
+                0
+            })),
+        );
+        print_table(&format!("{} body", label(size)), size, &outcomes);
+        let get = |name: &str| outcomes.iter().find(|o| o.name == name).unwrap();
+        // verify_event against verify + from_slice, from the same rounds.
+        let budget = get("verify").median_ns + get("from_slice").median_ns;
+        println!(
+            "\nverify_event / (verify + from_slice) = {:.3}",
+            get("verify_event").median_ns / budget
+        );
+    }
+}
