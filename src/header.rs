@@ -339,7 +339,58 @@ fn decode_hex_word(word: u64) -> ([u8; 4], u64) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Near-canonical headers: mostly the shape the fast path takes, with
+    /// the edge cases it must hand over (19+ digits, leading zeros, bad or
+    /// short hex, too many signatures, trailing items, spaces).
+    fn near_canonical() -> impl Strategy<Value = String> {
+        let digits = prop_oneof![
+            "[1-9][0-9]{0,17}",
+            "[0-9]{0,22}",
+            Just("9223372036854775807".to_owned()),
+            Just("9223372036854775808".to_owned()),
+        ];
+        let signature = prop_oneof![
+            4 => "[0-9a-fA-F]{64}",
+            1 => "[0-9a-fA-Fg ]{62,66}",
+            1 => "[\\x00-\\x7f\\u{80}-\\u{10ffff}]{64}",
+        ];
+        let signatures = prop::collection::vec(signature, 0..=MAX_SIGNATURES + 2);
+        let tail = prop_oneof![4 => Just(String::new()), 1 => "[ ,=v0-9a-z]{1,6}"];
+        (digits, signatures, tail).prop_map(|(digits, signatures, tail)| {
+            let mut header = format!("t={digits}");
+            for signature in signatures {
+                header.push_str(",v1=");
+                header.push_str(&signature);
+            }
+            header + &tail
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// The fast path only ever saves work: whatever it accepts, the
+        /// general parser accepts with the same content.
+        #[test]
+        fn fast_path_agrees_with_the_general_parser(header in near_canonical()) {
+            let mut fast = SignatureHeader::EMPTY;
+            if fast.parse_canonical(&header) {
+                let general = SignatureHeader::parse_general(&header)
+                    .expect("the general parser refused a header the fast path took");
+                prop_assert_eq!(fast.timestamp, general.timestamp);
+                prop_assert_eq!(fast.timestamp_digits, general.timestamp_digits);
+                prop_assert_eq!(fast.count, general.count);
+                prop_assert_eq!(
+                    &fast.signatures[..fast.count],
+                    &general.signatures[..general.count]
+                );
+            }
+        }
+    }
 
     const SIG: &str = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
 
