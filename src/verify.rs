@@ -278,15 +278,17 @@ impl Verified {
 
 /// Compares two tags in constant time.
 ///
-/// The tags are XORed a word at a time and the differences ORed into one
-/// word, which `subtle` then compares with zero: no branch depends on the
-/// content, and there is one optimization barrier instead of one per byte.
+/// The tags are XORed a 32-bit word at a time and the differences ORed
+/// into one word, which `subtle` then compares with zero: no branch depends
+/// on the content, and there is one optimization barrier instead of one per
+/// byte. (Words of 32 bits, as the tag was just written: wider loads of
+/// narrower fresh stores would stall store-to-load forwarding.)
 #[inline]
 fn tags_match(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> Choice {
-    let (a, _) = a.as_chunks::<8>();
-    let (b, _) = b.as_chunks::<8>();
-    let difference = a.iter().zip(b).fold(0u64, |acc, (a, b)| {
-        acc | (u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b))
+    let (a, _) = a.as_chunks::<4>();
+    let (b, _) = b.as_chunks::<4>();
+    let difference = a.iter().zip(b).fold(0u32, |acc, (a, b)| {
+        acc | (u32::from_ne_bytes(*a) ^ u32::from_ne_bytes(*b))
     });
     difference.ct_eq(&0)
 }

@@ -35,6 +35,8 @@ pub struct Outcome {
     pub ratio: f64,
     /// The 25th and 75th percentiles of that ratio.
     pub ratio_iqr: (f64, f64),
+    /// Time per call in each round, in nanoseconds, in round order.
+    pub times: Vec<f64>,
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -90,6 +92,7 @@ pub fn compare(contenders: &mut [Contender<'_>], rounds: usize, batch: Duration)
                 median_ns: median(&mut t.clone()),
                 ratio: median(&mut ratios),
                 ratio_iqr: (percentile(&mut ratios, 0.25), percentile(&mut ratios, 0.75)),
+                times: t.clone(),
             }
         })
         .collect()
