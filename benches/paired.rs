@@ -8,6 +8,8 @@
 //! ```
 
 mod common;
+#[path = "common/mirrors.rs"]
+mod mirrors;
 
 use std::time::Duration;
 
@@ -84,6 +86,12 @@ fn main() {
             Contender::new("refuse_stale", || verifier.verify_at(&stale, &body, NOW)),
             Contender::new("from_slice", || {
                 serde_json::from_slice::<UnleeshedEvent>(&body)
+            }),
+            Contender::new("from_slice_borrowed", || {
+                serde_json::from_slice::<mirrors::borrowed::Event<'_>>(&body)
+            }),
+            Contender::new("from_slice_plain_derive", || {
+                serde_json::from_slice::<mirrors::plain::Event>(&body)
             }),
             Contender::new("verify_event", || {
                 verifier.verify_event_at::<UnleeshedEvent>(&header, &body, NOW)

@@ -8,14 +8,14 @@
 //! ```
 
 mod common;
+#[path = "common/mirrors.rs"]
+mod mirrors;
 
-use std::borrow::Cow;
 use std::hint::black_box;
 
 use common::{NOW, OTHER_SECRETS, SECRET, SIZES, label, unleeshed_body};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Deserialize;
 use sha2::Sha256;
 use signed_webhooks::{SignatureHeader, Signer, UnleeshedEvent, Verifier};
 
@@ -108,10 +108,10 @@ fn sizes(c: &mut Criterion) {
             b.iter(|| serde_json::from_slice::<UnleeshedEvent>(black_box(&body)))
         });
         group.bench_function("from_slice_borrowed", |b| {
-            b.iter(|| serde_json::from_slice::<borrowed::Event<'_>>(black_box(&body)))
+            b.iter(|| serde_json::from_slice::<mirrors::borrowed::Event<'_>>(black_box(&body)))
         });
         group.bench_function("from_slice_plain_derive", |b| {
-            b.iter(|| serde_json::from_slice::<plain::Event>(black_box(&body)))
+            b.iter(|| serde_json::from_slice::<mirrors::plain::Event>(black_box(&body)))
         });
         group.finish();
     }
@@ -131,63 +131,6 @@ fn header_parsing(c: &mut Criterion) {
         b.iter(|| SignatureHeader::parse(black_box(&three)))
     });
     group.finish();
-}
-
-/// A mirror of `UnleeshedEvent`'s `creator.approved` shape that borrows its
-/// strings from the body where JSON allows (no escapes), to measure what
-/// borrowing would save. Same fields, same flattened extras.
-#[allow(dead_code)] // the fields are only written, by the decoder
-mod borrowed {
-    use super::*;
-
-    #[derive(Deserialize)]
-    pub struct Event<'a> {
-        #[serde(borrow)]
-        pub id: Cow<'a, str>,
-        #[serde(rename = "type", borrow)]
-        pub event_type: Cow<'a, str>,
-        #[serde(borrow)]
-        pub created_at: Cow<'a, str>,
-        #[serde(borrow)]
-        pub data: Approved<'a>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Approved<'a> {
-        #[serde(borrow)]
-        pub external_reference: Cow<'a, str>,
-        #[serde(borrow, default)]
-        pub commentary: Option<Cow<'a, str>>,
-        #[serde(default)]
-        pub metadata: Option<serde_json::Value>,
-        #[serde(flatten)]
-        pub extra: serde_json::Map<String, serde_json::Value>,
-    }
-}
-
-/// The same shape, owned, decoded by plain `derive(Deserialize)` with no
-/// flattened extras: what the custom envelope visitor and `flatten` cost.
-#[allow(dead_code)] // the fields are only written, by the decoder
-mod plain {
-    use super::*;
-
-    #[derive(Deserialize)]
-    pub struct Event {
-        pub id: String,
-        #[serde(rename = "type")]
-        pub event_type: String,
-        pub created_at: String,
-        pub data: Approved,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Approved {
-        pub external_reference: String,
-        #[serde(default)]
-        pub commentary: Option<serde_json::Value>,
-        #[serde(default)]
-        pub metadata: Option<serde_json::Value>,
-    }
 }
 
 criterion_group!(benches, header_parsing, sizes);
