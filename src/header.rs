@@ -101,17 +101,26 @@ impl<'a> SignatureHeader<'a> {
         let Some(rest) = bytes.strip_prefix(b"t=") else {
             return false;
         };
-        let digits_len = rest
-            .iter()
-            .position(|b| !b.is_ascii_digit())
-            .unwrap_or(rest.len());
-        if digits_len == 0 || digits_len > 18 || (digits_len > 1 && rest[0] == b'0') {
+        // The digits and their value in one pass. At most 18 digits are
+        // taken (a 19th sends the header to the general parser), so the
+        // value stays below i64::MAX and cannot overflow.
+        let mut digits_len = 0;
+        let mut timestamp = 0i64;
+        for &byte in rest {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            if digits_len == 18 {
+                return false;
+            }
+            timestamp = timestamp * 10 + i64::from(digit);
+            digits_len += 1;
+        }
+        if digits_len == 0 || (digits_len > 1 && rest[0] == b'0') {
             return false;
         }
-        // At most 18 digits: below i64::MAX, so no overflow is possible.
-        self.timestamp = rest[..digits_len]
-            .iter()
-            .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+        self.timestamp = timestamp;
         self.timestamp_digits = &header[2..2 + digits_len];
 
         let mut rest = &rest[digits_len..];
