@@ -105,7 +105,7 @@ impl fmt::Debug for Secret {
 /// (two compressions) is paid once. The states are kept by hand with
 /// `sha2`'s compression function rather than in `hmac::Hmac`: on SHA-NI
 /// hardware that saves about 60 ns per message at 256 B (see
-/// BENCHMARKS.md), a quarter of the whole HMAC. The conformance vectors
+/// BENCHMARKS.md), a fifth of the whole HMAC. The conformance vectors
 /// (`tests/conformance.rs`, computed with Python's `hmac`) and a test
 /// against the `hmac` crate check the result.
 ///
