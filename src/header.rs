@@ -57,7 +57,96 @@ impl<'a> SignatureHeader<'a> {
     ///
     /// [`Error::MalformedHeader`] with the reason when the header does not
     /// have that shape, and [`Error::NoSignature`] when it has no `v1` item.
+    #[inline]
     pub fn parse(header: &'a str) -> Result<Self, Error> {
+        let mut parsed = Self::EMPTY;
+        parsed.parse_into(header)?;
+        Ok(parsed)
+    }
+
+    /// No timestamp and no signature: the slot [`parse_into`](Self::parse_into)
+    /// fills.
+    pub(crate) const EMPTY: Self = SignatureHeader {
+        timestamp: 0,
+        timestamp_digits: "",
+        signatures: [None; MAX_SIGNATURES],
+        count: 0,
+    };
+
+    /// [`parse`](Self::parse), writing into `self` in place: the verifier
+    /// parses into a slot of its own stack frame, so the ~300-byte header is
+    /// never copied from one place to another on the way. On an error,
+    /// `self` holds nothing meaningful.
+    #[inline]
+    pub(crate) fn parse_into(&mut self, header: &'a str) -> Result<(), Error> {
+        if !self.parse_canonical(header) {
+            *self = Self::parse_general(header)?;
+        }
+        Ok(())
+    }
+
+    /// The fast path, for the exact shape providers send:
+    /// `t=<digits>,v1=<64 hex>[,v1=<64 hex>…]` and nothing else, in one pass.
+    ///
+    /// Returns `false` for anything else, which then goes through
+    /// [`parse_general`](Self::parse_general). On every header this path
+    /// accepts, the general parser returns the same result (a test checks
+    /// it), so the fast path only saves work and never changes an answer:
+    /// it takes no timestamp of 19 digits (which might overflow), no more
+    /// than [`MAX_SIGNATURES`] signatures, and no `v1` that is not 64 valid
+    /// hex digits.
+    #[inline]
+    fn parse_canonical(&mut self, header: &'a str) -> bool {
+        let bytes = header.as_bytes();
+        let Some(rest) = bytes.strip_prefix(b"t=") else {
+            return false;
+        };
+        // The digits and their value in one pass. At most 18 digits are
+        // taken (a 19th sends the header to the general parser), so the
+        // value stays below i64::MAX and cannot overflow.
+        let mut digits_len = 0;
+        let mut timestamp = 0i64;
+        for &byte in rest {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
+            }
+            if digits_len == 18 {
+                return false;
+            }
+            timestamp = timestamp * 10 + i64::from(digit);
+            digits_len += 1;
+        }
+        if digits_len == 0 || (digits_len > 1 && rest[0] == b'0') {
+            return false;
+        }
+        self.timestamp = timestamp;
+        self.timestamp_digits = &header[2..2 + digits_len];
+
+        let mut rest = &rest[digits_len..];
+        self.count = 0;
+        while let Some(item) = rest.strip_prefix(b",v1=") {
+            let Some((hex, tail)) = item.split_first_chunk::<{ 2 * TAG_LEN }>() else {
+                return false;
+            };
+            if self.count == MAX_SIGNATURES {
+                return false;
+            }
+            let Some(tag) = decode_hex_tag(hex) else {
+                return false;
+            };
+            self.signatures[self.count] = Some(tag);
+            self.count += 1;
+            rest = tail;
+        }
+        rest.is_empty() && self.count > 0
+    }
+
+    /// The general parser: every shape the format allows (whitespace, other
+    /// schemes, items in any order), and the precise error for every shape
+    /// it does not.
+    #[inline(never)]
+    fn parse_general(header: &'a str) -> Result<Self, Error> {
         let bytes = header.as_bytes();
         if bytes.is_empty() {
             return Err(HeaderError::Empty.into());
@@ -196,47 +285,121 @@ fn parse_timestamp(digits: &[u8]) -> Result<i64, HeaderError> {
     })
 }
 
-const INVALID: u8 = 0xff;
-
-/// Maps an ASCII byte to its hex digit value, or [`INVALID`].
-const HEX_VALUES: [u8; 256] = {
-    let mut table = [INVALID; 256];
-    let mut i = 0;
-    while i < 10 {
-        table[b'0' as usize + i] = i as u8;
-        i += 1;
-    }
-    let mut i = 0;
-    while i < 6 {
-        table[b'a' as usize + i] = 10 + i as u8;
-        table[b'A' as usize + i] = 10 + i as u8;
-        i += 1;
-    }
-    table
-};
-
 /// Decodes 64 hex digits into a tag, or `None` for anything else.
-///
-/// Invalid digits are folded into one flag instead of returning early, so
-/// the loop has no data-dependent branch on the signature's content.
 fn decode_tag(hex: &[u8]) -> Option<[u8; TAG_LEN]> {
-    if hex.len() != 2 * TAG_LEN {
-        return None;
-    }
+    decode_hex_tag(hex.try_into().ok()?)
+}
+
+/// Decodes exactly 64 hex digits (either case) into a tag, or `None` if
+/// any byte is not a hex digit.
+///
+/// Eight digits are decoded at a time ([`decode_hex_word`]) and the
+/// validity of all of them is folded into one word, so the work does not
+/// depend on the signature's content.
+#[inline]
+fn decode_hex_tag(hex: &[u8; 2 * TAG_LEN]) -> Option<[u8; TAG_LEN]> {
     let mut tag = [0u8; TAG_LEN];
-    let mut invalid = 0u8;
-    for (out, pair) in tag.iter_mut().zip(hex.chunks_exact(2)) {
-        let hi = HEX_VALUES[usize::from(pair[0])];
-        let lo = HEX_VALUES[usize::from(pair[1])];
-        invalid |= (hi | lo) & 0xf0;
-        *out = (hi << 4) | (lo & 0x0f);
+    let mut invalid = 0u64;
+    let (digits, _) = hex.as_chunks::<8>();
+    let (out, _) = tag.as_chunks_mut::<4>();
+    for (out, digits) in out.iter_mut().zip(digits) {
+        let (bytes, word_invalid) = decode_hex_word(u64::from_le_bytes(*digits));
+        *out = bytes;
+        invalid |= word_invalid;
     }
     (invalid == 0).then_some(tag)
 }
 
+/// A byte repeated in every lane of a `u64`.
+const fn lanes(byte: u8) -> u64 {
+    u64::from_ne_bytes([byte; 8])
+}
+
+/// Decodes eight ASCII hex digits, read little-endian into `word`, into
+/// four bytes, in one go ("SIMD within a register"). The second value is
+/// zero when all eight bytes are hex digits.
+///
+/// Each byte of `word` is a lane. Once every lane is known to be below
+/// 0x80, adding a constant below 0x80 to the whole word cannot carry from
+/// one lane into the next, so `lane + (0x80 - k)` has its top bit set
+/// exactly when `lane >= k`: two such tests bound a range.
+#[inline]
+fn decode_hex_word(word: u64) -> ([u8; 4], u64) {
+    let high = lanes(0x80);
+    // A byte of 0x80 or more is invalid (and would break the sums below).
+    let non_ascii = word & high;
+    let at_least = |lane_values: u64, k: u8| lane_values.wrapping_add(lanes(0x80 - k));
+    // '0'..='9'
+    let digit = at_least(word, b'0') & !at_least(word, b'9' + 1) & high;
+    // 'a'..='f' once 0x20 is set, which maps 'A'..='F' (and only them) there.
+    let folded = word | lanes(0x20);
+    let letter = at_least(folded, b'a') & !at_least(folded, b'f' + 1) & high;
+    let invalid = non_ascii | ((digit | letter) ^ high);
+
+    // A digit's value is its low nibble; a letter's is its low nibble + 9.
+    let nibbles = (word & lanes(0x0f)) + (letter >> 7) * 9;
+    // Pair the nibbles into bytes (first digit high), then pack the bytes.
+    let even = u64::from_ne_bytes([0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0]);
+    let pairs = ((nibbles & even) << 4) | ((nibbles >> 8) & even);
+    let pairs = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    let packed = (pairs | (pairs >> 16)) as u32;
+    (packed.to_le_bytes(), invalid)
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// Near-canonical headers: mostly the shape the fast path takes, with
+    /// the edge cases it must hand over (19+ digits, leading zeros, bad or
+    /// short hex, too many signatures, trailing items, spaces).
+    fn near_canonical() -> impl Strategy<Value = String> {
+        let digits = prop_oneof![
+            "[1-9][0-9]{0,17}",
+            "[0-9]{0,22}",
+            Just("9223372036854775807".to_owned()),
+            Just("9223372036854775808".to_owned()),
+        ];
+        let signature = prop_oneof![
+            4 => "[0-9a-fA-F]{64}",
+            1 => "[0-9a-fA-Fg ]{62,66}",
+            1 => "[\\x00-\\x7f\\u{80}-\\u{10ffff}]{64}",
+        ];
+        let signatures = prop::collection::vec(signature, 0..=MAX_SIGNATURES + 2);
+        let tail = prop_oneof![4 => Just(String::new()), 1 => "[ ,=v0-9a-z]{1,6}"];
+        (digits, signatures, tail).prop_map(|(digits, signatures, tail)| {
+            let mut header = format!("t={digits}");
+            for signature in signatures {
+                header.push_str(",v1=");
+                header.push_str(&signature);
+            }
+            header + &tail
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// The fast path only ever saves work: whatever it accepts, the
+        /// general parser accepts with the same content.
+        #[test]
+        fn fast_path_agrees_with_the_general_parser(header in near_canonical()) {
+            let mut fast = SignatureHeader::EMPTY;
+            if fast.parse_canonical(&header) {
+                let general = SignatureHeader::parse_general(&header)
+                    .expect("the general parser refused a header the fast path took");
+                prop_assert_eq!(fast.timestamp, general.timestamp);
+                prop_assert_eq!(fast.timestamp_digits, general.timestamp_digits);
+                prop_assert_eq!(fast.count, general.count);
+                prop_assert_eq!(
+                    &fast.signatures[..fast.count],
+                    &general.signatures[..general.count]
+                );
+            }
+        }
+    }
 
     const SIG: &str = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
 
@@ -255,6 +418,21 @@ mod tests {
         assert_eq!(decode_tag(&bad), None);
         assert_eq!(decode_tag(&SIG.as_bytes()[..62]), None);
         assert_eq!(decode_tag(format!("{SIG}00").as_bytes()), None);
+    }
+
+    #[test]
+    fn decodes_every_byte_value_in_every_lane_like_a_table_would() {
+        for position in 0..16 {
+            for byte in 0..=255u8 {
+                let mut hex = *b"0123456789abcdefABCDEF0123456789abcdef0123456789ABCDEF0123456789";
+                hex[position] = byte;
+                let expected = char::from(byte)
+                    .to_digit(16)
+                    .map(|_| hex::decode(hex).unwrap());
+                let got = decode_hex_tag(&hex).map(|tag| tag.to_vec());
+                assert_eq!(got, expected, "byte {byte:#04x} at {position}");
+            }
+        }
     }
 
     #[test]

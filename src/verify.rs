@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::de::DeserializeOwned;
-use subtle::ConstantTimeEq;
+use subtle::{Choice, ConstantTimeEq};
 
 use http::HeaderName;
 
@@ -175,9 +175,11 @@ impl Verifier {
     /// [`Error::TimestampTooOld`], [`Error::TimestampInFuture`] or
     /// [`Error::SignatureMismatch`].
     pub fn verify_at(&self, header: &str, body: &[u8], now: i64) -> Result<Verified, Error> {
-        let header = SignatureHeader::parse(header)?;
-        self.check_timestamp(header.timestamp(), now)?;
-        self.check_signatures(&header, body)
+        // Parsed in place: the header (~300 bytes) is not moved around.
+        let mut parsed = SignatureHeader::EMPTY;
+        parsed.parse_into(header)?;
+        self.check_timestamp(parsed.timestamp(), now)?;
+        self.check_signatures(&parsed, body)
     }
 
     /// Verifies a delivery against the system clock, then decodes its JSON
@@ -286,7 +288,7 @@ impl Verifier {
         for (secret_index, key) in self.inner.keys.iter().enumerate() {
             let expected = key.tag(digits, body);
             for signature in header.signatures() {
-                if bool::from(expected.ct_eq(signature)) {
+                if bool::from(tags_match(&expected, signature)) {
                     return Ok(Verified {
                         timestamp: header.timestamp(),
                         secret_index,
@@ -350,6 +352,23 @@ impl Verified {
     pub fn signature(&self) -> &[u8; TAG_LEN] {
         &self.signature
     }
+}
+
+/// Compares two tags in constant time.
+///
+/// The tags are XORed a 32-bit word at a time and the differences ORed
+/// into one word, which `subtle` then compares with zero: no branch depends
+/// on the content, and there is one optimization barrier instead of one per
+/// byte. (Words of 32 bits, as the tag was just written: wider loads of
+/// narrower fresh stores would stall store-to-load forwarding.)
+#[inline]
+fn tags_match(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> Choice {
+    let (a, _) = a.as_chunks::<4>();
+    let (b, _) = b.as_chunks::<4>();
+    let difference = a.iter().zip(b).fold(0u32, |acc, (a, b)| {
+        acc | (u32::from_ne_bytes(*a) ^ u32::from_ne_bytes(*b))
+    });
+    difference.ct_eq(&0)
 }
 
 pub(crate) fn keys_from_secrets<I>(secrets: I) -> Result<Box<[SigningKey]>, Error>
