@@ -2,9 +2,11 @@
 # Receiver load comparison: the same axum server with three handlers, under
 # the same wrk load on loopback.
 #
-#   plain  buffers the body and answers 200 (the baseline)
-#   body   the crate's VerifiedBody extractor
-#   event  the crate's VerifiedEvent<UnleeshedEvent> extractor
+#   plain   buffers the body and answers 200 (the baseline)
+#   body    the crate's VerifiedBody extractor: verification
+#   decode  buffers the body and decodes it into UnleeshedEvent, unverified
+#   event   the crate's VerifiedEvent<UnleeshedEvent> extractor:
+#           verification and decoding (compare with decode)
 #
 # The server runs on one Tokio worker pinned to CPU 0, wrk on CPU 1. The
 # modes are interleaved over several rounds so drift on a shared machine
@@ -57,26 +59,42 @@ run() { # mode port
 
 port=3100
 for round in $(seq "$rounds"); do
-    for mode in plain body event; do
+    for mode in plain body decode event; do
         port=$((port + 1))
         run "$mode" "$port"
     done
 done
 
 # Latencies come as e.g. 1.23ms or 850.00us: normalize to microseconds.
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+range() { sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {printf "%.2f–%.2f", lo, hi}'; }
 to_us() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1000000}}'; }
-base=$(awk '$1=="plain" {print $2}' "$work/results" | median)
+# Ratios are taken within each round (the modes of a round ran back to
+# back), then the median over rounds: drift between rounds cancels out.
+ratios() { # mode baseline
+    awk -v m="$1" -v b="$2" '{r[NR]=$0} END {
+        n = NR / 4
+        for (i = 0; i < n; i++) {
+            for (j = 1; j <= 4; j++) { split(r[i*4+j], f, " "); v[f[1]] = f[2] }
+            print v[m] / v[b]
+        }
+    }' "$work/results"
+}
 
 echo
-echo "wrk -t1 -c$connections -d${seconds}s, $rounds interleaved rounds, medians; server on CPU 0 (one Tokio worker), wrk on CPU 1"
+echo "wrk -t1 -c$connections -d${seconds}s, $rounds interleaved rounds; server on CPU 0 (one Tokio worker), wrk on CPU 1."
+echo "req/s and latencies: medians over rounds; ratios: median of the per-round ratios (range in parentheses)."
 echo
-echo "| handler | req/s | vs plain | p50 | p99 |"
-echo "|---|---:|---:|---:|---:|"
-for mode in plain body event; do
+echo "| handler | req/s | vs plain | vs decode | p50 | p99 |"
+echo "|---|---:|---:|---:|---:|---:|"
+for mode in plain body decode event; do
     rps=$(awk -v m="$mode" '$1==m {print $2}' "$work/results" | median)
     p50=$(awk -v m="$mode" '$1==m {print $3}' "$work/results" | to_us | median)
     p99=$(awk -v m="$mode" '$1==m {print $4}' "$work/results" | to_us | median)
-    ratio=$(awk -v a="$rps" -v b="$base" 'BEGIN {printf "%.3f", a/b}')
-    printf '| %s | %.0f | %s× | %.0f µs | %.0f µs |\n' "$mode" "$rps" "$ratio" "$p50" "$p99"
+    vs_plain="$(ratios "$mode" plain | median | xargs printf '%.3f')× ($(ratios "$mode" plain | range))"
+    vs_decode="–"
+    if [[ $mode == event || $mode == decode ]]; then
+        vs_decode="$(ratios "$mode" decode | median | xargs printf '%.3f')× ($(ratios "$mode" decode | range))"
+    fi
+    printf '| %s | %.0f | %s | %s | %.0f µs | %.0f µs |\n' "$mode" "$rps" "$vs_plain" "$vs_decode" "$p50" "$p99"
 done

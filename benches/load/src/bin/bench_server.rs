@@ -3,6 +3,8 @@
 //!
 //! - `plain`: buffers the body and answers 200 (the baseline);
 //! - `body`: the crate's `VerifiedBody` extractor, answers 200;
+//! - `decode`: buffers the body and decodes it with `serde_json` into
+//!   `UnleeshedEvent`, unverified (the baseline for `event`);
 //! - `event`: the crate's `VerifiedEvent<UnleeshedEvent>` extractor
 //!   (verification and typed decoding), answers 200.
 //!
@@ -20,6 +22,13 @@ use signed_webhooks_load::{EVENT, SECRET};
 
 async fn plain(_body: Bytes) -> StatusCode {
     StatusCode::OK
+}
+
+async fn decode(body: Bytes) -> StatusCode {
+    match serde_json::from_slice::<UnleeshedEvent>(&body) {
+        Ok(_) => StatusCode::OK,
+        Err(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 async fn body(_body: VerifiedBody) -> StatusCode {
@@ -40,9 +49,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = args.next().unwrap_or_else(|| "127.0.0.1:3100".to_owned());
     let handler = match mode.as_str() {
         "plain" => post(plain),
+        "decode" => post(decode),
         "body" => post(body),
         "event" => post(event),
-        other => return Err(format!("unknown mode {other:?}: plain, body, event or sign").into()),
+        other => {
+            return Err(
+                format!("unknown mode {other:?}: plain, decode, body, event or sign").into(),
+            );
+        }
     };
     let app = Router::new()
         .route("/webhooks/unleeshed", handler)
