@@ -48,7 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The app. The verifier is app data, which the extractors read; the
 /// middleware makes them claim each delivery, so each event is processed
-/// once. (Public: the end-to-end tests serve this very app.)
+/// once, each provider's ids in a namespace of their own. (Public: the
+/// end-to-end tests serve this very app.)
 pub fn app(
     verifier: web::Data<Verifier>,
     dedup: Deduplicator,
@@ -61,11 +62,19 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let once = |provider| Deduplication::new(dedup.namespaced(provider));
     App::new()
         .app_data(verifier)
-        .wrap(Deduplication::new(dedup))
-        .route("/webhooks/unleeshed", web::post().to(unleeshed))
-        .route("/webhooks/exchange", web::post().to(exchange))
+        .service(
+            web::resource("/webhooks/unleeshed")
+                .wrap(once("unleeshed"))
+                .route(web::post().to(unleeshed)),
+        )
+        .service(
+            web::resource("/webhooks/exchange")
+                .wrap(once("exchange"))
+                .route(web::post().to(exchange)),
+        )
 }
 
 /// Reached only with a verified, decoded event; every refusal (bad

@@ -41,14 +41,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// The routes. The verifier is the router's state, which the extractors
-/// read; the layer makes them claim each delivery, so each event is
-/// processed once. (Public: the end-to-end tests serve these very routes.)
+/// read; the layers make them claim each delivery, so each event is
+/// processed once, each provider's ids in a namespace of their own.
+/// (Public: the end-to-end tests serve these very routes.)
 pub fn app(verifier: Verifier, dedup: Deduplicator) -> Router {
+    let once = |provider| DeduplicationLayer::new(dedup.namespaced(provider));
     Router::new()
-        .route("/webhooks/unleeshed", post(unleeshed))
-        .route("/webhooks/exchange", post(exchange))
+        .route(
+            "/webhooks/unleeshed",
+            post(unleeshed).layer(once("unleeshed")),
+        )
+        .route("/webhooks/exchange", post(exchange).layer(once("exchange")))
         .with_state(verifier)
-        .layer(DeduplicationLayer::new(dedup))
 }
 
 /// Reached only with a verified, decoded event; every refusal (bad

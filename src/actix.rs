@@ -31,7 +31,7 @@
 //! and logged (through the `log` crate) with what to register.
 //!
 //! Wrapped in the [`Deduplication`] middleware, each verified delivery is
-//! claimed before its handler runs (by event id; by signature for
+//! claimed before its handler runs (by event id; by signed content for
 //! [`VerifiedBody`]): a delivery already processed is answered
 //! `200 {"duplicate":true}` without running the handler, one being processed
 //! right now `409` with `Retry-After`. The claim is completed when the

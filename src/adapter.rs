@@ -9,7 +9,7 @@ use http::HeaderName;
 use serde::Deserialize;
 
 use crate::error::{Error, HeaderError};
-use crate::replay::{Claim, ClaimGuard, Deduplicator, event_key, signature_key};
+use crate::replay::{Claim, ClaimGuard, Deduplicator, event_key, message_key};
 use crate::verify::{Verified, Verifier};
 
 /// `X-Unleeshed-Signature`, the header Unleeshed signs with, and the default.
@@ -68,7 +68,7 @@ impl ClaimSlot {
     }
 
     /// Claims a verified delivery: by its event id when `by_event_id` and
-    /// the body has one, by its signature otherwise.
+    /// the body has one, by its signed message (timestamp and body) otherwise.
     pub(crate) async fn admit(
         &self,
         verifier: &Verifier,
@@ -78,7 +78,7 @@ impl ClaimSlot {
     ) -> Result<Admission, Error> {
         let key = match by_event_id.then(|| event_id(body)).flatten() {
             Some(id) => event_key(&id),
-            None => signature_key(verified.signature()),
+            None => message_key(verified.timestamp(), body),
         };
         let window_closes_at = match verifier.tolerance() {
             Some(tolerance) => verified
@@ -109,7 +109,7 @@ impl ClaimSlot {
         };
         let key = guard.key().to_owned();
         let outcome = if success {
-            guard.complete().await
+            complete_even_if_cancelled(guard).await
         } else {
             guard.release().await
         };
@@ -128,6 +128,27 @@ impl ClaimSlot {
             ),
         }
     }
+}
+
+/// Completes a claim in a task of its own when a Tokio runtime is at hand
+/// (both frameworks run on one), awaiting it: the handler has succeeded, so
+/// if the server drops this request now (the client went away), the
+/// completion must still happen rather than the claim be released and the
+/// delivery processed again.
+#[cfg(any(feature = "axum", feature = "actix"))]
+async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, Error> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => match runtime.spawn(guard.complete()).await {
+            Ok(outcome) => outcome,
+            Err(join) => Err(Error::ReplayStoreUnavailable(Box::new(join))),
+        },
+        Err(_) => guard.complete().await,
+    }
+}
+
+#[cfg(not(any(feature = "axum", feature = "actix")))]
+async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, Error> {
+    guard.complete().await
 }
 
 /// The top-level `"id"` of a JSON body, a string or a number.

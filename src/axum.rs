@@ -33,7 +33,7 @@
 //! set). Refusals are [`WebhookRejection`]s.
 //!
 //! With a [`DeduplicationLayer`], each verified delivery is claimed before
-//! its handler runs (by event id; by signature for [`VerifiedBody`]): a
+//! its handler runs (by event id; by signed content for [`VerifiedBody`]): a
 //! delivery already processed is answered `200 {"duplicate":true}` without
 //! running the handler, one being processed right now `409` with
 //! `Retry-After`. The claim is completed when the handler answers 2xx and

@@ -129,7 +129,9 @@ pub enum Error {
     /// window is still open, so it cannot remember another without opening
     /// a door to replays. The delivery is refused with 503 and retried later.
     #[error(
-        "the duplicate-delivery store is full ({capacity} entries still needed);          the delivery was not processed and should be retried"
+        "the duplicate-delivery store is full: all {capacity} entries are still within their \
+         replay window; the delivery was not processed and should be retried (raise the \
+         store's capacity)"
     )]
     ReplayStoreFull {
         /// The store's capacity.
@@ -296,10 +298,14 @@ pub enum HeaderError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretError {
-    /// No secret at all: an empty string, or an empty list for
-    /// [`Verifier::from_secrets`](crate::Verifier::from_secrets).
+    /// An empty or blank secret.
     #[error("the secret is empty; set it to the value the provider issued (`whsec_…`)")]
     Empty,
+    /// An empty list of secrets for
+    /// [`Verifier::from_secrets`](crate::Verifier::from_secrets) or
+    /// [`Signer::from_secrets`](crate::Signer::from_secrets).
+    #[error("no secret was given; pass at least the one the provider issued (`whsec_…`)")]
+    NoSecrets,
     /// The secret begins or ends with whitespace, typically a trailing
     /// newline from a `.env` file or a copy-paste.
     #[error(

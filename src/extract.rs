@@ -38,7 +38,8 @@ pub enum Delivery<E> {
 /// Extracts the verified raw body, with what the verification established.
 ///
 /// For receivers that store the raw delivery, or decode it themselves. With
-/// duplicate detection on it is deduplicated by signature: a replayed
+/// duplicate detection on it is deduplicated by its signed content (the
+/// timestamp and body, see [`message_key`](crate::replay::message_key)): a replayed
 /// request is caught, a provider redelivery (signed anew) is not; use
 /// [`VerifiedEvent`] to deduplicate by event id.
 #[derive(Debug, Clone)]

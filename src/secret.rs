@@ -138,14 +138,21 @@ impl SigningKey {
         // with zeros to a block.
         let mut key = Zeroizing::new([0u8; BLOCK]);
         if secret.len() > BLOCK {
-            key[..32].copy_from_slice(&Sha256::digest(secret));
+            // Hashed straight into the wiped buffer: the digest is the key.
+            let out: &mut sha2::digest::Output<Sha256> = (&mut key[..TAG_LEN])
+                .try_into()
+                .unwrap_or_else(|_| unreachable!("a SHA-256 digest is 32 bytes"));
+            Sha256::new_with_prefix(secret).finalize_into(out);
         } else {
             key[..secret.len()].copy_from_slice(secret);
         }
         let keyed = |pad: u8| {
-            let block = Zeroizing::new(key.map(|b| b ^ pad));
+            let mut block = Zeroizing::new([0u8; BLOCK]);
+            for (out, byte) in block.iter_mut().zip(key.iter()) {
+                *out = byte ^ pad;
+            }
             let mut state = Zeroizing::new(SHA256_IV);
-            compress256(&mut state, &[*block]);
+            compress256(&mut state, std::slice::from_ref(&*block));
             state
         };
         SigningKey {

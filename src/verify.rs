@@ -381,7 +381,7 @@ where
         .map(|secret| secret.into().into_key())
         .collect::<Result<Box<[SigningKey]>, SecretError>>()?;
     if keys.is_empty() {
-        return Err(SecretError::Empty.into());
+        return Err(SecretError::NoSecrets.into());
     }
     Ok(keys)
 }

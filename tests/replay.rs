@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
 use common::requests::now;
@@ -260,7 +261,7 @@ async fn the_delivery_extractor_lets_the_handler_see_duplicates() {
 }
 
 #[tokio::test]
-async fn the_raw_body_extractor_deduplicates_by_signature() {
+async fn the_raw_body_extractor_deduplicates_by_signed_content() {
     let runs = Runs::default();
     let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
     let body = b"no id in here".to_vec();
@@ -276,6 +277,87 @@ async fn the_raw_body_extractor_deduplicates_by_signature() {
     // Re-signed at another time, the same body is another delivery.
     assert!(!send(&app, signed("/raw", &body, now())).await.duplicate);
     assert_eq!(runs.distinct(), 2);
+}
+
+#[tokio::test]
+async fn a_replay_keeping_only_one_of_two_signatures_is_still_a_duplicate() {
+    // During a rotation the provider signs with both secrets; an attacker
+    // replaying the request with only the old secret's signature must not
+    // get it processed again.
+    const OLD: &str = "whsec_old_secret_0123456789abcdef0123456789";
+    let runs = Runs::default();
+    let verifier = Verifier::from_secrets([OLD, SECRET]).unwrap();
+    let app = Router::new()
+        .route(
+            "/raw",
+            post(
+                |axum::extract::State(runs): axum::extract::State<Runs>,
+                 body: signed_webhooks::axum::VerifiedBody| async move {
+                    runs.record(&format!("{}", body.verified.timestamp()));
+                    StatusCode::OK
+                },
+            ),
+        )
+        .with_state(RawState {
+            verifier,
+            runs: runs.clone(),
+        })
+        .layer(signed_webhooks::axum::DeduplicationLayer::new(
+            Deduplicator::in_memory(),
+        ));
+    let body = b"rotation".to_vec();
+    let both = Signer::from_secrets([SECRET, OLD])
+        .unwrap()
+        .sign_at(&body, now());
+    let only_old = {
+        let mut parts = both.split(',');
+        let t = parts.next().unwrap();
+        let _new = parts.next().unwrap();
+        format!("{t},{}", parts.next().unwrap())
+    };
+    assert!(!send(&app, same("/raw", &both, &body)).await.duplicate);
+    let replay = send(&app, same("/raw", &only_old, &body)).await;
+    assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
+    assert_eq!(runs.total(), 1);
+}
+
+#[derive(Clone)]
+struct RawState {
+    verifier: Verifier,
+    runs: Runs,
+}
+
+impl axum::extract::FromRef<RawState> for Verifier {
+    fn from_ref(state: &RawState) -> Verifier {
+        state.verifier.clone()
+    }
+}
+
+impl axum::extract::FromRef<RawState> for Runs {
+    fn from_ref(state: &RawState) -> Runs {
+        state.runs.clone()
+    }
+}
+
+#[tokio::test]
+async fn namespaces_keep_two_providers_ids_apart() {
+    let shared = Deduplicator::in_memory();
+    let (unleeshed, exchange) = (
+        shared.namespaced("unleeshed"),
+        shared.namespaced("exchange"),
+    );
+    let Claim::First(a) = unleeshed.claim("event:evt_1", now() + 300).await.unwrap() else {
+        panic!()
+    };
+    a.complete().await.unwrap();
+    assert!(matches!(
+        exchange.claim("event:evt_1", now() + 300).await.unwrap(),
+        Claim::First(_)
+    ));
+    assert!(matches!(
+        unleeshed.claim("event:evt_1", now() + 300).await.unwrap(),
+        Claim::Duplicate
+    ));
 }
 
 #[tokio::test]

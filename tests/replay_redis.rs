@@ -305,3 +305,56 @@ async fn redis_down_mid_run_refuses_with_503_and_loses_nothing() {
         assert_eq!(runs.of(&format!("evt_outage_{i}")), 1, "evt_outage_{i}");
     }
 }
+
+#[tokio::test]
+async fn deliveries_whose_window_never_closes_are_still_completed() {
+    // A verifier without a timestamp check gives windows that never close;
+    // the store must still mark such deliveries done.
+    let Some(redis) = redis("deliveries_whose_window_never_closes_are_still_completed") else {
+        return;
+    };
+    let dedup = Deduplicator::new(
+        RedisStore::open(&redis.url)
+            .unwrap()
+            .with_prefix(unique_prefix("forever")),
+    );
+    let Claim::First(guard) = dedup.claim("event:evt_forever", i64::MAX).await.unwrap() else {
+        panic!()
+    };
+    assert!(guard.complete().await.unwrap());
+    assert!(matches!(
+        dedup.claim("event:evt_forever", i64::MAX).await.unwrap(),
+        Claim::Duplicate
+    ));
+}
+
+#[tokio::test]
+async fn a_later_duplicate_keeps_the_key_until_its_own_window_closes() {
+    let Some(redis) = redis("a_later_duplicate_keeps_the_key_until_its_own_window_closes") else {
+        return;
+    };
+    let dedup = Deduplicator::new(
+        RedisStore::open(&redis.url)
+            .unwrap()
+            .with_prefix(unique_prefix("reopen")),
+    )
+    .with_retention(Duration::from_secs(1));
+    let now = common::requests::now();
+    let Claim::First(guard) = dedup.claim("event:evt_reopen", now - 1000).await.unwrap() else {
+        panic!()
+    };
+    assert!(guard.complete().await.unwrap());
+    // Redelivered, signed anew: replays of it are possible for 5 more seconds.
+    assert!(matches!(
+        dedup.claim("event:evt_reopen", now + 5).await.unwrap(),
+        Claim::Duplicate
+    ));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        matches!(
+            dedup.claim("event:evt_reopen", now + 5).await.unwrap(),
+            Claim::Duplicate
+        ),
+        "forgotten after the retention, while a replay of the redelivery would still verify"
+    );
+}

@@ -270,7 +270,7 @@ fn secrets_are_checked_at_construction() {
     let none: [&str; 0] = [];
     assert!(matches!(
         Verifier::from_secrets(none),
-        Err(Error::InvalidSecret(SecretError::Empty))
+        Err(Error::InvalidSecret(SecretError::NoSecrets))
     ));
     assert!(matches!(
         Verifier::from_secrets([SECRET, " bad "]),

@@ -3,10 +3,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::future::ready;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
-use super::{ClaimState, ReplayStore, StoreFuture};
+use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, millis, unix_now_millis};
 use crate::error::Error;
 
 /// How many deliveries a [`MemoryStore`] remembers unless set otherwise.
@@ -16,15 +16,22 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// receiver process. Thread-safe; no extra dependency.
 ///
 /// Memory is bounded by a capacity (entries, [`DEFAULT_CAPACITY`] unless
-/// set; roughly 200 bytes each with their keys). Entries leave when their
-/// lease or retention expires. When the store is full it forgets the
-/// completed entries whose tolerance window closed longest ago: a replay of
-/// those requests is already refused by its stale timestamp, but a *late
-/// provider redelivery* of a forgotten event (re-signed, so its timestamp is
-/// fresh) will run the handler again. It never forgets an entry whose window
-/// is still open, nor a claim in flight: when nothing can be forgotten, new
-/// claims are refused with [`Error::ReplayStoreFull`] (503), and the
-/// provider retries them later.
+/// set; about 300 bytes each with their keys, as measured by the drill in
+/// SECURITY.md). Entries leave when their lease or retention expires. When
+/// the store is full it forgets the completed entries whose tolerance window
+/// closed longest ago: every request for them that could still pass the
+/// verifier has been seen, so a replay is refused by its stale timestamp,
+/// but a *late provider redelivery* of a forgotten event (signed anew, so
+/// its timestamp is fresh) will run the handler again. It never forgets an
+/// entry whose window is still open (a duplicate delivery reopens it until
+/// its own window closes), nor a claim in flight: when nothing can be
+/// forgotten, new claims are refused with [`Error::ReplayStoreFull`] (503),
+/// and the provider retries them later.
+///
+/// Size the capacity for the peak: a store whose every entry is within its
+/// window holds `capacity` deliveries per tolerance period, so the default
+/// 100 000 with a 300 s tolerance sustains about 330 new events per second
+/// before refusing; 1,000 events per second needs 300 000 (about 90 MB).
 ///
 /// Claims live in one process: a fleet of receivers behind a load balancer
 /// needs a shared store such as `RedisStore`.
@@ -35,19 +42,20 @@ pub struct MemoryStore {
 
 #[derive(Default)]
 struct State {
-    entries: HashMap<String, Entry>,
+    entries: HashMap<Arc<str>, Entry>,
     /// Every entry by when it expires, to sweep expired ones.
     by_expiry: BTreeSet<(i64, u64)>,
     /// Completed entries by when their tolerance window closes, to forget
     /// the safest ones first when full.
     done_by_window: BTreeSet<(i64, u64)>,
-    /// Entry ids, for the indexes above.
-    keys: HashMap<u64, String>,
+    /// The key of each entry id, for the indexes above.
+    keys: HashMap<u64, Arc<str>>,
     next_id: u64,
 }
 
 struct Entry {
     id: u64,
+    /// The holder's token while claimed; `None` once done.
     token: Option<String>,
     /// Unix milliseconds: end of the lease, or of the retention once done.
     expires_at: i64,
@@ -102,11 +110,21 @@ impl MemoryStore {
         let mut state = self.lock();
         state.sweep(now_ms);
         if let Some(entry) = state.entries.get(key) {
-            return Ok(if entry.token.is_some() {
-                ClaimState::InFlight
-            } else {
-                ClaimState::Done
+            if entry.token.is_some() {
+                return Ok(ClaimState::InFlight);
+            }
+            // A duplicate signed later than the delivery that completed the
+            // key can be replayed until its own window closes: keep the
+            // entry (and its place among the unforgettable) until then.
+            let window_end_ms = window_closes_at
+                .saturating_add(1)
+                .saturating_mul(1000)
+                .min(now_ms.saturating_add(millis(MAX_KEEP)));
+            state.update(key, |entry| {
+                entry.window_closes_at = entry.window_closes_at.max(window_closes_at);
+                entry.expires_at = entry.expires_at.max(window_end_ms);
             });
+            return Ok(ClaimState::Done);
         }
         if state.entries.len() >= self.capacity && !state.forget_one(now_ms / 1000) {
             return Err(Error::ReplayStoreFull {
@@ -122,22 +140,21 @@ impl MemoryStore {
         Ok(ClaimState::Claimed)
     }
 
+    /// Marks the caller's claim done. A holder whose lease ran out may still
+    /// complete while nobody else has claimed the key: the delivery was
+    /// processed, and forgetting that would let its next delivery run again.
     fn complete_now(&self, key: &str, token: &str, keep_for: Duration, now_ms: i64) -> bool {
         let mut state = self.lock();
-        let Some(entry) = state.entries.get_mut(key) else {
-            return false;
-        };
-        if entry.token.as_deref() != Some(token) || entry.expires_at <= now_ms {
-            return false;
+        match state.entries.get(key) {
+            Some(entry) if entry.token.as_deref() == Some(token) => {
+                state.update(key, |entry| {
+                    entry.token = None;
+                    entry.expires_at = now_ms.saturating_add(millis(keep_for));
+                });
+                true
+            }
+            _ => false,
         }
-        let (id, old_expiry, window) = (entry.id, entry.expires_at, entry.window_closes_at);
-        entry.token = None;
-        entry.expires_at = now_ms.saturating_add(millis(keep_for));
-        let new_expiry = entry.expires_at;
-        state.by_expiry.remove(&(old_expiry, id));
-        state.by_expiry.insert((new_expiry, id));
-        state.done_by_window.insert((window, id));
-        true
     }
 
     fn release_now(&self, key: &str, token: &str) -> bool {
@@ -156,8 +173,11 @@ impl State {
     fn insert(&mut self, key: &str, token: &str, expires_at: i64, window_closes_at: i64) {
         let id = self.next_id;
         self.next_id += 1;
+        let key: Arc<str> = Arc::from(key);
+        self.keys.insert(id, key.clone());
+        self.by_expiry.insert((expires_at, id));
         self.entries.insert(
-            key.to_owned(),
+            key,
             Entry {
                 id,
                 token: Some(token.to_owned()),
@@ -165,8 +185,22 @@ impl State {
                 window_closes_at,
             },
         );
-        self.keys.insert(id, key.to_owned());
-        self.by_expiry.insert((expires_at, id));
+    }
+
+    /// Changes an entry, keeping the indexes in step with it.
+    fn update(&mut self, key: &str, change: impl FnOnce(&mut Entry)) {
+        let Some(entry) = self.entries.get_mut(key) else {
+            return;
+        };
+        self.by_expiry.remove(&(entry.expires_at, entry.id));
+        self.done_by_window
+            .remove(&(entry.window_closes_at, entry.id));
+        change(entry);
+        self.by_expiry.insert((entry.expires_at, entry.id));
+        if entry.token.is_none() {
+            self.done_by_window
+                .insert((entry.window_closes_at, entry.id));
+        }
     }
 
     fn remove(&mut self, key: &str) {
@@ -178,37 +212,39 @@ impl State {
         }
     }
 
+    /// Removes the entry with this id, whichever index found it.
+    fn remove_id(&mut self, id: u64) {
+        match self.keys.get(&id).cloned() {
+            Some(key) => self.remove(&key),
+            // Indexes and entries change together, so this cannot happen;
+            // if it did, dropping the stray index entries keeps us going.
+            None => {
+                self.by_expiry.retain(|&(_, i)| i != id);
+                self.done_by_window.retain(|&(_, i)| i != id);
+            }
+        }
+    }
+
     /// Drops every entry whose lease or retention has run out.
     fn sweep(&mut self, now_ms: i64) {
         while let Some(&(expires_at, id)) = self.by_expiry.first() {
             if expires_at > now_ms {
                 break;
             }
-            match self.keys.get(&id).cloned() {
-                Some(key) => self.remove(&key),
-                None => {
-                    self.by_expiry.pop_first();
-                }
-            }
+            self.remove_id(id);
         }
     }
 
     /// Forgets the completed entry whose window closed first, if its window
     /// has closed.
     fn forget_one(&mut self, now_secs: i64) -> bool {
-        let Some(&(window_closes_at, id)) = self.done_by_window.first() else {
-            return false;
-        };
-        if window_closes_at >= now_secs {
-            return false;
-        }
-        match self.keys.get(&id).cloned() {
-            Some(key) => self.remove(&key),
-            None => {
-                self.done_by_window.pop_first();
+        match self.done_by_window.first() {
+            Some(&(window_closes_at, id)) if window_closes_at < now_secs => {
+                self.remove_id(id);
+                true
             }
+            _ => false,
         }
-        true
     }
 }
 
@@ -240,7 +276,7 @@ impl ReplayStore for MemoryStore {
             token,
             lease,
             window_closes_at,
-            now_millis(),
+            unix_now_millis(),
         )))
     }
 
@@ -254,7 +290,7 @@ impl ReplayStore for MemoryStore {
             key,
             token,
             keep_for,
-            now_millis(),
+            unix_now_millis(),
         ))))
     }
 
@@ -265,16 +301,6 @@ impl ReplayStore for MemoryStore {
     fn release_detached(&self, key: String, token: String) {
         self.release_now(&key, &token);
     }
-}
-
-fn millis(duration: Duration) -> i64 {
-    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -347,10 +373,43 @@ mod tests {
     }
 
     #[test]
-    fn a_holder_past_its_lease_cannot_complete_even_before_takeover() {
+    fn a_holder_past_its_lease_completes_while_nobody_took_over() {
         let store = MemoryStore::new();
         assert_eq!(claim(&store, "k", "a", 0, T0).unwrap(), ClaimState::Claimed);
-        assert!(!store.complete_now("k", "a", DAY, T0 + millis(LEASE)));
+        assert!(store.complete_now("k", "a", DAY, T0 + millis(LEASE) + 5));
+        assert_eq!(
+            claim(&store, "k", "b", 0, T0 + millis(LEASE) + 6).unwrap(),
+            ClaimState::Done
+        );
+    }
+
+    #[test]
+    fn a_duplicate_keeps_the_entry_until_its_own_window_closes() {
+        // Completed with a window long closed and a short retention, then
+        // redelivered with a fresh signature: the entry must outlive the
+        // redelivery's window, and must not be forgotten while it is open.
+        let store = MemoryStore::with_capacity(1);
+        let now_secs = T0 / 1000;
+        assert_eq!(
+            claim(&store, "k", "a", now_secs - 1000, T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert!(store.complete_now("k", "a", Duration::from_secs(60), T0));
+        assert_eq!(
+            claim(&store, "k", "b", now_secs + 300, T0).unwrap(),
+            ClaimState::Done
+        );
+        // Past the retention, within the redelivery's window: still there.
+        let later = T0 + 120_000;
+        assert_eq!(claim(&store, "k", "c", 0, later).unwrap(), ClaimState::Done);
+        // Full, and the one entry's window is open again: nothing to forget.
+        assert!(claim(&store, "other", "d", now_secs + 300, later).is_err());
+        // Once that window has closed, it goes.
+        let after = (now_secs + 302) * 1000;
+        assert_eq!(
+            claim(&store, "other", "d", now_secs + 600, after).unwrap(),
+            ClaimState::Claimed
+        );
     }
 
     #[test]

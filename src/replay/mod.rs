@@ -56,6 +56,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::Error;
+use crate::verify::unix_now;
 
 mod memory;
 #[cfg(feature = "redis")]
@@ -77,6 +78,11 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 /// hours, covering the provider's whole retry schedule (immediately, then
 /// after 1 m, 5 m, 30 m, 2 h and 24 h: about 26.6 h) with room to spare.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(48 * 3600);
+
+/// The longest a store is asked to remember anything: ten years. A
+/// verifier without a timestamp check has windows that never close; stores
+/// (Redis among them) refuse expiries beyond their clock's range.
+pub(crate) const MAX_KEEP: Duration = Duration::from_secs(10 * 365 * 86_400);
 
 /// The boxed future a [`ReplayStore`] returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
@@ -111,7 +117,9 @@ pub trait ReplayStore: Send + Sync + fmt::Debug {
     /// seconds) is when the signed timestamp of the delivery stops passing
     /// the verifier's tolerance: until then a replay of the captured request
     /// is possible, so a store that must forget entries forgets none whose
-    /// window is still open.
+    /// window is still open. When the key is done already, this delivery
+    /// (a redelivery signed anew, say) opens a window of its own: the
+    /// store keeps the entry at least until it closes too.
     fn claim<'a>(
         &'a self,
         key: &'a str,
@@ -162,6 +170,7 @@ pub enum Claim {
 #[derive(Clone)]
 pub struct Deduplicator {
     store: Arc<dyn ReplayStore>,
+    namespace: Arc<str>,
     lease: Duration,
     retention: Duration,
     fail_open: bool,
@@ -173,6 +182,7 @@ impl Deduplicator {
     pub fn new(store: impl ReplayStore + 'static) -> Self {
         Deduplicator {
             store: Arc::new(store),
+            namespace: Arc::from(""),
             lease: DEFAULT_LEASE,
             retention: DEFAULT_RETENTION,
             fail_open: false,
@@ -183,6 +193,25 @@ impl Deduplicator {
     /// single receiver process.
     pub fn in_memory() -> Self {
         Deduplicator::new(MemoryStore::new())
+    }
+
+    /// The same store and policy, with keys in their own namespace: one per
+    /// provider (or endpoint), so that two providers' event ids can never be
+    /// taken for each other's.
+    ///
+    /// ```
+    /// use signed_webhooks::replay::Deduplicator;
+    ///
+    /// let shared = Deduplicator::in_memory();
+    /// let unleeshed = shared.namespaced("unleeshed");
+    /// let exchange = shared.namespaced("exchange");
+    /// # let _ = (unleeshed, exchange);
+    /// ```
+    #[must_use]
+    pub fn namespaced(&self, namespace: &str) -> Self {
+        let mut dedup = self.clone();
+        dedup.namespace = Arc::from(format!("{namespace}:"));
+        dedup
     }
 
     /// Sets how long a claim holds when its holder neither completes nor
@@ -232,7 +261,7 @@ impl Deduplicator {
     }
 
     /// Claims the delivery known by `key` (see [`event_key`] and
-    /// [`signature_key`]). `window_closes_at` is the delivery's signed
+    /// [`message_key`]). `window_closes_at` is the delivery's signed
     /// timestamp plus the verifier's tolerance, in Unix seconds.
     ///
     /// # Errors
@@ -241,17 +270,18 @@ impl Deduplicator {
     /// [`Error::ReplayStoreFull`]: refuse the delivery with 503, the
     /// provider retries it later.
     pub async fn claim(&self, key: &str, window_closes_at: i64) -> Result<Claim, Error> {
+        let key = format!("{}{key}", self.namespace);
         let token = new_token();
         let state = self
             .store
-            .claim(key, &token, self.lease, window_closes_at)
+            .claim(&key, &token, self.lease, window_closes_at)
             .await;
         match state {
             Ok(ClaimState::Claimed) => Ok(Claim::First(ClaimGuard {
                 store: Some(self.store.clone()),
-                key: key.to_owned(),
-                token,
                 keep_for: self.keep_for(window_closes_at),
+                key,
+                token,
             })),
             Ok(ClaimState::Done) => Ok(Claim::Duplicate),
             Ok(ClaimState::InFlight) => Ok(Claim::InFlight {
@@ -264,19 +294,33 @@ impl Deduplicator {
                 );
                 Ok(Claim::First(ClaimGuard {
                     store: None,
-                    key: key.to_owned(),
+                    key,
                     token,
                     keep_for: Duration::ZERO,
                 }))
             }
-            Err(error) => Err(error),
+            Err(error) => {
+                // Failing closed: the delivery is refused with 503 and the
+                // provider retries it. The answer does not say why; the log does.
+                crate::log_warn!(
+                    "signed-webhooks: refusing {key} with 503: {error}{}",
+                    std::error::Error::source(&error)
+                        .map(|cause| format!(" (cause: {cause})"))
+                        .unwrap_or_default()
+                );
+                Err(error)
+            }
         }
     }
 
+    /// How long a completed delivery is kept: the retention, and at least
+    /// until its window has closed (the second it closes in included, since
+    /// the verifier accepts a timestamp exactly `tolerance` old).
     fn keep_for(&self, window_closes_at: i64) -> Duration {
-        let window_left =
-            u64::try_from(window_closes_at.saturating_sub(unix_now_secs())).unwrap_or(0);
-        self.retention.max(Duration::from_secs(window_left))
+        let window_left = u64::try_from(window_closes_at.saturating_sub(unix_now())).unwrap_or(0);
+        self.retention
+            .max(Duration::from_secs(window_left.saturating_add(1)))
+            .min(MAX_KEEP)
     }
 }
 
@@ -284,6 +328,7 @@ impl fmt::Debug for Deduplicator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Deduplicator")
             .field("store", &self.store)
+            .field("namespace", &self.namespace)
             .field("lease", &self.lease)
             .field("retention", &self.retention)
             .field("fail_open", &self.fail_open)
@@ -373,11 +418,31 @@ pub fn event_key(id: &str) -> String {
     format!("event:{id}")
 }
 
-/// The key of a delivery by its signature: for bodies without an event id.
-/// A replayed request has the same signature; a provider redelivery signed
+/// The key of a delivery by its signed content, for bodies without an event
+/// id: the SHA-256 of the signed message `"{timestamp}.{body}"`. A replayed
+/// request has the same key, whichever of its signatures it keeps (during a
+/// secret rotation a request carries several); a provider redelivery signed
 /// at another time does not.
-pub fn signature_key(signature: &[u8; 32]) -> String {
-    format!("signature:{}", hex::encode(signature))
+pub fn message_key(timestamp: i64, body: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(timestamp.to_string())
+        .chain_update(b".")
+        .chain_update(body)
+        .finalize();
+    format!("message:{}", hex::encode(digest))
+}
+
+/// A duration in whole milliseconds, capped at [`MAX_KEEP`].
+pub(crate) fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.min(MAX_KEEP).as_millis()).unwrap_or(i64::MAX)
+}
+
+/// The system clock in Unix milliseconds.
+pub(crate) fn unix_now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// A claim token: unique per claim (across processes too), not secret.
@@ -397,10 +462,6 @@ fn new_token() -> String {
     format!("{high:016x}{:016x}", hasher.finish())
 }
 
-pub(crate) fn unix_now_secs() -> i64 {
-    crate::verify::unix_now()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,9 +476,19 @@ mod tests {
     #[test]
     fn keys_name_what_they_are() {
         assert_eq!(event_key("evt_1"), "event:evt_1");
+        // SHA-256 of `1.{}`, by Python's hashlib.
         assert_eq!(
-            signature_key(&[0xab; 32]),
-            format!("signature:{}", "ab".repeat(32))
+            message_key(1, b"{}"),
+            "message:a26b28cbf50311f74b2b88ce4d829da70369a53ce920e134d6e31848a662e9c4"
         );
+    }
+
+    #[test]
+    fn keep_for_covers_the_window_and_stays_finite() {
+        let dedup = Deduplicator::in_memory().with_retention(Duration::from_secs(10));
+        let now = unix_now();
+        assert_eq!(dedup.keep_for(now - 100), Duration::from_secs(10));
+        assert!(dedup.keep_for(now + 300) >= Duration::from_secs(301));
+        assert_eq!(dedup.keep_for(i64::MAX), MAX_KEEP);
     }
 }

@@ -6,16 +6,20 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Script};
 
-use super::{ClaimState, ReplayStore, StoreFuture};
+use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, millis, unix_now_millis};
 use crate::error::Error;
 
 /// The value of a completed key; a claimed key holds `claimed:<token>`.
 const DONE: &str = "done";
 const CLAIMED: &str = "claimed:";
 
-/// Turns a claim into `done` only if the caller still holds it.
+/// Turns a claim into `done` if the caller still holds it, or if its lease
+/// ran out and nobody claimed the key since (the delivery was processed:
+/// forgetting that would let its next delivery run again); never over
+/// another holder's claim.
 const COMPLETE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local value = redis.call('GET', KEYS[1])
+if value == ARGV[1] or value == false then
   redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
   return 1
 end
@@ -36,7 +40,9 @@ return 0
 /// - Claim: one round trip, `SET <prefix><key> claimed:<token> NX PX <lease> GET`,
 ///   atomic in Redis: of concurrent claims exactly one sets the key; the
 ///   others get its value back (`done`, or another claim). Needs Redis 7.0
-///   or later.
+///   or later. A duplicate signed later than the delivery that completed
+///   the key extends its expiry to cover its own window (`PEXPIREAT … GT`,
+///   a second round trip for duplicates only).
 /// - Complete and release: small Lua scripts that act only if the key still
 ///   holds the caller's claim (compare-and-set, compare-and-delete), so a
 ///   holder whose lease expired cannot undo its successor's claim.
@@ -50,7 +56,9 @@ return 0
 /// was not processed.
 ///
 /// For completed deliveries to survive a Redis restart, run Redis with
-/// persistence (`appendonly yes`).
+/// persistence (`appendonly yes`); and never let it evict keys on its own
+/// (`maxmemory-policy noeviction`, the default, or no `maxmemory`): an
+/// evicted key is a delivery forgotten before its window closed.
 ///
 /// ```no_run
 /// use signed_webhooks::replay::{Deduplicator, RedisStore};
@@ -148,7 +156,7 @@ impl ReplayStore for RedisStore {
         key: &'a str,
         token: &'a str,
         lease: Duration,
-        _window_closes_at: i64,
+        window_closes_at: i64,
     ) -> StoreFuture<'a, ClaimState> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
@@ -159,14 +167,29 @@ impl ReplayStore for RedisStore {
                         .arg(format!("{CLAIMED}{token}"))
                         .arg("NX")
                         .arg("PX")
-                        .arg(millis(lease))
+                        .arg(px(lease))
                         .arg("GET")
                         .query_async(&mut connection),
                 )
                 .await?;
             Ok(match previous.as_deref() {
                 None => ClaimState::Claimed,
-                Some(DONE) => ClaimState::Done,
+                Some(DONE) => {
+                    let window_end_ms = window_closes_at
+                        .saturating_add(1)
+                        .saturating_mul(1000)
+                        .min(unix_now_millis().saturating_add(millis(MAX_KEEP)));
+                    let _: i64 = self
+                        .with_timeout_of(
+                            redis::cmd("PEXPIREAT")
+                                .arg(self.key(key))
+                                .arg(window_end_ms)
+                                .arg("GT")
+                                .query_async(&mut connection),
+                        )
+                        .await?;
+                    ClaimState::Done
+                }
                 Some(_) => ClaimState::InFlight,
             })
         })
@@ -185,7 +208,7 @@ impl ReplayStore for RedisStore {
                     self.complete
                         .key(self.key(key))
                         .arg(format!("{CLAIMED}{token}"))
-                        .arg(millis(keep_for))
+                        .arg(px(keep_for))
                         .invoke_async(&mut connection),
                 )
                 .await?;
@@ -239,8 +262,8 @@ fn unavailable(error: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::ReplayStoreUnavailable(Box::new(error))
 }
 
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
+/// A duration in whole milliseconds for `PX`: at least 1, at most
+/// [`MAX_KEEP`] (Redis refuses expiries past its clock's range).
+fn px(duration: Duration) -> i64 {
+    millis(duration).max(1)
 }
