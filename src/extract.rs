@@ -35,6 +35,20 @@ pub enum Delivery<E> {
     Duplicate(E),
 }
 
+impl<E> Delivery<E> {
+    /// The event, first delivery or duplicate.
+    pub fn into_inner(self) -> E {
+        match self {
+            Delivery::First(event) | Delivery::Duplicate(event) => event,
+        }
+    }
+
+    /// Whether the event was processed before.
+    pub fn is_duplicate(&self) -> bool {
+        matches!(self, Delivery::Duplicate(_))
+    }
+}
+
 /// Extracts the verified raw body, with what the verification established.
 ///
 /// For receivers that store the raw delivery, or decode it themselves. With
@@ -83,6 +97,14 @@ impl WebhookRejection {
     /// The error behind the rejection; `None` for a duplicate.
     pub fn error(&self) -> Option<&Error> {
         match &self.0 {
+            Refusal::Error(error) => Some(error),
+            Refusal::Duplicate => None,
+        }
+    }
+
+    /// The error behind the rejection, by value; `None` for a duplicate.
+    pub fn into_error(self) -> Option<Error> {
+        match self.0 {
             Refusal::Error(error) => Some(error),
             Refusal::Duplicate => None,
         }
@@ -155,6 +177,14 @@ mod tests {
         assert_eq!(duplicate.body(), br#"{"duplicate":true}"#);
         assert_eq!(duplicate.status(), StatusCode::OK);
         assert!(duplicate.error().is_none());
+        assert!(duplicate.into_error().is_none());
+        assert!(matches!(
+            WebhookRejection::from(Error::NoSignature).into_error(),
+            Some(Error::NoSignature)
+        ));
+        let delivery = Delivery::Duplicate(7);
+        assert!(delivery.is_duplicate());
+        assert_eq!(delivery.into_inner(), 7);
         let in_flight = WebhookRejection::from(Error::InFlight {
             retry_after: std::time::Duration::from_secs(30),
         });

@@ -16,8 +16,8 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// receiver process. Thread-safe; no extra dependency.
 ///
 /// Memory is bounded by a capacity (entries, [`DEFAULT_CAPACITY`] unless
-/// set; about 300 bytes each with their keys, as measured by the drill in
-/// SECURITY.md). Entries leave when their lease or retention expires. When
+/// set; 300–400 bytes each with their keys and indexes, as measured by the
+/// drill in SECURITY.md). Entries leave when their lease or retention expires. When
 /// the store is full it forgets the completed entries whose tolerance window
 /// closed longest ago: every request for them that could still pass the
 /// verifier has been seen, so a replay is refused by its stale timestamp,
@@ -31,7 +31,7 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// Size the capacity for the peak: a store whose every entry is within its
 /// window holds `capacity` deliveries per tolerance period, so the default
 /// 100 000 with a 300 s tolerance sustains about 330 new events per second
-/// before refusing; 1,000 events per second needs 300 000 (about 90 MB).
+/// before refusing; 1,000 events per second needs 300 000 (about 100 MB).
 ///
 /// Claims live in one process: a fleet of receivers behind a load balancer
 /// needs a shared store such as `RedisStore`.
