@@ -50,7 +50,8 @@ use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::de::DeserializeOwned;
 
-use crate::adapter::{Admission, ClaimSlot, UNLEESHED_SIGNATURE, single_header_value};
+use crate::adapter::{UNLEESHED_SIGNATURE, single_header_value};
+use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::event::decode_event;
 use crate::extract::DUPLICATE_HEADER;

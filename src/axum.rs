@@ -52,7 +52,7 @@ use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::adapter::{Admission, ClaimSlot};
+use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::event::decode_event;
 use crate::extract::DUPLICATE_HEADER;

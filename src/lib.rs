@@ -88,6 +88,8 @@ pub mod actix;
 mod adapter;
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(any(feature = "axum", feature = "actix"))]
+mod claim;
 mod error;
 mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]

@@ -6,7 +6,7 @@ use std::future::ready;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, millis, unix_now_millis};
+use super::{ClaimState, ReplayStore, StoreFuture, millis, unix_now_millis, window_end_millis};
 use crate::error::Error;
 
 /// How many deliveries a [`MemoryStore`] remembers unless set otherwise.
@@ -116,10 +116,7 @@ impl MemoryStore {
             // A duplicate signed later than the delivery that completed the
             // key can be replayed until its own window closes: keep the
             // entry (and its place among the unforgettable) until then.
-            let window_end_ms = window_closes_at
-                .saturating_add(1)
-                .saturating_mul(1000)
-                .min(now_ms.saturating_add(millis(MAX_KEEP)));
+            let window_end_ms = window_end_millis(window_closes_at, now_ms);
             state.update(key, |entry| {
                 entry.window_closes_at = entry.window_closes_at.max(window_closes_at);
                 entry.expires_at = entry.expires_at.max(window_end_ms);

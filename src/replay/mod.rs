@@ -433,6 +433,16 @@ pub fn message_key(timestamp: i64, body: &[u8]) -> String {
     format!("message:{}", hex::encode(digest))
 }
 
+/// When a delivery's window has closed, in Unix milliseconds: the end of the
+/// second it closes in (the verifier still accepts a timestamp exactly
+/// `tolerance` old), and never more than [`MAX_KEEP`] from `now_ms`.
+pub(crate) fn window_end_millis(window_closes_at: i64, now_ms: i64) -> i64 {
+    window_closes_at
+        .saturating_add(1)
+        .saturating_mul(1000)
+        .min(now_ms.saturating_add(millis(MAX_KEEP)))
+}
+
 /// A duration in whole milliseconds, capped at [`MAX_KEEP`].
 pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.min(MAX_KEEP).as_millis()).unwrap_or(i64::MAX)

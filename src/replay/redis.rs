@@ -6,7 +6,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Script};
 
-use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, millis, unix_now_millis};
+use super::{ClaimState, ReplayStore, StoreFuture, millis, unix_now_millis, window_end_millis};
 use crate::error::Error;
 
 /// The value of a completed key; a claimed key holds `claimed:<token>`.
@@ -175,10 +175,7 @@ impl ReplayStore for RedisStore {
             Ok(match previous.as_deref() {
                 None => ClaimState::Claimed,
                 Some(DONE) => {
-                    let window_end_ms = window_closes_at
-                        .saturating_add(1)
-                        .saturating_mul(1000)
-                        .min(unix_now_millis().saturating_add(millis(MAX_KEEP)));
+                    let window_end_ms = window_end_millis(window_closes_at, unix_now_millis());
                     let _: i64 = self
                         .with_timeout_of(
                             redis::cmd("PEXPIREAT")
@@ -263,7 +260,7 @@ fn unavailable(error: impl std::error::Error + Send + Sync + 'static) -> Error {
 }
 
 /// A duration in whole milliseconds for `PX`: at least 1, at most
-/// [`MAX_KEEP`] (Redis refuses expiries past its clock's range).
+/// [`MAX_KEEP`](super::MAX_KEEP) (Redis refuses expiries past its clock's range).
 fn px(duration: Duration) -> i64 {
     millis(duration).max(1)
 }
