@@ -54,7 +54,7 @@ use crate::adapter::{UNLEESHED_SIGNATURE, single_header_value};
 use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::event::decode_event;
-use crate::extract::DUPLICATE_HEADER;
+use crate::extract::{DUPLICATE_HEADER, refuse};
 use crate::header::SignatureHeader;
 use crate::replay::Deduplicator;
 use crate::verify::{Verified, Verifier, unix_now};
@@ -84,13 +84,19 @@ impl<E: DeserializeOwned + 'static> FromRequest for Delivery<E> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let verified = Verification::start(req, payload);
+        let req = req.clone();
         Box::pin(async move {
-            let (verification, body, verified) = verified.await?;
-            let event = decode_event(&body)?;
-            match verification.admit(&verified, &body, true).await? {
-                Admission::First => Ok(Delivery::First(event)),
-                Admission::Duplicate => Ok(Delivery::Duplicate(event)),
-            }
+            let delivery = async {
+                let (verification, body, verified) = verified.await?;
+                let event = decode_event(&body)?;
+                Ok(match verification.admit(&verified, &body, true).await? {
+                    Admission::First => Delivery::First(event),
+                    Admission::Duplicate => Delivery::Duplicate(event),
+                })
+            };
+            delivery
+                .await
+                .map_err(|error| refuse(req.method(), req.path(), error))
         })
     }
 }
@@ -101,11 +107,19 @@ impl FromRequest for VerifiedBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let verified = Verification::start(req, payload);
+        let req = req.clone();
         Box::pin(async move {
-            let (verification, body, verified) = verified.await?;
-            match verification.admit(&verified, &body, false).await? {
-                Admission::First => Ok(VerifiedBody { body, verified }),
-                Admission::Duplicate => Err(WebhookRejection::duplicate()),
+            let admitted = async {
+                let (verification, body, verified) = verified.await?;
+                let admission = verification.admit(&verified, &body, false).await?;
+                Ok((admission, body, verified))
+            };
+            match admitted
+                .await
+                .map_err(|error| refuse(req.method(), req.path(), error))?
+            {
+                (Admission::First, body, verified) => Ok(VerifiedBody { body, verified }),
+                (Admission::Duplicate, ..) => Err(WebhookRejection::duplicate()),
             }
         })
     }
@@ -119,13 +133,12 @@ struct Verification {
 
 impl Verification {
     /// Checks the header and its timestamp now, then reads the body and
-    /// checks the signature.
+    /// checks the signature and, once more, the timestamp.
     fn start(
         req: &HttpRequest,
         payload: &mut Payload,
     ) -> LocalFuture<(Self, Bytes, Verified), Error> {
-        let now = unix_now();
-        let (verifier, header) = match check_before_body(req, now) {
+        let (verifier, header) = match check_before_body(req, unix_now()) {
             Ok(checked) => checked,
             Err(error) => return Box::pin(ready(Err(error))),
         };
@@ -133,7 +146,10 @@ impl Verification {
         let body = Bytes::from_request(req, payload);
         Box::pin(async move {
             let body = body.await.map_err(body_error)?;
-            let verified = verifier.verify_at(&header, &body, now)?;
+            // The clock is read again now that the body is in: a sender that
+            // holds back the body's last byte until the timestamp's window
+            // has closed must not pass on the check made when the headers came.
+            let verified = verifier.verify_at(&header, &body, unix_now())?;
             Ok((Verification { verifier, slot }, body, verified))
         })
     }
@@ -175,8 +191,9 @@ fn registered_verifier(req: &HttpRequest) -> Result<Verifier, Error> {
     if let Some(verifier) = req.app_data::<Data<Verifier>>() {
         return Ok(Verifier::clone(verifier));
     }
-    log::error!(
-        "signed-webhooks: no Verifier in the app data of {} {}; register one with \
+    tracing::error!(
+        target: "signed_webhooks",
+        "no Verifier in the app data of {} {}; register one with \
          `App::new().app_data(web::Data::new(verifier))`",
         req.method(),
         req.path()

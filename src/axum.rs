@@ -43,11 +43,14 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use axum_core::RequestExt;
 use axum_core::extract::{FromRef, FromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, RETRY_AFTER};
-use http::{HeaderValue, StatusCode};
+use http::HeaderValue;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http_body::Body as _;
+use http_body_util::{BodyExt, LengthLimitError};
 use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -55,7 +58,7 @@ use tower_service::Service;
 use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::event::decode_event;
-use crate::extract::DUPLICATE_HEADER;
+use crate::extract::{DUPLICATE_HEADER, refuse};
 use crate::replay::Deduplicator;
 use crate::verify::{Verified, Verifier, unix_now};
 
@@ -86,12 +89,18 @@ where
     type Rejection = WebhookRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (verifier, slot, body, verified) = verify(req, state).await?;
-        let event = decode_event(&body)?;
-        match admit(slot, &verifier, &verified, &body, true).await? {
-            Admission::First => Ok(Delivery::First(event)),
-            Admission::Duplicate => Ok(Delivery::Duplicate(event)),
-        }
+        let route = Route::of(&req);
+        let delivery = async {
+            let (verifier, slot, body, verified) = verify(req, state).await?;
+            let event = decode_event(&body)?;
+            Ok(
+                match admit(slot, &verifier, &verified, &body, true).await? {
+                    Admission::First => Delivery::First(event),
+                    Admission::Duplicate => Delivery::Duplicate(event),
+                },
+            )
+        };
+        delivery.await.map_err(|error| route.refuse(error))
     }
 }
 
@@ -103,15 +112,41 @@ where
     type Rejection = WebhookRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (verifier, slot, body, verified) = verify(req, state).await?;
-        match admit(slot, &verifier, &verified, &body, false).await? {
-            Admission::First => Ok(VerifiedBody { body, verified }),
-            Admission::Duplicate => Err(WebhookRejection::duplicate()),
+        let route = Route::of(&req);
+        let admitted = async {
+            let (verifier, slot, body, verified) = verify(req, state).await?;
+            let admission = admit(slot, &verifier, &verified, &body, false).await?;
+            Ok((admission, body, verified))
+        };
+        match admitted.await.map_err(|error| route.refuse(error))? {
+            (Admission::First, body, verified) => Ok(VerifiedBody { body, verified }),
+            (Admission::Duplicate, ..) => Err(WebhookRejection::duplicate()),
         }
     }
 }
 
-/// Checks the header and timestamp, reads the body, checks the signature.
+/// The method and path of a request, kept for the log line of a refusal
+/// after the request itself has been consumed.
+struct Route {
+    method: http::Method,
+    uri: http::Uri,
+}
+
+impl Route {
+    fn of(req: &Request) -> Self {
+        Route {
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+        }
+    }
+
+    fn refuse(&self, error: Error) -> WebhookRejection {
+        refuse(&self.method, self.uri.path(), error)
+    }
+}
+
+/// Checks the header and timestamp, reads the body, checks the signature
+/// and, once more, the timestamp.
 async fn verify<S>(
     req: Request,
     state: &S,
@@ -123,16 +158,46 @@ where
     let verifier = Verifier::from_ref(state);
     let slot = req.extensions().get::<ClaimSlot>().cloned();
     let header = verifier.signature_header(req.headers())?.to_owned();
-    let checked = verifier.check_header_at(&header, unix_now())?;
-    let body = Bytes::from_request(req, state).await.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::BodyTooLarge { limit: None }
-        } else {
-            Error::BodyRead(Box::new(rejection))
-        }
-    })?;
-    let verified = verifier.verify_body(&checked, &body)?;
+    verifier.check_header_at(&header, unix_now())?;
+    let body = read_body(req).await?;
+    // The clock is read again now that the body is in: a sender that holds
+    // back the body's last byte until the timestamp's window has closed
+    // must not pass on the strength of the check made when the headers came.
+    let verified = verifier.verify_at(&header, &body, unix_now())?;
     Ok((verifier, slot, body, verified))
+}
+
+/// Reads the body through axum's [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit),
+/// refusing at once a request whose `Content-Length` already exceeds it.
+async fn read_body(req: Request) -> Result<Bytes, Error> {
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+    let body = req.into_limited_body();
+    // The limited body's upper bound is the smaller of the declared length
+    // and the limit: a declared length above it is over the limit.
+    if let (Some(declared), Some(upper)) = (declared, body.size_hint().upper())
+        && declared > upper
+    {
+        return Err(Error::BodyTooLarge {
+            limit: usize::try_from(upper).ok(),
+        });
+    }
+    match body.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) => {
+            let error = error.into_inner();
+            let over_limit =
+                std::iter::successors(Some(&*error as &dyn std::error::Error), |e| e.source())
+                    .any(|e| e.is::<LengthLimitError>());
+            Err(if over_limit {
+                Error::BodyTooLarge { limit: None }
+            } else {
+                Error::BodyRead(error)
+            })
+        }
+    }
 }
 
 async fn admit(

@@ -45,7 +45,11 @@ impl ClaimSlot {
         by_event_id: bool,
     ) -> Result<Admission, Error> {
         let key = match by_event_id.then(|| event_id(body)).flatten() {
-            Some(id) => event_key(&id),
+            Some(EventId::Given(id)) => event_key(&id),
+            // Every redelivery of an event whose id is empty would look new
+            // (it is re-signed, so its message key changes): refused, so the
+            // provider's own bug surfaces instead of repeated processing.
+            Some(EventId::Empty) => return Err(empty_id()),
             None => message_key(verified.timestamp(), body),
         };
         let window_closes_at = match verifier.tolerance() {
@@ -113,8 +117,26 @@ async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, Error> {
     }
 }
 
+/// A top-level `"id"` found in a body.
+#[derive(Debug, PartialEq, Eq)]
+enum EventId {
+    Given(String),
+    Empty,
+}
+
+/// The decode error of a signed event whose `id` is empty.
+fn empty_id() -> Error {
+    let cause = <serde_json::Error as serde::de::Error>::custom(
+        "the event id is empty; duplicate deliveries could not be recognized",
+    );
+    Error::Decode(Box::new(crate::error::DecodeError::new(
+        "id".to_owned(),
+        cause,
+    )))
+}
+
 /// The top-level `"id"` of a JSON body, a string or a number.
-fn event_id(body: &[u8]) -> Option<String> {
+fn event_id(body: &[u8]) -> Option<EventId> {
     #[derive(Deserialize)]
     struct IdOnly<'a> {
         #[serde(borrow, default)]
@@ -131,9 +153,9 @@ fn event_id(body: &[u8]) -> Option<String> {
         return None;
     }
     match serde_json::from_slice::<IdOnly<'_>>(body).ok()?.id? {
-        Id::Text(text) if !text.is_empty() => Some(text.into_owned()),
-        Id::Text(_) => None,
-        Id::Number(number) => Some(number.to_string()),
+        Id::Text(text) if text.trim().is_empty() => Some(EventId::Empty),
+        Id::Text(text) => Some(EventId::Given(text.into_owned())),
+        Id::Number(number) => Some(EventId::Given(number.to_string())),
     }
 }
 
@@ -143,17 +165,13 @@ mod tests {
 
     #[test]
     fn event_ids_are_read_from_the_top_level() {
-        assert_eq!(
-            event_id(br#"{"type":"x","id":"evt_1"}"#).as_deref(),
-            Some("evt_1")
-        );
-        assert_eq!(
-            event_id(br#"{"id":"evt_\u0031"}"#).as_deref(),
-            Some("evt_1")
-        );
-        assert_eq!(event_id(br#"{"id":42}"#).as_deref(), Some("42"));
+        let given = |id: &str| Some(EventId::Given(id.to_owned()));
+        assert_eq!(event_id(br#"{"type":"x","id":"evt_1"}"#), given("evt_1"));
+        assert_eq!(event_id(br#"{"id":"evt_\u0031"}"#), given("evt_1"));
+        assert_eq!(event_id(br#"{"id":42}"#), given("42"));
         assert_eq!(event_id(br#"{"data":{"id":"inner"}}"#), None);
-        assert_eq!(event_id(br#"{"id":""}"#), None);
+        assert_eq!(event_id(br#"{"id":""}"#), Some(EventId::Empty));
+        assert_eq!(event_id(br#"{"id":" "}"#), Some(EventId::Empty));
         assert_eq!(event_id(br#"{"id":null}"#), None);
         assert_eq!(event_id(b"[1]"), None);
     }

@@ -129,17 +129,82 @@ impl WebhookRejection {
         error.retry_after().map(|d| d.as_secs().to_string())
     }
 
-    /// The JSON body, built from the error's code and message only, which
-    /// never hold a secret or the signature the receiver expected.
+    /// The JSON body: the error's stable code and a short fixed message.
+    ///
+    /// Whoever sent the request reads it, usually a stranger, so it says
+    /// what kind of refusal this is and nothing about the receiver: not how
+    /// many secrets it holds, not its clock or tolerance, not which part of
+    /// the header was wrong. Those details go to the operator's log
+    /// ([`refuse`]).
     pub(crate) fn body(&self) -> Vec<u8> {
         let body = match &self.0 {
             Refusal::Error(error) => serde_json::json!({
-                "error": { "code": error.code(), "message": error.to_string() }
+                "error": { "code": error.code(), "message": public_message(error) }
             }),
             Refusal::Duplicate => serde_json::json!({ "duplicate": true }),
         };
         body.to_string().into_bytes()
     }
+}
+
+/// What a refusal tells the sender: one fixed sentence per kind of error,
+/// enough for an integrator pressing the provider's "send test" button.
+fn public_message(error: &Error) -> &'static str {
+    match error {
+        Error::MissingHeader { .. } => {
+            "no signature header: this endpoint accepts signed webhook deliveries only"
+        }
+        Error::DuplicateHeader { .. } => "the signature header appears more than once",
+        Error::MalformedHeader(_) => "the signature header is malformed",
+        Error::NoSignature => "the signature header carries no signature of a supported version",
+        Error::TimestampTooOld { .. } => {
+            "the signed timestamp is too old: a replayed or delayed delivery, or a clock that is off"
+        }
+        Error::TimestampInFuture { .. } => {
+            "the signed timestamp is in the future: check the sender's clock"
+        }
+        Error::SignatureMismatch { .. } => {
+            "signature does not match: verify the raw body with the secret of this endpoint"
+        }
+        Error::BodyTooLarge { .. } => "the request body is too large",
+        Error::BodyRead(_) => "the request body could not be read",
+        Error::Decode(_) => "the signed body is not an event this endpoint accepts",
+        Error::InFlight { .. } => "this delivery is being processed: retry later",
+        Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
+            "the receiver cannot record deliveries right now: retry later"
+        }
+        Error::InvalidSecret(_) | Error::MissingVerifier => "the receiver is misconfigured",
+    }
+}
+
+/// Turns an error into the rejection answered to the sender, logging the
+/// details for the operator first: the request's method and path, the
+/// code, and the full error with its causes (which secret count, clock,
+/// tolerance or header defect was involved). Server-side faults (5xx) are
+/// logged as errors, refusals of the request as warnings.
+pub(crate) fn refuse(method: &dyn fmt::Display, path: &str, error: Error) -> WebhookRejection {
+    let status = error.status_code();
+    let mut detail = error.to_string();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        detail.push_str(": ");
+        detail.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    if status.is_server_error() {
+        tracing::error!(
+            target: "signed_webhooks",
+            %method, path, code = error.code(), status = status.as_u16(),
+            "webhook refused: {detail}"
+        );
+    } else {
+        tracing::warn!(
+            target: "signed_webhooks",
+            %method, path, code = error.code(), status = status.as_u16(),
+            "webhook refused: {detail}"
+        );
+    }
+    WebhookRejection::from(error)
 }
 
 impl From<Error> for WebhookRejection {
@@ -172,7 +237,10 @@ mod tests {
         let body = WebhookRejection::from(Error::NoSignature).body();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["error"]["code"], "no_v1_signature");
-        assert!(json["error"]["message"].as_str().unwrap().contains("v1="));
+        assert_eq!(
+            json["error"]["message"],
+            "the signature header carries no signature of a supported version"
+        );
         let duplicate = WebhookRejection::duplicate();
         assert_eq!(duplicate.body(), br#"{"duplicate":true}"#);
         assert_eq!(duplicate.status(), StatusCode::OK);

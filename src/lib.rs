@@ -71,15 +71,12 @@
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-/// Logs a warning through the `log` crate, which the adapter and `redis`
-/// features bring in; without them there is no logger to reach.
+/// Logs a warning for the operator through `tracing` (and, with no
+/// `tracing` subscriber installed, through the `log` crate).
 macro_rules! log_warn {
-    ($($arg:tt)*) => {{
-        #[cfg(any(feature = "axum", feature = "actix", feature = "redis"))]
-        log::warn!($($arg)*);
-        #[cfg(not(any(feature = "axum", feature = "actix", feature = "redis")))]
-        let _ = format_args!($($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        tracing::warn!(target: "signed_webhooks", $($arg)*)
+    };
 }
 pub(crate) use log_warn;
 
