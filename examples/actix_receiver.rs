@@ -12,10 +12,14 @@
 //! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
 //! store when unset, holding `DEDUP_CAPACITY` deliveries at most). Ctrl-C
 //! stops it cleanly: requests in flight are finished first.
+//!
+//! It serves with the timeouts a public receiver needs: 5 s to send the
+//! headers, 10 s for the rest of the request (408 after that).
 
 #[path = "support/mod.rs"]
 mod support;
 
+use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use signed_webhooks::actix::{Deduplication, Delivery};
 use signed_webhooks::replay::Deduplicator;
@@ -29,6 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
 
     let server = HttpServer::new(move || app(verifier.clone(), dedup.clone()))
+        .client_request_timeout(support::HEADER_TIMEOUT)
         .disable_signals()
         .bind(&addr)?;
     for bound in server.addrs() {
@@ -65,6 +70,17 @@ pub fn app(
     let once = |provider| Deduplication::new(dedup.namespaced(provider));
     App::new()
         .app_data(verifier)
+        // Once the headers are in, the rest of the request (the body, the
+        // handler) gets REQUEST_TIMEOUT: 408 after that.
+        .wrap_fn(|request, service| {
+            let response = service.call(request);
+            async move {
+                match actix_web::rt::time::timeout(support::REQUEST_TIMEOUT, response).await {
+                    Ok(response) => response,
+                    Err(_) => Err(actix_web::error::ErrorRequestTimeout("request timed out")),
+                }
+            }
+        })
         .service(
             web::resource("/webhooks/unleeshed")
                 .wrap(once("unleeshed"))

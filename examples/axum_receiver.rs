@@ -12,13 +12,25 @@
 //! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
 //! store when unset, holding `DEDUP_CAPACITY` deliveries at most). Ctrl-C
 //! stops it cleanly: requests in flight are finished first.
+//!
+//! It serves with the timeouts a public receiver needs: 5 s to send the
+//! headers, 10 s for the rest of the request (408 after that).
 
 #[path = "support/mod.rs"]
 mod support;
 
+use std::net::SocketAddr;
+
 use axum::Router;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use signed_webhooks::axum::{DeduplicationLayer, Delivery};
 use signed_webhooks::replay::Deduplicator;
 use signed_webhooks::{ExchangeEvent, UnleeshedEvent, Verifier};
@@ -31,13 +43,59 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
 
-    axum::serve(listener, app(verifier, dedup))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            println!("shutting down");
-        })
-        .await?;
+    serve(listener, app(verifier, dedup), async {
+        let _ = tokio::signal::ctrl_c().await;
+        println!("shutting down");
+    })
+    .await
+}
+
+/// Serves `app` as `axum::serve` does, plus hyper's header-read timeout
+/// (which `axum::serve` leaves unset): a connection that has not sent its
+/// headers within [`support::HEADER_TIMEOUT`] is closed. After `shutdown`,
+/// requests in flight are finished and no new connection is accepted.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(support::HEADER_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _): (_, SocketAddr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, say: wait, as axum::serve does.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection.into_owned());
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    graceful.shutdown().await;
     Ok(())
+}
+
+/// Answers 408 to a request not done within [`support::REQUEST_TIMEOUT`] of
+/// its headers: a body trickling in, or a stalled handler.
+async fn deadline(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(support::REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 /// The routes. The verifier is the router's state, which the extractors
@@ -53,6 +111,7 @@ pub fn app(verifier: Verifier, dedup: Deduplicator) -> Router {
         )
         .route("/webhooks/exchange", post(exchange).layer(once("exchange")))
         .with_state(verifier)
+        .layer(middleware::from_fn(deadline))
 }
 
 /// Reached only with a verified, decoded event; every refusal (bad

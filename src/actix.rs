@@ -26,9 +26,17 @@
 //! Each extractor checks the signature header and its timestamp *before*
 //! reading the body, so an unsigned or stale request is refused without
 //! buffering anything; the body is then read through actix-web's own limit
-//! ([`PayloadConfig`](actix_web::web::PayloadConfig), 256 KiB unless set).
-//! Refusals are [`WebhookRejection`]s. A missing verifier is answered with 500
-//! and logged (through the `log` crate) with what to register.
+//! ([`PayloadConfig`](actix_web::web::PayloadConfig), 256 KiB unless set;
+//! actix-web refuses a larger `Content-Length` at once). Once the body is
+//! in, the signature is checked and the timestamp checked again, against
+//! the clock of that moment. Refusals are [`WebhookRejection`]s; their
+//! details are logged. A missing verifier is answered with 500 and logged
+//! with what to register.
+//!
+//! actix-web answers `Expect: 100-continue` itself, before any extractor
+//! runs, so a client that asks is invited to send its body even when its
+//! signature header is missing; the extractor still refuses the request
+//! before reading that body.
 //!
 //! Wrapped in the [`Deduplication`] middleware, each verified delivery is
 //! claimed before its handler runs (by event id; by signed content for

@@ -29,8 +29,11 @@
 //! Each extractor checks the signature header and its timestamp *before*
 //! reading the body, so an unsigned or stale request is refused without
 //! buffering anything; the body is then read through axum's own limit
-//! ([`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), 2 MB unless
-//! set). Refusals are [`WebhookRejection`]s.
+//! ([`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), 2 MiB unless
+//! set); a `Content-Length` over that limit is refused with 413 before any
+//! of the body is read. Once the body is in, the signature is checked and
+//! the timestamp checked again, against the clock of that moment. Refusals
+//! are [`WebhookRejection`]s; their details are logged (see the crate docs).
 //!
 //! With a [`DeduplicationLayer`], each verified delivery is claimed before
 //! its handler runs (by event id; by signed content for [`VerifiedBody`]): a

@@ -258,3 +258,93 @@ async fn the_example_binaries_process_events_and_stop_on_ctrl_c() {
         );
     }
 }
+
+/// A signed id holding a newline prints one escaped line, not a forged
+/// `processed` line of its own.
+#[tokio::test]
+async fn the_example_binaries_print_ids_escaped() {
+    let client = reqwest::Client::new();
+    for name in ["axum_receiver", "actix_receiver"] {
+        let mut example = Example::start(name);
+        let body = serde_json::json!({
+            "id": "evt_1\nprocessed evt_forged creator.approved",
+            "type": "creator.approved",
+            "created_at": "2026-11-22T10:00:00Z",
+            "data": { "external_reference": "post-7" }
+        })
+        .to_string();
+        let response = client
+            .post(format!("http://{}/webhooks/unleeshed", example.addr))
+            .header(
+                "X-Unleeshed-Signature",
+                Signer::new(SECRET).unwrap().sign(body.as_bytes()),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{name}");
+        assert_eq!(
+            example.next_line(),
+            r"processed evt_1\nprocessed evt_forged creator.approved creator.approved",
+            "{name}"
+        );
+        let (_, rest) = example.interrupt();
+        assert_eq!(rest.trim(), "shutting down", "{name}");
+    }
+}
+
+/// What a slow client gets from the example binaries: a connection that
+/// never finishes its headers is closed, and a request whose body stalls
+/// is answered 408, each within its timeout (5 s and 10 s) and a margin.
+#[test]
+fn the_example_binaries_time_out_slow_clients() {
+    let checks: Vec<_> = ["axum_receiver", "actix_receiver"]
+        .into_iter()
+        .map(|name| {
+            std::thread::spawn(move || {
+                let example = Example::start(name);
+                let addr: SocketAddr = example.addr.parse().unwrap();
+
+                // Headers that never end.
+                let mut silent = TcpStream::connect(addr).unwrap();
+                silent
+                    .set_read_timeout(Some(Duration::from_secs(15)))
+                    .unwrap();
+                write!(silent, "POST /webhooks/unleeshed HTTP/1.1\r\nHost: x\r\n").unwrap();
+
+                // A signed request whose body stops halfway.
+                let body = fixture("unleeshed/creator.approved.json");
+                let mut stalled = TcpStream::connect(addr).unwrap();
+                stalled
+                    .set_read_timeout(Some(Duration::from_secs(20)))
+                    .unwrap();
+                write!(
+                    stalled,
+                    "POST /webhooks/unleeshed HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\
+                     X-Unleeshed-Signature: {}\r\n\r\n",
+                    body.len(),
+                    Signer::new(SECRET).unwrap().sign(&body)
+                )
+                .unwrap();
+                stalled.write_all(&body[..body.len() / 2]).unwrap();
+
+                let mut answer = Vec::new();
+                // Closed (possibly after a 408): read to the end, no timeout error.
+                silent
+                    .read_to_end(&mut answer)
+                    .unwrap_or_else(|e| panic!("{name}: the silent connection stayed open: {e}"));
+                let mut answer = [0u8; 64];
+                let n = stalled
+                    .read(&mut answer)
+                    .unwrap_or_else(|e| panic!("{name}: the stalled request got no answer: {e}"));
+                let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+                assert!(answer.starts_with("HTTP/1.1 408"), "{name}: {answer}");
+                drop(example);
+            })
+        })
+        .collect();
+    for check in checks {
+        check.join().unwrap();
+    }
+}

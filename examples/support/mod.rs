@@ -2,6 +2,7 @@
 //! work each one does per event.
 
 use std::io::Write;
+use std::time::Duration;
 
 use signed_webhooks::replay::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
 
@@ -19,20 +20,36 @@ pub fn secret_from_env() -> Result<String, Box<dyn std::error::Error>> {
     Ok(secret)
 }
 
+/// How long a client may take to send a request's headers. A public
+/// receiver must not let silent connections pile up.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a request may take once its headers are in, body included:
+/// providers give up after about 10 s (GitHub, LeadLex), so a body still
+/// arriving after that is not a provider's. Answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The work: one line per event. It is fast here; slow work belongs in a
 /// queue or table written here and processed later. The provider retries
 /// until it gets a 2xx and never after, so a receiver answers 200 only once
 /// this has succeeded.
 pub fn process(id: &str, event_type: &str) -> std::io::Result<()> {
+    // Ids and types come from the provider's signed body, but a newline in
+    // one must not print a line of its own: escaped.
     let mut out = std::io::stdout().lock();
-    writeln!(out, "processed {id} {event_type}")?;
+    writeln!(
+        out,
+        "processed {} {}",
+        id.escape_debug(),
+        event_type.escape_debug()
+    )?;
     out.flush()
 }
 
 /// A line for each redelivery skipped.
 pub fn duplicate(id: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "duplicate {id}").and_then(|()| out.flush());
+    let _ = writeln!(out, "duplicate {}", id.escape_debug()).and_then(|()| out.flush());
 }
 
 /// Duplicates detected in the Redis at `REDIS_URL`, shared by every

@@ -18,7 +18,7 @@ pub struct Case {
     pub code: Option<&'static str>,
 }
 
-/// Larger than both frameworks' default body limits (axum 2 MB, actix-web 256 KiB).
+/// Larger than both frameworks' default body limits (axum 2 MiB, actix-web 256 KiB).
 pub const OVERSIZED: usize = 3 * 1024 * 1024;
 
 pub fn now() -> i64 {
