@@ -1,47 +1,64 @@
-//! The one error type of the crate, and the reasons it carries.
+//! The crate's errors: [`Error`] for a delivery that is refused,
+//! [`ConfigError`] for a verifier that cannot be built, and the details
+//! they carry.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-/// Everything that can go wrong while building a [`Verifier`](crate::Verifier)
-/// or [`Signer`](crate::Signer), or while checking a delivery.
+/// Why a delivery was refused.
 ///
-/// Each variant is one thing an integrator can act on; [`Error::code`] gives
-/// a stable machine-readable name for it and [`Error::status_code`] the HTTP
-/// status a receiver should answer with. No variant ever holds a secret or
-/// the signature the receiver expected.
+/// Each variant is one thing an integrator can act on. [`Error::code`] gives
+/// a stable machine-readable name, [`Error::status_code`] the HTTP status to
+/// answer with, and [`Error::public_message`] one fixed sentence that is
+/// safe to send back to whoever sent the request. The `Display` text is for
+/// the operator's log: it has the details (which header, how old the
+/// timestamp, how many secrets were tried), and never a secret or the
+/// signature the receiver expected.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request carries no signature header at all.
+    /// The request carries no signature header (or another header the
+    /// scheme signs, such as `webhook-id`).
+    #[non_exhaustive]
     #[error("missing `{header}` header: the request was not signed, or a proxy dropped the header")]
     MissingHeader {
         /// The header that was looked for.
-        header: http::HeaderName,
+        header: Cow<'static, str>,
     },
 
-    /// The request carries the signature header more than once, so there is
-    /// no single value to trust.
+    /// A header the scheme reads appears more than once, so there is no
+    /// single value to trust.
+    #[non_exhaustive]
     #[error("the `{header}` header appears more than once; a provider sends exactly one")]
     DuplicateHeader {
         /// The header that was repeated.
-        header: http::HeaderName,
+        header: Cow<'static, str>,
     },
 
-    /// The signature header is present but does not have the
-    /// `t=<unix seconds>,v1=<hex>` shape.
-    #[error("malformed signature header: {0}")]
-    MalformedHeader(#[from] HeaderError),
+    /// A header is present but not of the shape the scheme defines.
+    #[non_exhaustive]
+    #[error("malformed `{header}` header: {reason}")]
+    MalformedHeader {
+        /// The header.
+        header: Cow<'static, str>,
+        /// What is wrong with it.
+        reason: HeaderError,
+    },
 
-    /// The header is well-formed but has no `v1=` signature (only other
-    /// schemes, which this crate does not accept).
-    #[error(
-        "the signature header has no `v1=` signature; only HMAC-SHA256 (`v1`) signatures are accepted"
-    )]
-    NoSignature,
+    /// The signature header is well-formed but carries no signature of the
+    /// version this crate checks (`v1`): only other schemes, such as
+    /// Stripe's test-mode `v0` or Standard Webhooks' asymmetric `v1a`.
+    #[non_exhaustive]
+    #[error("the `{header}` header carries no `v1` signature; only HMAC-SHA256 (`v1`) is accepted")]
+    NoSignature {
+        /// The signature header.
+        header: Cow<'static, str>,
+    },
 
-    /// The timestamp is older than the tolerance allows: a replay, a
+    /// The signed timestamp is older than the tolerance allows: a replay, a
     /// delivery held up for too long, or a receiver clock running ahead.
+    #[non_exhaustive]
     #[error(
         "timestamp {timestamp} is {age}s in the past, beyond the {tolerance}s tolerance: \
          a replayed or delayed request, or this machine's clock is wrong",
@@ -49,7 +66,7 @@ pub enum Error {
         tolerance = tolerance.as_secs()
     )]
     TimestampTooOld {
-        /// The `t=` value of the header, in Unix seconds.
+        /// The signed time, in Unix seconds.
         timestamp: i64,
         /// The receiver's clock when the check ran, in Unix seconds.
         now: i64,
@@ -57,8 +74,9 @@ pub enum Error {
         tolerance: Duration,
     },
 
-    /// The timestamp is further in the future than the tolerance allows:
-    /// a forged request, or a receiver clock running behind.
+    /// The signed timestamp is further in the future than the tolerance
+    /// allows: a forged request, or a receiver clock running behind.
+    #[non_exhaustive]
     #[error(
         "timestamp {timestamp} is {ahead}s in the future, beyond the {tolerance}s tolerance: \
          a forged request, or this machine's clock is behind (check NTP)",
@@ -66,7 +84,7 @@ pub enum Error {
         tolerance = tolerance.as_secs()
     )]
     TimestampInFuture {
-        /// The `t=` value of the header, in Unix seconds.
+        /// The signed time, in Unix seconds.
         timestamp: i64,
         /// The receiver's clock when the check ran, in Unix seconds.
         now: i64,
@@ -74,175 +92,153 @@ pub enum Error {
         tolerance: Duration,
     },
 
-    /// None of the `v1=` signatures matches the body under any configured
-    /// secret.
+    /// None of the signatures matches the body under any configured secret.
+    #[non_exhaustive]
     #[error(
-        "no signature matched ({signatures} `v1` signature(s) tried against {secrets} secret(s)); \
+        "no signature matched ({signatures} signature(s) tried against {secrets} secret(s)); \
          usual causes: the body was parsed and re-serialized instead of verifying the raw bytes, \
-         the secret has stray whitespace or quotes, or it is the secret of another environment \
-         or endpoint"
+         the secret has stray whitespace, lost or gained its `whsec_` prefix, or it is the \
+         secret of another environment or endpoint"
     )]
     SignatureMismatch {
-        /// How many `v1=` values the header carried.
+        /// How many signatures the request carried.
         signatures: usize,
         /// How many secrets the verifier tried.
         secrets: usize,
     },
 
-    /// A secret handed to [`Verifier::new`](crate::Verifier::new),
-    /// [`Verifier::from_secrets`](crate::Verifier::from_secrets) or
-    /// [`Signer::new`](crate::Signer::new) was refused.
-    #[error("invalid webhook secret: {0}")]
-    InvalidSecret(#[from] SecretError),
-
-    /// The body is larger than the receiver accepts. Raised by the HTTP
-    /// adapters, which read bodies through the framework's size limit.
-    #[error(
-        "request body is larger than the receiver's {} limit; raise the framework's body \
-         limit (axum `DefaultBodyLimit`, actix-web `PayloadConfig`) if such events are legitimate",
-        limit.map_or_else(|| "body size".to_owned(), |limit| format!("{limit}-byte"))
-    )]
-    BodyTooLarge {
-        /// The limit in bytes, when the framework makes it known.
-        limit: Option<usize>,
-    },
-
-    /// The body could not be read: the client went away mid-upload, or the
-    /// transport failed.
-    #[error("request body could not be read: {0}")]
-    BodyRead(#[source] Box<dyn std::error::Error + Send + Sync>),
-
-    /// Another request is processing the same delivery right now (a
-    /// concurrent redelivery or replay). Answer 409 with `Retry-After`: the
-    /// provider retries, and by then the first attempt has finished or
-    /// failed.
-    #[error(
-        "this delivery is being processed by another request; retry after {}s",
-        retry_after.as_secs().max(1)
-    )]
-    InFlight {
-        /// When a retry is worth trying.
-        retry_after: Duration,
-    },
-
-    /// The in-memory duplicate store is full of deliveries whose tolerance
-    /// window is still open, so it cannot remember another without opening
-    /// a door to replays. The delivery is refused with 503 and retried later.
-    #[error(
-        "the duplicate-delivery store is full: all {capacity} entries are still within their \
-         replay window; the delivery was not processed and should be retried (raise the \
-         store's capacity)"
-    )]
-    ReplayStoreFull {
-        /// The store's capacity.
-        capacity: usize,
-    },
-
-    /// The duplicate-delivery store cannot be reached (Redis down, say).
-    /// Failing closed, the delivery is refused with 503 and retried later;
-    /// the cause is in [`source`](std::error::Error::source), not in the
-    /// message, which may reach the client.
-    #[error(
-        "the duplicate-delivery store is unavailable; the delivery was not processed and \
-         should be retried"
-    )]
-    ReplayStoreUnavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
-
-    /// An HTTP adapter found no [`Verifier`](crate::Verifier) where it looks
-    /// for one: the receiver itself is misconfigured.
-    #[error("the receiver has no webhook Verifier configured (a server setup error; see its log)")]
-    MissingVerifier,
-
-    /// The signature was valid but the body is not the JSON event expected.
+    /// The signature was valid but the body is not the event expected: not
+    /// JSON, the wrong shape, or without the id or time the scheme reads
+    /// from it.
     #[error("signed event could not be decoded: {0}")]
     Decode(#[from] Box<DecodeError>),
 }
 
 impl Error {
-    /// A short, stable, machine-readable name for the error, suitable for
-    /// metrics labels and JSON error bodies (`"signature_mismatch"`,
+    /// A short, stable, machine-readable name for the error, for metrics
+    /// labels and JSON error bodies (`"signature_mismatch"`,
     /// `"timestamp_too_old"`, …).
     pub fn code(&self) -> &'static str {
         match self {
             Error::MissingHeader { .. } => "missing_signature_header",
             Error::DuplicateHeader { .. } => "duplicate_signature_header",
-            Error::MalformedHeader(_) => "malformed_signature_header",
-            Error::NoSignature => "no_v1_signature",
+            Error::MalformedHeader { .. } => "malformed_signature_header",
+            Error::NoSignature { .. } => "no_v1_signature",
             Error::TimestampTooOld { .. } => "timestamp_too_old",
             Error::TimestampInFuture { .. } => "timestamp_in_future",
             Error::SignatureMismatch { .. } => "signature_mismatch",
-            Error::InvalidSecret(_) => "invalid_secret",
-            Error::BodyTooLarge { .. } => "body_too_large",
-            Error::BodyRead(_) => "body_read_failed",
-            Error::MissingVerifier => "verifier_not_configured",
-            Error::InFlight { .. } => "delivery_in_progress",
-            Error::ReplayStoreFull { .. } => "replay_store_full",
-            Error::ReplayStoreUnavailable(_) => "replay_store_unavailable",
             Error::Decode(_) => "invalid_event",
         }
     }
 
     /// The HTTP status a receiver should answer with.
     ///
-    /// - `400 Bad Request`: no header, two headers, a malformed header or no
-    ///   `v1` signature: the request is not a signed delivery at all.
+    /// - `400 Bad Request`: a missing, repeated or malformed header, or no
+    ///   signature of a supported version: the request is not a signed
+    ///   delivery at all.
     /// - `401 Unauthorized`: a stale or future timestamp, or no signature
     ///   matched: the request claims to be signed but proves nothing.
-    /// - `400 Bad Request` too when the body could not be read.
-    /// - `413 Payload Too Large`: the body is over the limit.
     /// - `422 Unprocessable Entity`: the signature is valid, so the provider
-    ///   really sent it, but the event does not decode. It is not a bad
-    ///   request from a stranger; it is content this receiver cannot process
-    ///   yet, and the provider will retry it (every non-2xx is retried),
-    ///   which gives you time to deploy a fix without losing the event.
-    /// - `409 Conflict`: the same delivery is being processed right now.
-    ///   Not a 5xx: it is normal operation, not a fault to page anyone for.
-    /// - `500 Internal Server Error`: an invalid secret or a missing
-    ///   verifier, i.e. the receiver itself is misconfigured.
-    /// - `503 Service Unavailable`: the duplicate store is down or full;
-    ///   the delivery is retried later.
+    ///   really sent it, but the event does not decode. It is content this
+    ///   receiver cannot process yet, and the provider will retry it (every
+    ///   non-2xx is retried), which gives you time to deploy a fix without
+    ///   losing the event.
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
             Error::MissingHeader { .. }
             | Error::DuplicateHeader { .. }
-            | Error::MalformedHeader(_)
-            | Error::NoSignature
-            | Error::BodyRead(_) => StatusCode::BAD_REQUEST,
+            | Error::MalformedHeader { .. }
+            | Error::NoSignature { .. } => StatusCode::BAD_REQUEST,
             Error::TimestampTooOld { .. }
             | Error::TimestampInFuture { .. }
             | Error::SignatureMismatch { .. } => StatusCode::UNAUTHORIZED,
-            Error::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Decode(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::InvalidSecret(_) | Error::MissingVerifier => StatusCode::INTERNAL_SERVER_ERROR,
-            Error::InFlight { .. } => StatusCode::CONFLICT,
-            Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
         }
     }
 
-    /// How long the sender should wait before retrying, for refusals that
-    /// are temporary (the `Retry-After` header of 409 and 503 answers).
-    pub fn retry_after(&self) -> Option<Duration> {
+    /// One fixed sentence for whoever sent the request, usually a stranger:
+    /// what kind of refusal this is, enough for an integrator pressing the
+    /// provider's "send test" button, and nothing about the receiver (not
+    /// how many secrets it holds, not its clock or tolerance, not which part
+    /// of a header was wrong). The details are in the `Display` text, for
+    /// the operator's log.
+    pub fn public_message(&self) -> &'static str {
         match self {
-            Error::InFlight { retry_after } => Some((*retry_after).max(Duration::from_secs(1))),
-            Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
-                Some(Duration::from_secs(5))
+            Error::MissingHeader { .. } => {
+                "a signature header is missing: this endpoint accepts signed webhook deliveries only"
             }
-            _ => None,
+            Error::DuplicateHeader { .. } => "a signature header appears more than once",
+            Error::MalformedHeader { .. } => "a signature header is malformed",
+            Error::NoSignature { .. } => {
+                "the signature header carries no signature of a supported version"
+            }
+            Error::TimestampTooOld { .. } => {
+                "the signed timestamp is too old: a replayed or delayed delivery, or a clock that is off"
+            }
+            Error::TimestampInFuture { .. } => {
+                "the signed timestamp is in the future: check the sender's clock"
+            }
+            Error::SignatureMismatch { .. } => {
+                "signature does not match: verify the raw body with the secret of this endpoint"
+            }
+            Error::Decode(_) => "the signed body is not an event this endpoint accepts",
         }
     }
 }
 
-/// What is wrong with a signature header that does not parse.
+/// Why a [`Verifier`](crate::Verifier) or [`Signer`](crate::Signer) could
+/// not be built: mistakes better caught at start-up than on every delivery.
+///
+/// No variant ever holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A secret was refused.
+    #[non_exhaustive]
+    #[error("invalid webhook secret (number {} of those given): {reason}", index + 1)]
+    InvalidSecret {
+        /// Its position in the list given, from 0.
+        index: usize,
+        /// What is wrong with it.
+        reason: SecretError,
+    },
+    /// No secret was given.
+    #[error("no secret was given; pass at least the one the provider issued")]
+    NoSecrets,
+    /// More secrets than a [`Signer`](crate::Signer) can put in one
+    /// delivery: the header would be one no verifier accepts.
+    #[non_exhaustive]
+    #[error(
+        "{count} secrets to sign with, but this scheme's header carries at most {max} \
+         signature(s)"
+    )]
+    TooManySecrets {
+        /// The number of secrets given.
+        count: usize,
+        /// The most a delivery may carry.
+        max: usize,
+    },
+    /// A [`Scheme`](crate::Scheme) that a verifier cannot keep its
+    /// promises with, such as one that does not sign the body.
+    #[non_exhaustive]
+    #[error("invalid scheme: {reason}")]
+    InvalidScheme {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// What is wrong with a header that does not have the shape its scheme
+/// defines.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum HeaderError {
     /// The header value is empty.
-    #[error("the header is empty; expected `t=<unix seconds>,v1=<hex signature>`")]
+    #[error("the header is empty")]
     Empty,
     /// The header is longer than [`MAX_HEADER_LEN`](crate::MAX_HEADER_LEN).
+    #[non_exhaustive]
     #[error("the header is {len} bytes long, over the {max}-byte limit")]
     TooLong {
         /// The length seen.
@@ -257,12 +253,14 @@ pub enum HeaderError {
     #[error("the header has an empty item (two commas in a row, or a comma at an end)")]
     EmptyItem,
     /// An item has no `=` between its key and value.
+    #[non_exhaustive]
     #[error("the item starting at byte {position} has no `=`; items are `key=value`")]
     MissingEquals {
         /// Byte offset of the item in the header.
         position: usize,
     },
     /// An item has nothing before its `=`.
+    #[non_exhaustive]
     #[error("the item starting at byte {position} has an empty key")]
     EmptyKey {
         /// Byte offset of the item in the header.
@@ -274,38 +272,45 @@ pub enum HeaderError {
     /// More than one `t=` item.
     #[error("the header has more than one `t=` timestamp")]
     DuplicateTimestamp,
-    /// The `t=` value is not plain decimal digits.
-    #[error("the `t=` value is not a plain decimal number of Unix seconds (no sign, no spaces)")]
+    /// The timestamp is not plain decimal digits.
+    #[error("the timestamp is not a plain decimal number of Unix seconds (no sign, no spaces)")]
     InvalidTimestamp,
-    /// The `t=` value has leading zeros, so it is not the canonical decimal
+    /// The timestamp has leading zeros, so it is not the canonical decimal
     /// form the provider signs.
-    #[error("the `t=` value has leading zeros; providers send canonical decimal seconds")]
+    #[error("the timestamp has leading zeros; providers send canonical decimal seconds")]
     TimestampLeadingZero,
-    /// The `t=` value does not fit in an `i64`.
-    #[error("the `t=` value is too large to be a Unix timestamp")]
+    /// The timestamp does not fit in an `i64`.
+    #[error("the timestamp is too large to be a Unix timestamp")]
     TimestampOutOfRange,
-    /// More `v1=` items than [`MAX_SIGNATURES`](crate::MAX_SIGNATURES).
-    #[error("the header has more than {max} `v1=` signatures")]
+    /// More signatures than [`MAX_SIGNATURES`](crate::MAX_SIGNATURES).
+    #[non_exhaustive]
+    #[error("the header has more than {max} signatures")]
     TooManySignatures {
         /// The limit.
         max: usize,
     },
+    /// The signature does not start with the prefix the scheme defines
+    /// (such as `sha256=`).
+    #[error("the signature does not start with the scheme's prefix")]
+    MissingPrefix,
+    /// The signature is not an HMAC-SHA256 tag in the scheme's encoding
+    /// (64 hex digits, or 44 characters of base64): empty or truncated, say.
+    #[error("the signature is not a whole HMAC-SHA256 tag in the scheme's encoding")]
+    InvalidSignature,
+    /// The delivery id is empty or longer than 256 bytes.
+    #[error("the delivery id is empty or longer than 256 bytes")]
+    InvalidId,
 }
 
-/// Why a secret was refused at construction.
+/// Why a secret was refused.
 ///
 /// The secret itself never appears in this error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretError {
     /// An empty or blank secret.
-    #[error("the secret is empty; set it to the value the provider issued (`whsec_…`)")]
+    #[error("the secret is empty; set it to the value the provider issued")]
     Empty,
-    /// An empty list of secrets for
-    /// [`Verifier::from_secrets`](crate::Verifier::from_secrets) or
-    /// [`Signer::from_secrets`](crate::Signer::from_secrets).
-    #[error("no secret was given; pass at least the one the provider issued (`whsec_…`)")]
-    NoSecrets,
     /// The secret begins or ends with whitespace, typically a trailing
     /// newline from a `.env` file or a copy-paste.
     #[error(
@@ -319,31 +324,13 @@ pub enum SecretError {
         "the secret is wrapped in quotes; the quotes are not part of the secret the provider issued"
     )]
     Quoted,
-    /// The secret is shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN).
+    /// The scheme's secrets are base64 (Standard Webhooks' `whsec_<base64>`)
+    /// and this one is not standard, padded base64, or decodes to nothing.
     #[error(
-        "the secret is {len} bytes long; provider secrets are at least {min} \
-         (`whsec_…`, 64 hex characters, or a custom one of 32+), so this one looks truncated"
+        "the secret is not `whsec_` followed by standard base64 (with `+`, `/` and `=` \
+         padding), as this provider issues them; copy it again from the provider's dashboard"
     )]
-    TooShort {
-        /// The length seen.
-        len: usize,
-        /// The minimum.
-        min: usize,
-    },
-    /// More secrets than a [`Signer`](crate::Signer) can sign with: it
-    /// writes one `v1=` signature per secret into one header, and a header
-    /// carries at most [`MAX_SIGNATURES`](crate::MAX_SIGNATURES), so the
-    /// header would be one no verifier accepts.
-    #[error(
-        "{count} secrets to sign with, but a signature header carries at most {max} `v1` \
-         signatures; no verifier would accept the header"
-    )]
-    TooMany {
-        /// The number of secrets given.
-        count: usize,
-        /// The most a header may carry.
-        max: usize,
-    },
+    NotBase64,
 }
 
 /// A signed body that is not the event the receiver asked for.

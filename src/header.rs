@@ -1,10 +1,28 @@
-//! Parsing of the `t=<unix seconds>,v1=<hex>` signature header.
+//! Parsing of signature headers: `t=<unix seconds>,v1=<hex>` (Stripe's
+//! family), space-separated `v1,<base64>` lists (Standard Webhooks) and a
+//! single prefixed signature (`sha256=<hex>`).
 //!
-//! The parser works on the borrowed header and a fixed-size array on the
-//! stack: it never allocates, and the work it does is bounded by
+//! The parsers work on the borrowed header and fixed-size arrays on the
+//! stack: they never allocate, and the work they do is bounded by
 //! [`MAX_HEADER_LEN`] and [`MAX_SIGNATURES`] whatever the input.
 
-use crate::error::{Error, HeaderError};
+use crate::error::HeaderError;
+use crate::scheme::Encoding;
+
+/// Why a signature header was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParseError {
+    /// Not of the scheme's shape.
+    Malformed(HeaderError),
+    /// Well-formed, but no signature of the version checked.
+    NoSignature,
+}
+
+impl From<HeaderError> for ParseError {
+    fn from(error: HeaderError) -> Self {
+        ParseError::Malformed(error)
+    }
+}
 
 /// The longest signature header accepted, in bytes.
 ///
@@ -22,18 +40,7 @@ pub const MAX_SIGNATURES: usize = 8;
 /// The length of an HMAC-SHA256 tag in bytes.
 pub(crate) const TAG_LEN: usize = 32;
 
-/// A parsed signature header, borrowing the header it came from.
-///
-/// ```
-/// use signed_webhooks::SignatureHeader;
-///
-/// let sig = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd";
-/// let value = format!("t=1700000000,v1={sig},v0=legacy");
-/// let header = SignatureHeader::parse(&value)?;
-/// assert_eq!(header.timestamp(), 1_700_000_000);
-/// assert_eq!(header.signature_count(), 1);
-/// # Ok::<(), signed_webhooks::Error>(())
-/// ```
+/// A parsed `t=…,v1=…` signature header, borrowing the header it came from.
 #[derive(Clone)]
 pub struct SignatureHeader<'a> {
     timestamp: i64,
@@ -55,10 +62,10 @@ impl<'a> SignatureHeader<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::MalformedHeader`] with the reason when the header does not
-    /// have that shape, and [`Error::NoSignature`] when it has no `v1` item.
+    /// The reason when the header does not have that shape, and
+    /// `NoSignature` when it has no `v1` item.
     #[inline]
-    pub fn parse(header: &'a str) -> Result<Self, Error> {
+    pub fn parse(header: &'a str) -> Result<Self, ParseError> {
         let mut parsed = Self::EMPTY;
         parsed.parse_into(header)?;
         Ok(parsed)
@@ -78,7 +85,7 @@ impl<'a> SignatureHeader<'a> {
     /// never copied from one place to another on the way. On an error,
     /// `self` holds nothing meaningful.
     #[inline]
-    pub(crate) fn parse_into(&mut self, header: &'a str) -> Result<(), Error> {
+    pub(crate) fn parse_into(&mut self, header: &'a str) -> Result<(), ParseError> {
         if !self.parse_canonical(header) {
             *self = Self::parse_general(header)?;
         }
@@ -146,7 +153,7 @@ impl<'a> SignatureHeader<'a> {
     /// schemes, items in any order), and the precise error for every shape
     /// it does not.
     #[inline(never)]
-    fn parse_general(header: &'a str) -> Result<Self, Error> {
+    fn parse_general(header: &'a str) -> Result<Self, ParseError> {
         let bytes = header.as_bytes();
         if bytes.is_empty() {
             return Err(HeaderError::Empty.into());
@@ -220,7 +227,7 @@ impl<'a> SignatureHeader<'a> {
             return Err(HeaderError::MissingTimestamp.into());
         };
         if count == 0 {
-            return Err(Error::NoSignature);
+            return Err(ParseError::NoSignature);
         }
         Ok(SignatureHeader {
             timestamp,
@@ -251,6 +258,128 @@ impl<'a> SignatureHeader<'a> {
     pub fn signatures(&self) -> impl Iterator<Item = &[u8; TAG_LEN]> {
         self.signatures[..self.count].iter().flatten()
     }
+
+    /// Every `v1=` item, `None` for one that is not 64 hex digits.
+    pub(crate) fn raw_signatures(&self) -> &[Option<[u8; TAG_LEN]>] {
+        &self.signatures[..self.count]
+    }
+}
+
+/// The signatures of a header that carries nothing else: a
+/// space-separated list of `<version>,<signature>` items, or one signature
+/// after a prefix.
+#[derive(Clone)]
+pub(crate) struct SignatureList {
+    // `None` marks a signature that does not decode: counted, never matched.
+    tags: [Option<[u8; TAG_LEN]>; MAX_SIGNATURES],
+    count: usize,
+}
+
+impl SignatureList {
+    /// Parses a space-separated list of `<version>,<signature>` items
+    /// (Standard Webhooks: `v1,<base64> v1a,<base64>`), keeping the
+    /// signatures of `version`. Items of other versions, and items without a
+    /// comma, are skipped, as are repeated spaces; a `version` signature that
+    /// does not decode is kept but never matches.
+    pub(crate) fn parse_versioned(
+        header: &str,
+        version: &str,
+        encoding: Encoding,
+    ) -> Result<Self, ParseError> {
+        check_text(header)?;
+        let mut list = SignatureList {
+            tags: [None; MAX_SIGNATURES],
+            count: 0,
+        };
+        for item in header.split(' ').filter(|item| !item.is_empty()) {
+            let Some((item_version, signature)) = item.split_once(',') else {
+                continue;
+            };
+            if item_version != version {
+                continue;
+            }
+            if list.count == MAX_SIGNATURES {
+                return Err(HeaderError::TooManySignatures {
+                    max: MAX_SIGNATURES,
+                }
+                .into());
+            }
+            list.tags[list.count] = decode_signature(signature.as_bytes(), encoding);
+            list.count += 1;
+        }
+        if list.count == 0 {
+            return Err(ParseError::NoSignature);
+        }
+        Ok(list)
+    }
+
+    /// Parses one signature after `prefix` (`sha256=<hex>`): a header
+    /// without the prefix, or whose signature does not decode, is malformed.
+    pub(crate) fn parse_single(
+        header: &str,
+        prefix: &str,
+        encoding: Encoding,
+    ) -> Result<Self, ParseError> {
+        check_text(header)?;
+        let signature = header
+            .trim_matches([' ', '\t'])
+            .strip_prefix(prefix)
+            .ok_or(HeaderError::MissingPrefix)?;
+        let tag = decode_signature(signature.as_bytes(), encoding)
+            .ok_or(HeaderError::InvalidSignature)?;
+        let mut tags = [None; MAX_SIGNATURES];
+        tags[0] = Some(tag);
+        Ok(SignatureList { tags, count: 1 })
+    }
+
+    /// Every signature, `None` for one that does not decode.
+    pub(crate) fn raw_signatures(&self) -> &[Option<[u8; TAG_LEN]>] {
+        &self.tags[..self.count]
+    }
+}
+
+/// Checks the bounds every header shares: not empty, at most
+/// [`MAX_HEADER_LEN`] bytes, visible ASCII (and tabs).
+pub(crate) fn check_text(header: &str) -> Result<(), HeaderError> {
+    let bytes = header.as_bytes();
+    if bytes.is_empty() {
+        return Err(HeaderError::Empty);
+    }
+    if bytes.len() > MAX_HEADER_LEN {
+        return Err(HeaderError::TooLong {
+            len: bytes.len(),
+            max: MAX_HEADER_LEN,
+        });
+    }
+    if !bytes
+        .iter()
+        .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        return Err(HeaderError::InvalidCharacter);
+    }
+    Ok(())
+}
+
+/// Decodes a signature in `encoding` into a tag, or `None` when it is not
+/// exactly one tag's worth: empty and truncated signatures never match.
+pub(crate) fn decode_signature(text: &[u8], encoding: Encoding) -> Option<[u8; TAG_LEN]> {
+    match encoding {
+        Encoding::Hex => decode_tag(text),
+        #[cfg(feature = "standard-webhooks")]
+        Encoding::Base64 => decode_base64_tag(text),
+    }
+}
+
+/// Decodes 44 characters of standard, padded base64 into a tag, in
+/// constant time (`base64ct`), or `None` for anything else.
+#[cfg(feature = "standard-webhooks")]
+fn decode_base64_tag(text: &[u8]) -> Option<[u8; TAG_LEN]> {
+    use base64ct::Encoding as _;
+    let mut tag = [0u8; TAG_LEN];
+    match base64ct::Base64::decode(text, &mut tag) {
+        Ok(decoded) if decoded.len() == TAG_LEN => Some(tag),
+        _ => None,
+    }
 }
 
 impl std::fmt::Debug for SignatureHeader<'_> {
@@ -271,7 +400,8 @@ fn trim_ows(offset: usize, item: &[u8]) -> (usize, &[u8]) {
     (offset + lead, &item[lead..item.len() - trail])
 }
 
-fn parse_timestamp(digits: &[u8]) -> Result<i64, HeaderError> {
+/// Parses canonical decimal Unix seconds: digits only, no leading zero.
+pub(crate) fn parse_timestamp(digits: &[u8]) -> Result<i64, HeaderError> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return Err(HeaderError::InvalidTimestamp);
     }
@@ -286,7 +416,7 @@ fn parse_timestamp(digits: &[u8]) -> Result<i64, HeaderError> {
 }
 
 /// Decodes 64 hex digits into a tag, or `None` for anything else.
-fn decode_tag(hex: &[u8]) -> Option<[u8; TAG_LEN]> {
+pub(crate) fn decode_tag(hex: &[u8]) -> Option<[u8; TAG_LEN]> {
     decode_hex_tag(hex.try_into().ok()?)
 }
 

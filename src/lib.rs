@@ -92,11 +92,14 @@ mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
 mod header;
+mod headers;
 #[cfg(feature = "http")]
 mod http;
 pub mod replay;
+mod scheme;
 mod secret;
 mod sign;
+mod time;
 mod verify;
 
 pub use adapter::{STRIPE_SIGNATURE, UNLEESHED_SIGNATURE};
@@ -106,6 +109,8 @@ pub use event::{
     OrderStatusChange, UnleeshedEvent, decode_event,
 };
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES, SignatureHeader};
+pub use headers::Headers;
+pub use scheme::{DeliveryId, Encoding, Part, Scheme, SecretFormat};
 pub use secret::{MIN_SECRET_LEN, Secret};
 pub use sign::Signer;
 pub use verify::{CheckedHeader, DEFAULT_TOLERANCE, Verified, Verifier};

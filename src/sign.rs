@@ -1,94 +1,227 @@
-//! The [`Signer`]: produces the header a provider sends, for tests and tools.
+//! The [`Signer`]: the headers a provider sends with a delivery, for tests
+//! and tools.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
+use std::marker::PhantomData;
 
-use crate::error::{Error, SecretError};
+use crate::error::ConfigError;
 use crate::header::MAX_SIGNATURES;
+use crate::headers::Headers;
+use crate::provider::Provider;
+use crate::scheme::{Encoding, Format, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
-use crate::verify::{keys_from_secrets, unix_now};
+use crate::time::unix_now;
 
-/// Signs bodies the way the provider does, producing the exact value of its
-/// signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256>`.
+/// Signs bodies the way provider `P` does, producing the exact headers it
+/// sends with a delivery.
 ///
 /// Use it in your own tests to send your receiver deliveries it must
 /// accept (or, tampered with, refuse).
 ///
 /// ```
-/// use signed_webhooks::Signer;
+/// use signed_webhooks::{GitHub, Signer, Stripe};
 ///
-/// let signer = Signer::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
-/// let header = signer.sign_at(br#"{"id":"evt_1"}"#, 1_790_000_000);
-/// assert!(header.starts_with("t=1790000000,v1="));
-/// assert_eq!(header.len(), "t=1790000000,v1=".len() + 64);
-/// # Ok::<(), signed_webhooks::Error>(())
+/// let headers = Signer::<Stripe>::new("whsec_test_secret")?.sign_at(br#"{"id":"evt_1"}"#, 1_790_000_000);
+/// assert!(headers.get("stripe-signature").unwrap().starts_with("t=1790000000,v1="));
+///
+/// // GitHub's own published example.
+/// let headers = Signer::<GitHub>::new("It's a Secret to Everybody")?.sign(b"Hello, World!");
+/// assert_eq!(
+///     headers.get("x-hub-signature-256"),
+///     Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")
+/// );
+/// # Ok::<(), signed_webhooks::ConfigError>(())
 /// ```
-#[derive(Clone)]
-pub struct Signer {
+pub struct Signer<P> {
+    scheme: Scheme,
     keys: Box<[SigningKey]>,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl Signer {
-    /// A signer for one secret.
+impl<P: Provider> Signer<P> {
+    /// A signer for one secret, under the same rules as
+    /// [`Verifier::new`](crate::Verifier::new).
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] under the same rules as
-    /// [`Verifier::new`](crate::Verifier::new).
-    pub fn new(secret: impl Into<Secret>) -> Result<Self, Error> {
+    /// As for [`Verifier::new`](crate::Verifier::new).
+    pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::from_secrets([secret])
     }
 
-    /// A signer that signs with several secrets at once, one `v1=` entry per
+    /// A signer that signs with several secrets at once, one signature per
     /// secret in order, as a provider does while a secret is being rotated.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] when the list is empty, any secret is
-    /// invalid, or there are more than [`MAX_SIGNATURES`] secrets
-    /// ([`SecretError::TooMany`](crate::SecretError::TooMany)): a header
-    /// carries at most that many signatures.
-    pub fn from_secrets<I>(secrets: I) -> Result<Self, Error>
+    /// As for [`Verifier::from_secrets`](crate::Verifier::from_secrets), and
+    /// [`ConfigError::TooManySecrets`] beyond what one delivery carries:
+    /// [`MAX_SIGNATURES`], or one for a scheme with a single signature
+    /// (GitHub's).
+    pub fn from_secrets<I>(secrets: I) -> Result<Self, ConfigError>
     where
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        let keys = keys_from_secrets(secrets)?;
-        if keys.len() > MAX_SIGNATURES {
-            return Err(SecretError::TooMany {
+        let scheme = P::scheme();
+        scheme
+            .check()
+            .map_err(|reason| ConfigError::InvalidScheme { reason })?;
+        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, P::NAME)?;
+        let max = match scheme.format {
+            Format::Single { .. } => 1,
+            Format::Pairs | Format::Versioned { .. } => MAX_SIGNATURES,
+        };
+        if keys.len() > max {
+            return Err(ConfigError::TooManySecrets {
                 count: keys.len(),
-                max: MAX_SIGNATURES,
-            }
-            .into());
+                max,
+            });
         }
-        Ok(Signer { keys })
+        Ok(Signer {
+            scheme,
+            keys,
+            provider: PhantomData,
+        })
     }
 
-    /// The header value for `body` signed now.
-    pub fn sign(&self, body: &[u8]) -> String {
+    /// The headers for `body` signed now (with a fresh delivery id where
+    /// the scheme has one).
+    pub fn sign(&self, body: &[u8]) -> SignedHeaders {
         self.sign_at(body, unix_now())
     }
 
-    /// The header value for `body` signed at `unix_secs`.
+    /// The headers for `body` signed at `timestamp` (Unix seconds; ignored
+    /// by schemes that sign no time), with a fresh delivery id where the
+    /// scheme has one.
     ///
-    /// Any `i64` is signed as given, so a test can also produce headers a
-    /// verifier must refuse (a negative timestamp, for one).
-    pub fn sign_at(&self, body: &[u8], unix_secs: i64) -> String {
-        let digits = unix_secs.to_string();
-        let mut header = String::with_capacity(digits.len() + 2 + self.keys.len() * 68);
-        header.push_str("t=");
-        header.push_str(&digits);
-        for key in self.keys.iter() {
-            header.push_str(",v1=");
-            header.push_str(&hex::encode(key.tag(digits.as_bytes(), body)));
+    /// Any `i64` is signed as given, so a test can also produce deliveries
+    /// a verifier must refuse (a stale timestamp, say).
+    pub fn sign_at(&self, body: &[u8], timestamp: i64) -> SignedHeaders {
+        self.sign_with_id(body, timestamp, &fresh_id())
+    }
+
+    /// The headers for `body` signed at `timestamp` with the delivery id
+    /// `id` (ignored by schemes without one): a redelivery keeps its id.
+    pub fn sign_with_id(&self, body: &[u8], timestamp: i64, id: &str) -> SignedHeaders {
+        let scheme = &self.scheme;
+        let names = &scheme.headers[0];
+        let digits = timestamp.to_string();
+        let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+        for (slot, part) in parts.iter_mut().zip(&scheme.content) {
+            *slot = match part {
+                Part::Body => body,
+                Part::Timestamp => digits.as_bytes(),
+                Part::Id => id.as_bytes(),
+                Part::Literal(text) => text.as_bytes(),
+            };
         }
-        header
+        let parts = &parts[..scheme.content.len()];
+        let signatures = self
+            .keys
+            .iter()
+            .map(|key| encode(&key.tag(parts), scheme.encoding));
+        let signature = match &scheme.format {
+            Format::Pairs => signatures.fold(format!("t={digits}"), |header, signature| {
+                header + ",v1=" + &signature
+            }),
+            Format::Versioned { version } => signatures
+                .map(|signature| format!("{version},{signature}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Format::Single { prefix } => signatures.map(|s| format!("{prefix}{s}")).collect(),
+        };
+        let mut headers = Vec::with_capacity(3);
+        if let Some(name) = &names.id {
+            headers.push((name.clone(), id.to_owned()));
+        }
+        if let Some(name) = &names.timestamp {
+            headers.push((name.clone(), digits));
+        }
+        headers.push((names.signature.clone(), signature));
+        SignedHeaders(headers)
     }
 }
 
-impl fmt::Debug for Signer {
+impl<P: Provider> fmt::Debug for Signer<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Signer")
+            .field("provider", &P::NAME)
             .field("secrets", &self.keys.len())
             .finish()
     }
+}
+
+impl<P> Clone for Signer<P> {
+    fn clone(&self) -> Self {
+        Signer {
+            scheme: self.scheme.clone(),
+            keys: self.keys.clone(),
+            provider: PhantomData,
+        }
+    }
+}
+
+/// The headers of a signed delivery, in the order a provider sends them:
+/// `(name, value)` pairs, names in lowercase. They are [`Headers`], so a
+/// verifier reads them directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHeaders(Vec<(Cow<'static, str>, String)>);
+
+impl SignedHeaders {
+    /// The value of header `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The `(name, value)` pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(name, value)| (&**name, value.as_str()))
+    }
+}
+
+impl Headers for SignedHeaders {
+    fn first_two(&self, name: &str) -> [Option<&[u8]>; 2] {
+        self.0.as_slice().first_two(name)
+    }
+}
+
+impl IntoIterator for SignedHeaders {
+    type Item = (Cow<'static, str>, String);
+    type IntoIter = std::vec::IntoIter<Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+fn encode(tag: &[u8], encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Hex => hex::encode(tag),
+        #[cfg(feature = "standard-webhooks")]
+        Encoding::Base64 => {
+            use base64ct::Encoding as _;
+            base64ct::Base64::encode_string(tag)
+        }
+    }
+}
+
+/// A delivery id such as providers mint, `msg_` and 32 hex digits: unique,
+/// not secret.
+fn fresh_id() -> String {
+    let random = std::collections::hash_map::RandomState::new();
+    let mut hasher = random.build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let high = hasher.finish();
+    hasher.write_u64(high);
+    format!("msg_{high:016x}{:016x}", hasher.finish())
 }

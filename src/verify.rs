@@ -1,366 +1,528 @@
-//! The [`Verifier`]: secrets plus the timestamp policy, checking deliveries.
+//! The [`Verifier`]: a provider's scheme, your secrets and the time policy,
+//! checking deliveries.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
-use http::HeaderName;
-
-use crate::adapter::UNLEESHED_SIGNATURE;
-use crate::error::{Error, SecretError};
-use crate::event::decode_event;
-use crate::header::{SignatureHeader, TAG_LEN};
+use crate::body;
+use crate::error::{ConfigError, DecodeError, Error, HeaderError};
+use crate::header::{ParseError, SignatureHeader, SignatureList, TAG_LEN, parse_timestamp};
+use crate::headers::Headers;
+use crate::provider::{Provider, WebhookEvent};
+use crate::scheme::{DeliveryId, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
+use crate::time::unix_now;
 
-/// How far a delivery's timestamp may be from the receiver's clock, in the
-/// past or the future, unless set otherwise: five minutes, as providers
-/// document.
-pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+/// The longest delivery id accepted, in bytes.
+const MAX_ID_LEN: usize = 256;
 
-/// Checks signed webhook deliveries.
+/// Checks the signed deliveries of one provider, `P`.
 ///
-/// A `Verifier` holds one or more secrets, each keyed into an HMAC state
-/// once at construction, and the timestamp policy. It is cheap to clone
-/// (the state is shared), `Send + Sync`, and verifying takes `&self`, so
-/// build one at start-up and share it.
+/// A `Verifier` holds the provider's [`Scheme`], one or more secrets (each
+/// keyed into an HMAC state once, at construction) and the time policy. It
+/// is cheap to clone (the state is shared), `Send + Sync`, and verifying
+/// takes `&self`: build one per provider at start-up and share it.
 ///
 /// ```
-/// use signed_webhooks::{Signer, Verifier};
+/// use signed_webhooks::{Signer, Stripe, Verifier};
 ///
 /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-/// let body = br#"{"id":"evt_1","type":"creator.approved","created_at":"2026-11-22T10:00:00Z","data":{"external_reference":"ref-1"}}"#;
-/// let header = Signer::new(secret)?.sign_at(body, 1_790_000_000);
+/// let body = br#"{"id":"evt_1","object":"event","type":"invoice.paid","created":1790000000,"data":{"object":{}}}"#;
+/// let headers = Signer::<Stripe>::new(secret)?.sign_at(body, 1_790_000_000);
 ///
-/// let verifier = Verifier::new(secret)?;
-/// let verified = verifier.verify_at(&header, body, 1_790_000_042)?;
-/// assert_eq!(verified.timestamp(), 1_790_000_000);
+/// let verifier = Verifier::<Stripe>::new(secret)?;
+/// let verified = verifier.verify_at(&headers, body, 1_790_000_042)?;
+/// assert_eq!(verified.timestamp(), Some(1_790_000_000));
 ///
 /// // The same request ten minutes later is a replay.
-/// let err = verifier.verify_at(&header, body, 1_790_000_600).unwrap_err();
+/// let err = verifier.verify_at(&headers, body, 1_790_000_600).unwrap_err();
 /// assert_eq!(err.code(), "timestamp_too_old");
-/// # Ok::<(), signed_webhooks::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
-pub struct Verifier {
+pub struct Verifier<P> {
     inner: Arc<Inner>,
+    provider: PhantomData<fn() -> P>,
 }
 
 #[derive(Clone)]
 struct Inner {
+    scheme: Scheme,
     keys: Box<[SigningKey]>,
-    /// `None` when the timestamp check is skipped.
+    /// How far the signed time may be from the clock; `None` when the time
+    /// check is off.
     tolerance: Option<Duration>,
-    header_name: HeaderName,
 }
 
-impl Verifier {
-    /// A verifier for one secret, with the [`DEFAULT_TOLERANCE`].
+impl<P: Provider> Verifier<P> {
+    /// A verifier for one secret, exactly as the provider issued it.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] when the secret is empty, has surrounding
-    /// whitespace or quotes, or is too short: mistakes better caught at
-    /// start-up than on every delivery.
-    pub fn new(secret: impl Into<Secret>) -> Result<Self, Error> {
+    /// [`ConfigError::InvalidSecret`] when the secret is empty, has
+    /// surrounding whitespace or quotes, or is not of the shape the
+    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`).
+    pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::from_secrets([secret])
     }
 
     /// A verifier for several secrets, for rotation: a delivery passes when
-    /// any of its `v1` signatures matches any of the secrets, and
+    /// any of its signatures matches any of the secrets, and
     /// [`Verified::secret_index`] tells which one matched, so you can see
     /// when the old secret stops being used.
     ///
-    /// ```
-    /// use signed_webhooks::{Signer, Verifier};
-    ///
-    /// let new = "whsec_new_0123456789abcdef0123456789abcdef";
-    /// let old = "whsec_old_0123456789abcdef0123456789abcdef";
-    /// let verifier = Verifier::from_secrets([new, old])?;
-    ///
-    /// let header = Signer::new(old)?.sign_at(b"{}", 1_790_000_000);
-    /// let verified = verifier.verify_at(&header, b"{}", 1_790_000_000)?;
-    /// assert_eq!(verified.secret_index(), 1);
-    /// # Ok::<(), signed_webhooks::Error>(())
-    /// ```
-    ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] when the list is empty or any secret is
-    /// invalid.
-    pub fn from_secrets<I>(secrets: I) -> Result<Self, Error>
+    /// [`ConfigError::NoSecrets`] for an empty list, and the errors of
+    /// [`Verifier::new`] for any secret in it.
+    pub fn from_secrets<I>(secrets: I) -> Result<Self, ConfigError>
     where
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        let keys = keys_from_secrets(secrets)?;
+        let scheme = P::scheme();
+        scheme
+            .check()
+            .map_err(|reason| ConfigError::InvalidScheme { reason })?;
+        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, P::NAME)?;
+        let tolerance = Some(match scheme.body_time {
+            Some(body_time) => body_time.max_age,
+            None => scheme.tolerance,
+        });
         Ok(Verifier {
             inner: Arc::new(Inner {
+                scheme,
                 keys,
-                tolerance: Some(DEFAULT_TOLERANCE),
-                header_name: UNLEESHED_SIGNATURE,
+                tolerance,
             }),
+            provider: PhantomData,
         })
     }
 
-    /// Sets how far the timestamp may be from the clock, in the past and in
-    /// the future alike. Sub-second parts are ignored.
+    /// Sets how far the signed time may be from the clock: in the past and
+    /// the future for a timestamp in a header (300 s unless set); for a time
+    /// inside the body (Commet, LeadLex), how long after the event was
+    /// emitted a delivery is accepted (the provider's retry schedule and
+    /// more, unless set), a time more than the scheme's tolerance ahead
+    /// being refused too. Sub-second parts are ignored.
     #[must_use]
     pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = Some(tolerance);
         self
     }
 
-    /// Turns the timestamp check off, for re-processing deliveries you
-    /// stored earlier (the signature is still checked).
+    /// Turns the time check off, for re-processing deliveries you stored
+    /// earlier; the signature is still checked.
     ///
-    /// Never use this on live traffic: without the timestamp check, a
-    /// captured request can be replayed forever.
+    /// **Never on live traffic**: without the time check a captured request
+    /// verifies forever, and only duplicate detection, for as long as it
+    /// remembers, stands between it and your handler.
     #[must_use]
-    pub fn without_timestamp_check(mut self) -> Self {
+    pub fn dangerous_without_timestamp_check(mut self) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = None;
         self
     }
 
-    /// Sets the request header the HTTP adapters read the signature from
-    /// (default [`UNLEESHED_SIGNATURE`], `X-Unleeshed-Signature`). The scheme
-    /// is Stripe's, so [`STRIPE_SIGNATURE`](crate::STRIPE_SIGNATURE) with a
-    /// Stripe endpoint secret verifies Stripe's webhooks too.
-    #[must_use]
-    pub fn with_header_name(mut self, name: HeaderName) -> Self {
-        Arc::make_mut(&mut self.inner).header_name = name;
-        self
+    /// The scheme deliveries are checked against.
+    pub fn scheme(&self) -> &Scheme {
+        &self.inner.scheme
     }
 
-    /// The request header the HTTP adapters read the signature from.
-    pub fn header_name(&self) -> &HeaderName {
-        &self.inner.header_name
-    }
-
-    /// The tolerance in force, or `None` when the timestamp check is off.
+    /// The tolerance in force, or `None` when the time check is off.
     pub fn tolerance(&self) -> Option<Duration> {
         self.inner.tolerance
     }
 
-    /// How many secrets this verifier tries.
-    pub fn secret_count(&self) -> usize {
-        self.inner.keys.len()
-    }
-
     /// Verifies a delivery against the system clock.
     ///
-    /// `header` is the signature header's value; `body` is the raw request
-    /// body, exactly the bytes received, not JSON parsed and serialized
-    /// again.
+    /// `headers` are the request's (an `http::HeaderMap`, actix-web's, or a
+    /// list of pairs); `body` is the raw request body, exactly the bytes
+    /// received, not JSON parsed and serialized again.
     ///
     /// # Errors
     ///
     /// See [`Verifier::verify_at`].
-    pub fn verify(&self, header: &str, body: &[u8]) -> Result<Verified, Error> {
-        self.verify_at(header, body, unix_now())
+    pub fn verify(&self, headers: &(impl Headers + ?Sized), body: &[u8]) -> Result<Verified, Error> {
+        self.verify_at(headers, body, unix_now())
     }
 
     /// Verifies a delivery against a given clock, in Unix seconds: for
     /// tests, and for work that must not depend on the system clock.
     ///
-    /// The header is parsed, then the timestamp checked, and only then is any
-    /// HMAC computed, so stale or malformed requests cost almost nothing.
-    /// Signatures are compared in constant time. Nothing is allocated.
+    /// The headers are parsed and a signed timestamp checked before any
+    /// HMAC is computed, so malformed and stale requests cost almost
+    /// nothing; signatures are compared in constant time; a time inside the
+    /// body is read only once the signature has matched. Nothing is
+    /// allocated, except to read a time inside the body.
     ///
     /// # Errors
     ///
-    /// [`Error::MalformedHeader`], [`Error::NoSignature`],
-    /// [`Error::TimestampTooOld`], [`Error::TimestampInFuture`] or
-    /// [`Error::SignatureMismatch`].
-    pub fn verify_at(&self, header: &str, body: &[u8], now: i64) -> Result<Verified, Error> {
-        // Parsed in place: the header (~300 bytes) is not moved around.
-        let mut parsed = SignatureHeader::EMPTY;
-        parsed.parse_into(header)?;
-        self.check_timestamp(parsed.timestamp(), now)?;
-        self.check_signatures(&parsed, body)
-    }
-
-    /// Verifies a delivery against the system clock, then decodes its JSON
-    /// body into `E`: one of this crate's event types such as
-    /// [`UnleeshedEvent`](crate::UnleeshedEvent), or a type of your own.
-    ///
-    /// Nothing is decoded unless the signature and timestamp are valid.
-    ///
-    /// # Errors
-    ///
-    /// The errors of [`Verifier::verify_at`], and [`Error::Decode`] when the
-    /// body is not a valid `E`.
-    pub fn verify_event<E: DeserializeOwned>(&self, header: &str, body: &[u8]) -> Result<E, Error> {
-        self.verify_event_at(header, body, unix_now())
-    }
-
-    /// [`Verifier::verify_event`] against a given clock, in Unix seconds.
-    ///
-    /// # Errors
-    ///
-    /// As for [`Verifier::verify_event`].
-    pub fn verify_event_at<E: DeserializeOwned>(
+    /// [`Error::MissingHeader`], [`Error::DuplicateHeader`],
+    /// [`Error::MalformedHeader`] or [`Error::NoSignature`] for headers not
+    /// of the scheme's shape; [`Error::TimestampTooOld`] or
+    /// [`Error::TimestampInFuture`] outside the tolerance;
+    /// [`Error::SignatureMismatch`]; [`Error::Decode`] when the signed body
+    /// lacks the time the scheme reads from it.
+    pub fn verify_at(
         &self,
-        header: &str,
+        headers: &(impl Headers + ?Sized),
         body: &[u8],
         now: i64,
-    ) -> Result<E, Error> {
-        self.verify_at(header, body, now)?;
-        decode_event(body)
-    }
-
-    /// The first half of a verification split around reading the body:
-    /// parses the header and checks its timestamp against `now`, so that a
-    /// request that can never pass is refused before its body is read.
-    ///
-    /// Finish with [`Verifier::verify_body`] once the body is in. The HTTP
-    /// adapters work this way.
-    ///
-    /// ```
-    /// use signed_webhooks::{Signer, Verifier};
-    ///
-    /// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    /// let header = Signer::new(secret)?.sign_at(b"{}", 1_790_000_000);
-    /// let verifier = Verifier::new(secret)?;
-    ///
-    /// let checked = verifier.check_header_at(&header, 1_790_000_001)?;
-    /// // … read the body …
-    /// let verified = verifier.verify_body(&checked, b"{}")?;
-    /// assert_eq!(verified.timestamp(), 1_790_000_000);
-    /// # Ok::<(), signed_webhooks::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// [`Error::MalformedHeader`], [`Error::NoSignature`],
-    /// [`Error::TimestampTooOld`] or [`Error::TimestampInFuture`].
-    pub fn check_header_at<'h>(
-        &self,
-        header: &'h str,
-        now: i64,
-    ) -> Result<CheckedHeader<'h>, Error> {
-        let header = SignatureHeader::parse(header)?;
-        self.check_timestamp(header.timestamp(), now)?;
-        Ok(CheckedHeader(header))
-    }
-
-    /// The second half of a split verification: checks the body against the
-    /// signatures of a header that passed [`Verifier::check_header_at`].
-    ///
-    /// # Errors
-    ///
-    /// [`Error::SignatureMismatch`].
-    pub fn verify_body(&self, header: &CheckedHeader<'_>, body: &[u8]) -> Result<Verified, Error> {
-        self.check_signatures(&header.0, body)
-    }
-
-    fn check_timestamp(&self, timestamp: i64, now: i64) -> Result<(), Error> {
-        let Some(tolerance) = self.inner.tolerance else {
-            return Ok(());
-        };
-        let limit = i128::from(tolerance.as_secs());
-        let age = i128::from(now) - i128::from(timestamp);
-        if age > limit {
-            Err(Error::TimestampTooOld {
-                timestamp,
-                now,
-                tolerance,
-            })
-        } else if -age > limit {
-            Err(Error::TimestampInFuture {
-                timestamp,
-                now,
-                tolerance,
-            })
-        } else {
-            Ok(())
-        }
-    }
-
-    fn check_signatures(
-        &self,
-        header: &SignatureHeader<'_>,
-        body: &[u8],
     ) -> Result<Verified, Error> {
-        let digits = header.timestamp_digits().as_bytes();
-        for (secret_index, key) in self.inner.keys.iter().enumerate() {
-            let expected = key.tag(digits, body);
-            for signature in header.signatures() {
-                if bool::from(tags_match(&expected, signature)) {
-                    return Ok(Verified {
-                        timestamp: header.timestamp(),
-                        secret_index,
-                        signature: *signature,
-                    });
-                }
+        let parsed = self.parse(headers)?;
+        self.check_signed_time(&parsed, now)?;
+        self.verify_parsed(&parsed, body, now)
+    }
+
+    /// Verifies a delivery against the system clock, then decodes it into
+    /// the provider's event type. Nothing is decoded unless the delivery
+    /// verifies.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Verifier::verify_at`], and [`Error::Decode`] when the body
+    /// is not the provider's event.
+    pub fn verify_event(
+        &self,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+    ) -> Result<P::Event, Error> {
+        self.verify(headers, body)?;
+        P::Event::decode(body, &headers)
+    }
+
+    /// The key that names this delivery in a duplicate store, derived only
+    /// from what is signed (see [`DeliveryId`]), and prefixed with the
+    /// provider's name: `stripe:id:evt_1`, `github:sha256:<hex>`. Call it on a
+    /// delivery that verified.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the scheme reads the id from the body and the
+    /// body has none (or an empty one); the header errors of
+    /// [`Verifier::verify`].
+    pub fn delivery_key(
+        &self,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+    ) -> Result<String, Error> {
+        let parsed = self.parse(headers)?;
+        self.delivery_key_of(&parsed, body)
+    }
+
+    /// Reads and checks the shape of every header the scheme reads.
+    pub(crate) fn parse<'h>(&self, headers: &'h (impl Headers + ?Sized)) -> Result<Parsed<'h>, Error> {
+        let scheme = &self.inner.scheme;
+        let mut present = None;
+        for names in &scheme.headers {
+            let values = headers.first_two(&names.signature);
+            if values[0].is_some() {
+                present = Some((names, values));
+                break;
             }
         }
-        Err(Error::SignatureMismatch {
-            signatures: header.signature_count(),
-            secrets: self.inner.keys.len(),
+        let Some((names, values)) = present else {
+            return Err(Error::MissingHeader {
+                header: scheme.headers[0].signature.clone(),
+            });
+        };
+        let value = single(&names.signature, values)?;
+        let malformed = |header: &Cow<'static, str>| {
+            let header = header.clone();
+            move |error: ParseError| match error {
+                ParseError::Malformed(reason) => Error::MalformedHeader { header, reason },
+                ParseError::NoSignature => Error::NoSignature { header },
+            }
+        };
+        let (signatures, mut timestamp) = match &scheme.format {
+            Format::Pairs => {
+                let header = SignatureHeader::parse(value).map_err(malformed(&names.signature))?;
+                let timestamp = (header.timestamp(), header.timestamp_digits().as_bytes());
+                (Signatures::Pairs(header), Some(timestamp))
+            }
+            Format::Versioned { version } => (
+                Signatures::List(
+                    SignatureList::parse_versioned(value, version, scheme.encoding)
+                        .map_err(malformed(&names.signature))?,
+                ),
+                None,
+            ),
+            Format::Single { prefix } => (
+                Signatures::List(
+                    SignatureList::parse_single(value, prefix, scheme.encoding)
+                        .map_err(malformed(&names.signature))?,
+                ),
+                None,
+            ),
+        };
+        if let Some(name) = &names.timestamp {
+            let digits = required(headers, name)?;
+            let seconds = parse_timestamp(digits.as_bytes()).map_err(|reason| {
+                Error::MalformedHeader {
+                    header: name.clone(),
+                    reason,
+                }
+            })?;
+            timestamp = Some((seconds, digits.as_bytes()));
+        }
+        let id = match &names.id {
+            Some(name) => {
+                let id = required(headers, name)?;
+                if id.is_empty() || id.len() > MAX_ID_LEN {
+                    return Err(Error::MalformedHeader {
+                        header: name.clone(),
+                        reason: HeaderError::InvalidId,
+                    });
+                }
+                Some(id.as_bytes())
+            }
+            None => None,
+        };
+        Ok(Parsed {
+            names,
+            signatures,
+            timestamp,
+            id,
         })
     }
-}
 
-impl fmt::Debug for Verifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Verifier")
-            .field("secrets", &self.inner.keys.len())
-            .field("tolerance", &self.inner.tolerance)
-            .field("header_name", &self.inner.header_name)
-            .finish()
+    /// Checks a timestamp read from the headers against `now`: the check
+    /// that can be made before the body is read.
+    pub(crate) fn check_signed_time(&self, parsed: &Parsed<'_>, now: i64) -> Result<(), Error> {
+        match (parsed.timestamp, self.inner.tolerance) {
+            (Some((timestamp, _)), Some(tolerance)) => {
+                check_window(timestamp, now, tolerance, tolerance)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks the signatures against the body, then a time inside the body.
+    /// A timestamp in the headers must have been checked against `now`
+    /// already ([`Verifier::check_signed_time`]).
+    pub(crate) fn verify_parsed(
+        &self,
+        parsed: &Parsed<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verified, Error> {
+        let inner = &*self.inner;
+        let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+        let parts = parsed.signed_parts(&inner.scheme.content, body, &mut parts);
+        let signatures = parsed.signatures.raw();
+        let secret_index = inner.keys.iter().position(|key| {
+            let expected = key.tag(parts);
+            let mut matched = Choice::from(0);
+            for signature in signatures.iter().flatten() {
+                matched |= tags_match(&expected, signature);
+            }
+            bool::from(matched)
+        });
+        let Some(secret_index) = secret_index else {
+            return Err(Error::SignatureMismatch {
+                signatures: signatures.len(),
+                secrets: inner.keys.len(),
+            });
+        };
+
+        let mut timestamp = parsed.timestamp.map(|(seconds, _)| seconds);
+        let mut replayable_until = None;
+        if let Some(body_time) = inner.scheme.body_time {
+            let emitted = body::timestamp(body, body_time.field)?;
+            timestamp = Some(emitted);
+            if let Some(tolerance) = inner.tolerance {
+                check_window(emitted, now, tolerance, inner.scheme.tolerance)?;
+                replayable_until = Some(add_secs(emitted, tolerance));
+            }
+        } else if let (Some(seconds), Some(tolerance)) = (timestamp, inner.tolerance) {
+            replayable_until = Some(add_secs(seconds, tolerance));
+        }
+        Ok(Verified {
+            secret_index,
+            timestamp,
+            replayable_until,
+        })
+    }
+
+    /// [`Verifier::delivery_key`] from headers already parsed.
+    pub(crate) fn delivery_key_of(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<String, Error> {
+        let key = match self.inner.scheme.delivery_id {
+            DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
+            DeliveryId::IdHeader => {
+                let id = parsed.id.unwrap_or_default();
+                format!("id:{}", String::from_utf8_lossy(id))
+            }
+            DeliveryId::SignedContent => {
+                let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+                let parts = parsed.signed_parts(&self.inner.scheme.content, body, &mut parts);
+                let mut hash = Sha256::new();
+                for part in parts {
+                    hash.update(part);
+                }
+                format!("sha256:{}", hex::encode(hash.finalize()))
+            }
+        };
+        Ok(format!("{}:{key}", P::NAME))
     }
 }
 
-/// A signature header whose shape and timestamp passed
-/// [`Verifier::check_header_at`], waiting for the body.
-#[derive(Debug, Clone)]
-pub struct CheckedHeader<'h>(SignatureHeader<'h>);
+impl<P> Clone for Verifier<P> {
+    fn clone(&self) -> Self {
+        Verifier {
+            inner: Arc::clone(&self.inner),
+            provider: PhantomData,
+        }
+    }
+}
 
-impl<'h> CheckedHeader<'h> {
-    /// The parsed header.
-    pub fn header(&self) -> &SignatureHeader<'h> {
-        &self.0
+impl<P: Provider> fmt::Debug for Verifier<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("provider", &P::NAME)
+            .field("secrets", &self.inner.keys.len())
+            .field("tolerance", &self.inner.tolerance)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The headers of a delivery, read and checked for shape.
+pub(crate) struct Parsed<'h> {
+    #[allow(dead_code)]
+    names: &'h HeaderNames,
+    signatures: Signatures<'h>,
+    /// The signed timestamp and its digits as sent.
+    timestamp: Option<(i64, &'h [u8])>,
+    /// The delivery id as sent.
+    id: Option<&'h [u8]>,
+}
+
+enum Signatures<'h> {
+    /// Kept as parsed: the `t=…,v1=…` header is not copied again.
+    Pairs(SignatureHeader<'h>),
+    List(SignatureList),
+}
+
+impl Signatures<'_> {
+    fn raw(&self) -> &[Option<[u8; TAG_LEN]>] {
+        match self {
+            Signatures::Pairs(header) => header.raw_signatures(),
+            Signatures::List(list) => list.raw_signatures(),
+        }
+    }
+}
+
+impl<'h> Parsed<'h> {
+    /// The signed message, part by part, in `slots`.
+    fn signed_parts<'a>(
+        &'a self,
+        content: &'a [Part],
+        body: &'a [u8],
+        slots: &'a mut [&'a [u8]; MAX_PARTS],
+    ) -> &'a [&'a [u8]] {
+        for (slot, part) in slots.iter_mut().zip(content) {
+            *slot = match part {
+                Part::Body => body,
+                Part::Timestamp => self.timestamp.map_or(&[][..], |(_, digits)| digits),
+                Part::Id => self.id.unwrap_or_default(),
+                Part::Literal(text) => text.as_bytes(),
+            };
+        }
+        &slots[..content.len()]
     }
 }
 
 /// What a successful verification established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Verified {
-    timestamp: i64,
     secret_index: usize,
-    signature: [u8; TAG_LEN],
+    timestamp: Option<i64>,
+    replayable_until: Option<i64>,
 }
 
 impl Verified {
-    /// The signed timestamp, in Unix seconds.
-    pub fn timestamp(&self) -> i64 {
-        self.timestamp
-    }
-
     /// Which secret matched: its position in the list given to
     /// [`Verifier::from_secrets`] (always 0 for [`Verifier::new`]).
     pub fn secret_index(&self) -> usize {
         self.secret_index
     }
 
-    /// The `v1` signature that matched, decoded from hex. It is public (it
-    /// was in the request), and unique to this timestamp and body: a key for
-    /// spotting a replayed request.
-    pub fn signature(&self) -> &[u8; TAG_LEN] {
-        &self.signature
+    /// The signed time, in Unix seconds: the timestamp of the headers, or
+    /// the time inside the body; `None` when the scheme signs none
+    /// (GitHub).
+    pub fn timestamp(&self) -> Option<i64> {
+        self.timestamp
+    }
+
+    /// The last second, in Unix seconds, at which this very request would
+    /// still verify if it were replayed: the signed time plus the
+    /// tolerance. `None` when nothing signed bounds it (a scheme that signs
+    /// no time, or the time check turned off): then only a duplicate store
+    /// refuses a replay.
+    pub fn replayable_until(&self) -> Option<i64> {
+        self.replayable_until
     }
 }
 
-/// Compares two tags in constant time.
-///
-/// The tags are XORed a 32-bit word at a time and the differences ORed
-/// into one word, which `subtle` then compares with zero: no branch depends
-/// on the content, and there is one optimization barrier instead of one per
-/// byte. (Words of 32 bits, as the tag was just written: wider loads of
-/// narrower fresh stores would stall store-to-load forwarding.)
+/// Refuses a time more than `past` before `now` or `future` after it.
+fn check_window(timestamp: i64, now: i64, past: Duration, future: Duration) -> Result<(), Error> {
+    let age = i128::from(now) - i128::from(timestamp);
+    if age > i128::from(past.as_secs()) {
+        Err(Error::TimestampTooOld {
+            timestamp,
+            now,
+            tolerance: past,
+        })
+    } else if -age > i128::from(future.as_secs()) {
+        Err(Error::TimestampInFuture {
+            timestamp,
+            now,
+            tolerance: future,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn add_secs(seconds: i64, duration: Duration) -> i64 {
+    seconds.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The one value of a header among those a request carries for it, as
+/// text: a request that repeats a header the scheme reads is refused, since
+/// there would be no single value to trust.
+fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result<&'h str, Error> {
+    match values {
+        [None, _] => Err(Error::MissingHeader {
+            header: name.clone(),
+        }),
+        [Some(_), Some(_)] => Err(Error::DuplicateHeader {
+            header: name.clone(),
+        }),
+        [Some(value), None] => std::str::from_utf8(value).map_err(|_| Error::MalformedHeader {
+            header: name.clone(),
+            reason: HeaderError::InvalidCharacter,
+        }),
+    }
+}
+
+/// The one value of a header the scheme needs besides the signature.
+fn required<'h>(headers: &'h (impl Headers + ?Sized), name: &Cow<'static, str>) -> Result<&'h str, Error> {
+    let value = single(name, headers.first_two(name))?;
+    crate::header::check_text(value).map_err(|reason| Error::MalformedHeader {
+        header: name.clone(),
+        reason,
+    })?;
+    Ok(value.trim_matches([' ', '\t']))
+}
+
+/// Compares two tags in constant time: the differences of 32-bit words
+/// are ORed into one word, which `subtle` compares with zero, so no branch
+/// depends on the content.
 #[inline]
 fn tags_match(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> Choice {
     let (a, _) = a.as_chunks::<4>();
@@ -371,25 +533,8 @@ fn tags_match(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> Choice {
     difference.ct_eq(&0)
 }
 
-pub(crate) fn keys_from_secrets<I>(secrets: I) -> Result<Box<[SigningKey]>, Error>
-where
-    I: IntoIterator,
-    I::Item: Into<Secret>,
-{
-    let keys = secrets
-        .into_iter()
-        .map(|secret| secret.into().into_key())
-        .collect::<Result<Box<[SigningKey]>, SecretError>>()?;
-    if keys.is_empty() {
-        return Err(SecretError::NoSecrets.into());
-    }
-    Ok(keys)
-}
-
-/// The system clock in Unix seconds; negative before 1970.
-pub(crate) fn unix_now() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
-    }
+/// The decode error of a signed body that lacks a field the scheme reads.
+pub(crate) fn missing_field(field: &str, what: &str) -> Error {
+    let cause = <serde_json::Error as serde::de::Error>::custom(what);
+    Error::Decode(Box::new(DecodeError::new(field.to_owned(), cause)))
 }

@@ -1,0 +1,184 @@
+//! The few top-level fields of a signed body the verifier reads itself:
+//! the event id a provider keeps across retries, and the time it emitted
+//! the event.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::time::parse_rfc3339;
+use crate::verify::missing_field;
+
+/// The top-level `field` of the signed JSON body, a non-blank string or a
+/// number, as text.
+pub(crate) fn id(body: &[u8], field: &str) -> Result<String, Error> {
+    match top_level(body, field) {
+        Some(Value::Text(text)) if !text.trim().is_empty() => Ok(text.into_owned()),
+        Some(Value::Text(_)) => Err(missing_field(
+            field,
+            "the event id is empty; duplicate deliveries could not be recognised",
+        )),
+        Some(Value::Integer(number)) => Ok(number.to_string()),
+        _ => Err(missing_field(
+            field,
+            "the signed body has no event id (a string or an integer) where the provider puts it",
+        )),
+    }
+}
+
+/// The top-level `field` of the signed JSON body as Unix seconds: RFC 3339
+/// text, or a number of seconds.
+pub(crate) fn timestamp(body: &[u8], field: &str) -> Result<i64, Error> {
+    match top_level(body, field) {
+        Some(Value::Text(text)) => parse_rfc3339(&text),
+        Some(Value::Integer(seconds)) => Some(seconds),
+        None => None,
+    }
+    .ok_or_else(|| {
+        missing_field(
+            field,
+            "the signed body has no time (RFC 3339 text or Unix seconds) where the provider puts \
+             the event's emission time",
+        )
+    })
+}
+
+enum Value<'a> {
+    Text(Cow<'a, str>),
+    Integer(i64),
+}
+
+/// The value of a top-level field of a JSON object, when it is text or an
+/// integer; `None` for anything else, or when the body is not a JSON object.
+fn top_level<'a>(body: &'a [u8], field: &str) -> Option<Value<'a>> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let value = FieldSeed(field).deserialize(&mut json).ok()?;
+    json.end().ok()?;
+    value
+}
+
+struct FieldSeed<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+    type Value = Option<Value<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_> {
+    type Value = Option<Value<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key == self.0 {
+                if found.is_some() {
+                    return Err(de::Error::duplicate_field("the field read"));
+                }
+                found = Some(map.next_value::<Scalar<'de>>()?.0);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found.flatten())
+    }
+}
+
+/// Text or an integer; anything else is `None`.
+struct Scalar<'a>(Option<Value<'a>>);
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("text or an integer")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+                Ok(Scalar(Some(Value::Text(Cow::Borrowed(text)))))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                Ok(Scalar(Some(Value::Text(Cow::Owned(text.to_owned())))))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                Ok(Scalar(Some(Value::Integer(n))))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(Scalar(i64::try_from(n).ok().map(Value::Integer)))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Scalar(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar(None))
+            }
+        }
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_read_from_the_top_level_only() {
+        assert_eq!(id(br#"{"type":"x","id":"evt_1"}"#, "id").unwrap(), "evt_1");
+        assert_eq!(id(br#"{"id":"evt_\u0031"}"#, "id").unwrap(), "evt_1");
+        assert_eq!(id(br#"{"id":42}"#, "id").unwrap(), "42");
+        for body in [
+            &br#"{"data":{"id":"inner"}}"#[..],
+            br#"{"id":""}"#,
+            br#"{"id":"  "}"#,
+            br#"{"id":null}"#,
+            br#"{"id":1.5}"#,
+            br#"{"id":"a","id":"b"}"#,
+            b"[1]",
+            b"{}x",
+            b"not json",
+        ] {
+            let error = id(body, "id").unwrap_err();
+            assert_eq!(error.code(), "invalid_event", "{body:?}");
+        }
+    }
+
+    #[test]
+    fn times_are_rfc3339_or_seconds() {
+        assert_eq!(
+            timestamp(br#"{"timestamp":"2026-04-17T14:23:05Z"}"#, "timestamp").unwrap(),
+            1_776_435_785
+        );
+        assert_eq!(
+            timestamp(br#"{"timestamp":1776435785}"#, "timestamp").unwrap(),
+            1_776_435_785
+        );
+        for body in [
+            &br#"{"timestamp":"yesterday"}"#[..],
+            br#"{"timestamp":null}"#,
+            br#"{"time":"2026-04-17T14:23:05Z"}"#,
+        ] {
+            assert!(timestamp(body, "timestamp").is_err(), "{body:?}");
+        }
+    }
+}

@@ -1,0 +1,477 @@
+//! [`Scheme`]: how a provider signs its deliveries, what it signs, and what
+//! in a delivery bounds a replay and names a duplicate.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// How far a signed timestamp may be from the receiver's clock, in the past
+/// or the future, unless set otherwise: five minutes, as providers document.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The most parts a signed message may be made of.
+pub(crate) const MAX_PARTS: usize = 8;
+
+/// How signatures are written in their header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Encoding {
+    /// Hexadecimal, 64 digits for an HMAC-SHA256 tag (either case accepted).
+    Hex,
+    /// Standard base64 with padding, 44 characters for an HMAC-SHA256 tag.
+    #[cfg(feature = "standard-webhooks")]
+    Base64,
+}
+
+/// One part of the message a provider signs, in order.
+///
+/// Stripe signs `[Timestamp, Literal("."), Body]`, Standard Webhooks
+/// `[Id, Literal("."), Timestamp, Literal("."), Body]`, GitHub `[Body]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Part {
+    /// The raw request body, exactly as received.
+    Body,
+    /// The timestamp exactly as it appears in the request.
+    Timestamp,
+    /// The delivery id exactly as it appears in its header.
+    Id,
+    /// Fixed bytes, such as the `.` between the parts.
+    Literal(&'static str),
+}
+
+/// How a secret, as the provider shows it, becomes the HMAC key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretFormat {
+    /// The secret's bytes, exactly as issued: a `whsec_` prefix is part of
+    /// the key and nothing is decoded (Stripe, Unleeshed, Commet, GitHub).
+    AsIssued,
+    /// The key is the standard base64 (padded) after `prefix`, which is
+    /// stripped when present (Standard Webhooks: `whsec_<base64>`).
+    #[cfg(feature = "standard-webhooks")]
+    Base64 {
+        /// The prefix the provider puts before the base64, such as `whsec_`.
+        prefix: &'static str,
+    },
+}
+
+/// What identifies a delivery, for duplicate detection. Only what is signed
+/// can serve: an unsigned header can be changed by whoever replays a
+/// captured request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeliveryId {
+    /// A top-level field of the signed JSON body, a string or a number,
+    /// which the provider keeps across retries (`id` for Stripe, Unleeshed,
+    /// Commet). A body without it, or with an empty one, is refused.
+    BodyField(&'static str),
+    /// The id header, which the scheme signs (Standard Webhooks'
+    /// `webhook-id`).
+    IdHeader,
+    /// The SHA-256 of the signed message, for providers whose bodies carry
+    /// no id (GitHub, LeadLex): a replay of a request is caught, whichever
+    /// of its signatures it keeps.
+    SignedContent,
+}
+
+/// A time inside the signed body, for providers that sign no timestamp in
+/// a header: the time the event was emitted, unchanged on retries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BodyTime {
+    /// The top-level field holding it: RFC 3339 text or Unix seconds.
+    pub(crate) field: &'static str,
+    /// How long after it a delivery is still accepted: the provider's whole
+    /// retry schedule, and some.
+    pub(crate) max_age: Duration,
+}
+
+/// Where the signatures are, and how they are written in their header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// `t=<unix seconds>,v1=<hex>[,v1=<hex>…]` (Stripe's): the timestamp and
+    /// the signatures in one header.
+    Pairs,
+    /// Space-separated `<version>,<signature>` items (Standard Webhooks:
+    /// `v1,<base64> v1,<base64>`); items of other versions are skipped.
+    Versioned {
+        /// The version whose signatures are checked, such as `v1`.
+        version: &'static str,
+    },
+    /// One signature after a fixed prefix (GitHub: `sha256=<hex>`).
+    Single {
+        /// The prefix, possibly empty.
+        prefix: Cow<'static, str>,
+    },
+}
+
+/// The names of the headers a delivery comes with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderNames {
+    pub(crate) signature: Cow<'static, str>,
+    pub(crate) timestamp: Option<Cow<'static, str>>,
+    pub(crate) id: Option<Cow<'static, str>>,
+}
+
+/// How a provider signs its deliveries: which headers carry what, what
+/// bytes are signed, how the secret becomes the key, and what in a delivery
+/// bounds a replay and names a duplicate.
+///
+/// Every provider this crate knows has its scheme built in (see
+/// [`providers`](crate::providers)); describe another provider's with one of
+/// the three families and the `with_` methods:
+///
+/// ```
+/// use signed_webhooks::{Encoding, Part, Scheme};
+///
+/// // `X-Acme-Signature: sha256=<base64>` over `"{X-Acme-Timestamp}:{body}"`.
+/// let acme = Scheme::body("x-acme-signature")
+///     .with_prefix("sha256=")
+///     .with_encoding(Encoding::Base64)
+///     .with_timestamp_header("x-acme-timestamp")
+///     .with_signed_content([Part::Timestamp, Part::Literal(":"), Part::Body]);
+/// # let _ = acme;
+/// ```
+///
+/// A scheme is checked when a [`Verifier`](crate::Verifier) is built from
+/// it: one that does not sign the body, refers to a header it does not
+/// name, or deduplicates by an unsigned id is refused there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scheme {
+    /// Alternatives: the first whose signature header is present is used
+    /// (Standard Webhooks' `webhook-*`, then Svix's `svix-*`).
+    pub(crate) headers: Vec<HeaderNames>,
+    pub(crate) format: Format,
+    pub(crate) encoding: Encoding,
+    pub(crate) content: Vec<Part>,
+    pub(crate) secret_format: SecretFormat,
+    pub(crate) tolerance: Duration,
+    pub(crate) delivery_id: DeliveryId,
+    pub(crate) body_time: Option<BodyTime>,
+}
+
+impl Scheme {
+    /// The timestamp and the signatures in one header,
+    /// `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each `v1` the HMAC-SHA256 of
+    /// `"{t}.{body}"`: Stripe's scheme, and Unleeshed's. Duplicates are
+    /// recognised by the body's `id`.
+    pub fn timestamped(signature_header: &'static str) -> Self {
+        Scheme {
+            headers: vec![HeaderNames {
+                signature: Cow::Borrowed(signature_header),
+                timestamp: None,
+                id: None,
+            }],
+            format: Format::Pairs,
+            encoding: Encoding::Hex,
+            content: vec![Part::Timestamp, Part::Literal("."), Part::Body],
+            secret_format: SecretFormat::AsIssued,
+            tolerance: DEFAULT_TOLERANCE,
+            delivery_id: DeliveryId::BodyField("id"),
+            body_time: None,
+        }
+    }
+
+    /// One signature in one header: the hex HMAC-SHA256 of the raw body
+    /// (Commet's scheme; with [`with_prefix`](Self::with_prefix)`("sha256=")`,
+    /// GitHub's and LeadLex's). Nothing signed carries a time, so nothing
+    /// but duplicate detection refuses a replay: duplicates are recognised
+    /// by the signed content unless told otherwise.
+    pub fn body(signature_header: &'static str) -> Self {
+        Scheme {
+            headers: vec![HeaderNames {
+                signature: Cow::Borrowed(signature_header),
+                timestamp: None,
+                id: None,
+            }],
+            format: Format::Single {
+                prefix: Cow::Borrowed(""),
+            },
+            encoding: Encoding::Hex,
+            content: vec![Part::Body],
+            secret_format: SecretFormat::AsIssued,
+            tolerance: DEFAULT_TOLERANCE,
+            delivery_id: DeliveryId::SignedContent,
+            body_time: None,
+        }
+    }
+
+    /// Standard Webhooks (and Svix, which reads the same headers under
+    /// `svix-` names): `webhook-id`, `webhook-timestamp` (Unix seconds) and
+    /// `webhook-signature`, a space-separated list of `v1,<base64>` items,
+    /// each the HMAC-SHA256 of `"{id}.{timestamp}.{body}"` keyed with the
+    /// base64-decoded secret (`whsec_<base64>`). Duplicates are recognised
+    /// by the signed `webhook-id`.
+    #[cfg(feature = "standard-webhooks")]
+    pub fn standard_webhooks() -> Self {
+        let names = |prefix: &'static str| HeaderNames {
+            signature: Cow::Owned(format!("{prefix}-signature")),
+            timestamp: Some(Cow::Owned(format!("{prefix}-timestamp"))),
+            id: Some(Cow::Owned(format!("{prefix}-id"))),
+        };
+        Scheme {
+            headers: vec![names("webhook"), names("svix")],
+            format: Format::Versioned { version: "v1" },
+            encoding: Encoding::Base64,
+            content: vec![
+                Part::Id,
+                Part::Literal("."),
+                Part::Timestamp,
+                Part::Literal("."),
+                Part::Body,
+            ],
+            secret_format: SecretFormat::Base64 { prefix: "whsec_" },
+            tolerance: DEFAULT_TOLERANCE,
+            delivery_id: DeliveryId::IdHeader,
+            body_time: None,
+        }
+    }
+
+    /// Sets the prefix before the signature of a [`body`](Self::body)
+    /// scheme, such as `sha256=`. A header without it is malformed.
+    #[must_use]
+    pub fn with_prefix(mut self, prefix: impl Into<Cow<'static, str>>) -> Self {
+        self.format = Format::Single {
+            prefix: prefix.into(),
+        };
+        self
+    }
+
+    /// Sets how signatures are written (hex unless set). The `t=…,v1=…`
+    /// family is hex only.
+    #[must_use]
+    pub fn with_encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// Reads the signatures from another header; the alternatives a scheme
+    /// has by default (Svix's names) are dropped.
+    #[must_use]
+    pub fn with_signature_header(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.headers.truncate(1);
+        self.headers[0].signature = lowercase(name.into());
+        self
+    }
+
+    /// Reads a signed timestamp (decimal Unix seconds) from a header of its
+    /// own, checked against the tolerance; put [`Part::Timestamp`] in the
+    /// signed content where the provider signs it.
+    #[must_use]
+    pub fn with_timestamp_header(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.headers.truncate(1);
+        self.headers[0].timestamp = Some(lowercase(name.into()));
+        self
+    }
+
+    /// Reads a delivery id from a header; put [`Part::Id`] in the signed
+    /// content where the provider signs it.
+    #[must_use]
+    pub fn with_id_header(mut self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.headers.truncate(1);
+        self.headers[0].id = Some(lowercase(name.into()));
+        self
+    }
+
+    /// Sets what is signed, part by part.
+    #[must_use]
+    pub fn with_signed_content(mut self, parts: impl IntoIterator<Item = Part>) -> Self {
+        self.content = parts.into_iter().collect();
+        self
+    }
+
+    /// Sets how the secret becomes the key ([`SecretFormat::AsIssued`]
+    /// unless set).
+    #[must_use]
+    pub fn with_secret_format(mut self, format: SecretFormat) -> Self {
+        self.secret_format = format;
+        self
+    }
+
+    /// Sets how far a signed timestamp may be from the clock, in the past
+    /// and the future ([`DEFAULT_TOLERANCE`] unless set). A
+    /// [`Verifier`](crate::Verifier) may narrow or widen it.
+    #[must_use]
+    pub fn with_tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Sets what identifies a delivery for duplicate detection.
+    #[must_use]
+    pub fn with_delivery_id(mut self, id: DeliveryId) -> Self {
+        self.delivery_id = id;
+        self
+    }
+
+    /// For a scheme that signs no time in a header: the signed body's
+    /// top-level `field` holds when the event was emitted (RFC 3339 text or
+    /// Unix seconds), unchanged across the provider's retries. A delivery is
+    /// refused when that time is more than `max_age` in the past, so choose
+    /// a `max_age` longer than the provider's whole retry schedule; a
+    /// duplicate store remembers deliveries at least that long, so every
+    /// replay is refused by one or the other.
+    #[must_use]
+    pub fn with_body_timestamp(mut self, field: &'static str, max_age: Duration) -> Self {
+        self.body_time = Some(BodyTime { field, max_age });
+        self
+    }
+
+    /// Whether the scheme signs a timestamp, in a header or in the body: a
+    /// captured request stops verifying once it is too old. Without one,
+    /// only duplicate detection refuses a replay.
+    pub fn signs_time(&self) -> bool {
+        self.signed_header_time() || self.body_time.is_some()
+    }
+
+    /// Whether a header carries a signed timestamp.
+    pub(crate) fn signed_header_time(&self) -> bool {
+        matches!(self.format, Format::Pairs) || self.content.contains(&Part::Timestamp)
+    }
+
+    /// Every header a delivery of this scheme is read from: for error
+    /// messages, CORS lists and the like.
+    pub fn header_names(&self) -> impl Iterator<Item = &str> {
+        self.headers.iter().flat_map(|names| {
+            [
+                Some(&*names.signature),
+                names.timestamp.as_deref(),
+                names.id.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+        })
+    }
+
+    /// Checks that the scheme is one a verifier can keep its promises
+    /// with; the reason when it is not.
+    pub(crate) fn check(&self) -> Result<(), &'static str> {
+        let count = |part: Part| self.content.iter().filter(|p| **p == part).count();
+        if count(Part::Body) != 1 {
+            return Err("the signed content must contain the body exactly once");
+        }
+        if self.content.len() > MAX_PARTS {
+            return Err("the signed content has more than 8 parts");
+        }
+        let pairs = matches!(self.format, Format::Pairs);
+        for names in &self.headers {
+            if count(Part::Timestamp) > 0 && !pairs && names.timestamp.is_none() {
+                return Err("the signed content has a timestamp but no header carries one");
+            }
+            if count(Part::Id) > 0 && names.id.is_none() {
+                return Err("the signed content has an id but no header carries one");
+            }
+            let valid = |name: &str| {
+                !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            };
+            if !valid(&names.signature)
+                || !names.timestamp.as_deref().is_none_or(valid)
+                || !names.id.as_deref().is_none_or(valid)
+            {
+                return Err("a header name is empty or not a valid HTTP header name");
+            }
+        }
+        if self.delivery_id == DeliveryId::IdHeader && count(Part::Id) == 0 {
+            return Err(
+                "duplicates are recognised by an id header the scheme does not sign: a replay \
+                 could change it",
+            );
+        }
+        if pairs && self.encoding != Encoding::Hex {
+            return Err("the `t=…,v1=…` family carries hex signatures only");
+        }
+        if let Format::Single { prefix } = &self.format
+            && !prefix.bytes().all(|b| (b' '..=b'~').contains(&b))
+        {
+            return Err("the signature prefix is not visible ASCII");
+        }
+        if pairs && count(Part::Id) > 0 {
+            return Err("the `t=…,v1=…` family signs no id");
+        }
+        if self.body_time.is_some() && self.signed_header_time() {
+            return Err("a scheme signs its time in a header or in the body, not both");
+        }
+        Ok(())
+    }
+}
+
+/// Header names are matched in lowercase.
+fn lowercase(name: Cow<'static, str>) -> Cow<'static, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_families_are_sound() {
+        assert_eq!(Scheme::timestamped("stripe-signature").check(), Ok(()));
+        assert_eq!(Scheme::body("x-commet-signature").check(), Ok(()));
+        assert_eq!(Scheme::standard_webhooks().check(), Ok(()));
+        assert!(Scheme::timestamped("stripe-signature").signs_time());
+        assert!(Scheme::standard_webhooks().signs_time());
+        assert!(!Scheme::body("x-hub-signature-256").signs_time());
+        assert!(
+            Scheme::body("x-commet-signature")
+                .with_body_timestamp("timestamp", Duration::from_secs(3600))
+                .signs_time()
+        );
+    }
+
+    #[test]
+    fn unsound_schemes_are_refused_with_a_reason() {
+        let body = || Scheme::body("x-acme-signature");
+        for (scheme, reason) in [
+            (
+                body().with_signed_content([Part::Timestamp]),
+                "the signed content must contain the body exactly once",
+            ),
+            (
+                body().with_signed_content([Part::Timestamp, Part::Body]),
+                "the signed content has a timestamp but no header carries one",
+            ),
+            (
+                body().with_signed_content([Part::Id, Part::Body]),
+                "the signed content has an id but no header carries one",
+            ),
+            (
+                body()
+                    .with_id_header("x-acme-id")
+                    .with_delivery_id(DeliveryId::IdHeader),
+                "duplicates are recognised by an id header the scheme does not sign: a replay \
+                 could change it",
+            ),
+            (
+                Scheme::timestamped("stripe-signature").with_encoding(Encoding::Base64),
+                "the `t=…,v1=…` family carries hex signatures only",
+            ),
+            (
+                body().with_signature_header("x acme"),
+                "a header name is empty or not a valid HTTP header name",
+            ),
+        ] {
+            assert_eq!(scheme.check(), Err(reason), "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn header_names_are_lowercase_and_listed() {
+        let scheme = Scheme::body("x-acme-signature").with_timestamp_header("X-Acme-Timestamp");
+        assert_eq!(
+            scheme.header_names().collect::<Vec<_>>(),
+            ["x-acme-signature", "x-acme-timestamp"]
+        );
+        assert_eq!(
+            Scheme::standard_webhooks().header_names().count(),
+            6,
+            "webhook-* and svix-*"
+        );
+    }
+}
