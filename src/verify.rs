@@ -286,7 +286,7 @@ impl Verifier {
     ) -> Result<Verified, Error> {
         let digits = header.timestamp_digits().as_bytes();
         for (secret_index, key) in self.inner.keys.iter().enumerate() {
-            let expected = key.tag(digits, body);
+            let expected = key.tag(&[digits, b".", body]);
             for signature in header.signatures() {
                 if bool::from(tags_match(&expected, signature)) {
                     return Ok(Verified {
