@@ -10,13 +10,6 @@ use zeroize::Zeroizing;
 use crate::error::SecretError;
 use crate::header::TAG_LEN;
 
-/// The shortest secret accepted, in bytes.
-///
-/// Providers issue `whsec_…` secrets, 64-hex-character keys, or custom
-/// secrets of 32 characters or more; anything shorter is almost always a
-/// truncated copy.
-pub const MIN_SECRET_LEN: usize = 32;
-
 /// A webhook signing secret, exactly as the provider issued it.
 ///
 /// The secret's bytes are the HMAC key: a `whsec_` prefix is part of the key
@@ -39,13 +32,16 @@ pub const MIN_SECRET_LEN: usize = 32;
 pub struct Secret(Zeroizing<String>);
 
 impl Secret {
-    /// Checks that the secret looks like one a provider issued.
+    /// Checks the secret for what is certainly a mistake in copying it.
+    ///
+    /// Any other secret is accepted, however short: the provider chose it
+    /// (Stripe's own SDK tests sign with `whsec_test_secret`, GitHub lets
+    /// users pick any secret), and a receiver cannot choose another.
     ///
     /// # Errors
     ///
     /// [`SecretError`] when the secret is empty or blank, has leading or
-    /// trailing whitespace, is wrapped in quotes, or is shorter than
-    /// [`MIN_SECRET_LEN`].
+    /// trailing whitespace, or is wrapped in quotes.
     pub fn validate(&self) -> Result<(), SecretError> {
         let s = self.0.as_str();
         if s.trim().is_empty() {
@@ -57,12 +53,6 @@ impl Secret {
         let b = s.as_bytes();
         if b.len() >= 2 && b[0] == b[b.len() - 1] && matches!(b[0], b'"' | b'\'') {
             return Err(SecretError::Quoted);
-        }
-        if b.len() < MIN_SECRET_LEN {
-            return Err(SecretError::TooShort {
-                len: b.len(),
-                min: MIN_SECRET_LEN,
-            });
         }
         Ok(())
     }
@@ -152,6 +142,15 @@ mod tests {
         check("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f").unwrap();
         check("a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2").unwrap();
         check("my custom secret of thirty-two chars").unwrap();
+        // Short secrets providers really issue or users really choose.
+        check("secret").unwrap();
+        check("webhook_secret").unwrap();
+        check("whsec_test_secret").unwrap();
+        check("It's a Secret to Everybody").unwrap();
+        check("x").unwrap();
+        // A quote inside, or only at one end, is part of the secret.
+        check("\"secret").unwrap();
+        check("'").unwrap();
     }
 
     #[test]
@@ -169,10 +168,9 @@ mod tests {
         );
         assert_eq!(check(&format!("\"{good}\"")), Err(SecretError::Quoted));
         assert_eq!(check(&format!("'{good}'")), Err(SecretError::Quoted));
-        assert_eq!(
-            check("whsec_short"),
-            Err(SecretError::TooShort { len: 11, min: 32 })
-        );
+        // The same mistakes around a short secret are still refused.
+        assert_eq!(check("secret\n"), Err(SecretError::SurroundingWhitespace));
+        assert_eq!(check("'secret'"), Err(SecretError::Quoted));
     }
 
     #[test]
