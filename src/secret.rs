@@ -10,6 +10,11 @@ use zeroize::Zeroizing;
 use crate::error::SecretError;
 use crate::header::TAG_LEN;
 
+/// Secrets shorter than this many bytes are accepted but logged as weak:
+/// RFC 2104 (section 3) strongly discourages HMAC keys shorter than the
+/// hash's output, 32 bytes for SHA-256.
+const WEAK_BELOW: usize = 32;
+
 /// A webhook signing secret, exactly as the provider issued it.
 ///
 /// The secret's bytes are the HMAC key: a `whsec_` prefix is part of the key
@@ -36,7 +41,11 @@ impl Secret {
     ///
     /// Any other secret is accepted, however short: the provider chose it
     /// (Stripe's own SDK tests sign with `whsec_test_secret`, GitHub lets
-    /// users pick any secret), and a receiver cannot choose another.
+    /// users pick any secret), and a receiver cannot choose another. A
+    /// secret shorter than 32 bytes (SHA-256's output, below which RFC 2104
+    /// calls an HMAC key weak) is logged as a warning once, when the
+    /// [`Verifier`](crate::Verifier) or [`Signer`](crate::Signer) is built;
+    /// the log line never includes the secret or its length.
     ///
     /// # Errors
     ///
@@ -58,9 +67,18 @@ impl Secret {
     }
 
     /// Validates the secret and derives its HMAC key; the secret itself is
-    /// then dropped (and wiped).
+    /// then dropped (and wiped). Every verifier and signer is built through
+    /// here, so a weak secret is logged once, when it is configured.
     pub(crate) fn into_key(self) -> Result<SigningKey, SecretError> {
         self.validate()?;
+        if self.0.len() < WEAK_BELOW {
+            crate::log_warn!(
+                "a webhook secret shorter than {WEAK_BELOW} bytes was configured; it is accepted \
+                 because providers issue such secrets, but an HMAC-SHA256 key shorter than the \
+                 hash's 32-byte output is weaker than the hash (RFC 2104, section 3): use a \
+                 longer secret wherever you can choose it"
+            );
+        }
         Ok(SigningKey::new(self.0.as_bytes()))
     }
 }
@@ -171,6 +189,20 @@ mod tests {
         // The same mistakes around a short secret are still refused.
         assert_eq!(check("secret\n"), Err(SecretError::SurroundingWhitespace));
         assert_eq!(check("'secret'"), Err(SecretError::Quoted));
+    }
+
+    /// GitHub's documented example ("Validating webhook deliveries" on
+    /// docs.github.com): a short, user-chosen secret, and the HMAC of the
+    /// raw body.
+    #[test]
+    fn short_secret_from_githubs_documentation() {
+        let key = Secret::from("It's a Secret to Everybody")
+            .into_key()
+            .unwrap();
+        assert_eq!(
+            hex::encode(key.tag(&[b"Hello, World!"])),
+            "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+        );
     }
 
     #[test]
