@@ -82,19 +82,21 @@ pub(crate) use log_warn;
 
 #[cfg(feature = "actix")]
 pub mod actix;
-mod adapter;
 #[cfg(feature = "axum")]
 pub mod axum;
+mod body;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod claim;
 mod error;
-mod event;
+pub mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
 mod header;
 mod headers;
 #[cfg(feature = "http")]
 mod http;
+mod provider;
+pub mod providers;
 pub mod replay;
 mod scheme;
 mod secret;
@@ -102,21 +104,22 @@ mod sign;
 mod time;
 mod verify;
 
-pub use adapter::{STRIPE_SIGNATURE, UNLEESHED_SIGNATURE};
-pub use error::{DecodeError, Error, HeaderError, SecretError};
-pub use event::{
-    ApprovedCommentary, Event, ExchangeEvent, FailedCommentary, Offer, Order, OrderCancellation,
-    OrderStatusChange, UnleeshedEvent, decode_event,
-};
-pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES, SignatureHeader};
+pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
+pub use event::{ExchangeEvent, UnleeshedEvent, decode_event};
+pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;
-pub use scheme::{DeliveryId, Encoding, Part, Scheme, SecretFormat};
-pub use secret::{MIN_SECRET_LEN, Secret};
-pub use sign::Signer;
-pub use verify::{CheckedHeader, DEFAULT_TOLERANCE, Verified, Verifier};
+pub use provider::{Provider, WebhookEvent};
+pub use providers::{Exchange, Unleeshed};
+pub use scheme::{DEFAULT_TOLERANCE, DeliveryId, Encoding, Part, Scheme, SecretFormat};
+pub use secret::Secret;
+pub use sign::{SignedHeaders, Signer};
+pub use verify::{Verified, Verifier};
 
-/// The `http` 1.x crate, whose `HeaderName` names the signature header.
-pub use ::http::HeaderName;
+/// Internals exposed for the fuzz targets only: not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::header::SignatureHeader;
+}
 
 /// The README's examples, compiled and run as doctests (they use every
 /// adapter, so only when every feature is on).
