@@ -108,6 +108,10 @@ pub use event::{
     ApprovedCommentary, Event, ExchangeEvent, FailedCommentary, Offer, Order, OrderCancellation,
     OrderStatusChange, UnleeshedEvent, decode_event,
 };
+pub use event::{
+    CommetEnvelope, CommetEvent, CommetMode, GitHubEvent, LeadLexBulk, LeadLexEnvelope,
+    LeadLexEvent, StandardEvent, StripeData, StripeEvent,
+};
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES, SignatureHeader};
 pub use secret::{MIN_SECRET_LEN, Secret};
 pub use sign::Signer;

@@ -1,20 +1,32 @@
 //! Typed webhook events: each provider's envelope, and the decoding of a
 //! verified body.
 //!
-//! Every provider wraps its payload in an envelope of its own; each is
+//! Every provider wraps its payload in an envelope of its own (`type` or
+//! `event`, an id or none, a time as text or as Unix seconds); each is
 //! described once, with `define_envelope!` (see `envelope.rs`), and the
 //! providers with a published list of event types get an enum with a
-//! variant per type (`event_family!`).
+//! variant per type (`event_family!`). GitHub sends no envelope: its event
+//! name comes from a header ([`GitHubEvent::from_parts`]).
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error};
 
+mod commet;
 pub(crate) mod envelope;
 mod exchange;
+mod github;
+mod leadlex;
+mod standard;
+mod stripe;
 mod unleeshed;
 
+pub use commet::{CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
+pub use github::GitHubEvent;
+pub use leadlex::{LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use standard::StandardEvent;
+pub use stripe::{StripeData, StripeEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, UnleeshedEvent};
 
 envelope::define_envelope! {
