@@ -11,7 +11,7 @@ use crate::scheme::Encoding;
 
 /// Why a signature header was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ParseError {
+pub enum ParseError {
     /// Not of the scheme's shape.
     Malformed(HeaderError),
     /// Well-formed, but no signature of the version checked.

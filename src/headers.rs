@@ -78,7 +78,10 @@ mod tests {
         let mut map = http::HeaderMap::new();
         map.append("webhook-signature", "v1,a".parse().unwrap());
         map.append("webhook-signature", "v1,b".parse().unwrap());
-        assert_eq!(map.first_two("webhook-signature"), list.first_two("webhook-signature"));
+        assert_eq!(
+            map.first_two("webhook-signature"),
+            list.first_two("webhook-signature")
+        );
         assert_eq!(map.first_two("not a header name"), [None, None]);
     }
 }

@@ -80,23 +80,24 @@ macro_rules! log_warn {
 }
 pub(crate) use log_warn;
 
-#[cfg(feature = "actix")]
+#[cfg(all(feature = "actix", any()))]
 pub mod actix;
-#[cfg(feature = "axum")]
+#[cfg(all(feature = "axum", any()))]
 pub mod axum;
 mod body;
-#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg(all(any(feature = "axum", feature = "actix"), any()))]
 mod claim;
 mod error;
 pub mod event;
-#[cfg(any(feature = "axum", feature = "actix"))]
+#[cfg(all(any(feature = "axum", feature = "actix"), any()))]
 mod extract;
 mod header;
 mod headers;
-#[cfg(feature = "http")]
+#[cfg(all(feature = "http", any()))]
 mod http;
 mod provider;
 pub mod providers;
+#[cfg(any())]
 pub mod replay;
 mod scheme;
 mod secret;
@@ -105,11 +106,18 @@ mod time;
 mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
-pub use event::{ExchangeEvent, UnleeshedEvent, decode_event};
+#[cfg(feature = "standard-webhooks")]
+pub use event::StandardEvent;
+pub use event::{
+    CommetEvent, Event, ExchangeEvent, GitHubEvent, LeadLexEvent, StripeEvent, UnleeshedEvent,
+    decode_event,
+};
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;
 pub use provider::{Provider, WebhookEvent};
-pub use providers::{Exchange, Unleeshed};
+pub use providers::{Commet, Exchange, GitHub, LeadLex, Stripe, Unleeshed};
+#[cfg(feature = "standard-webhooks")]
+pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{DEFAULT_TOLERANCE, DeliveryId, Encoding, Part, Scheme, SecretFormat};
 pub use secret::Secret;
 pub use sign::{SignedHeaders, Signer};
@@ -118,7 +126,7 @@ pub use verify::{Verified, Verifier};
 /// Internals exposed for the fuzz targets only: not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::header::SignatureHeader;
+    pub use crate::header::{ParseError, SignatureHeader};
 }
 
 /// The README's examples, compiled and run as doctests (they use every

@@ -12,9 +12,11 @@
 
 use std::time::Duration;
 
-use crate::event::{CommetEvent, ExchangeEvent, GitHubEvent, LeadLexEvent, StripeEvent, UnleeshedEvent};
 #[cfg(feature = "standard-webhooks")]
 use crate::event::StandardEvent;
+use crate::event::{
+    CommetEvent, ExchangeEvent, GitHubEvent, LeadLexEvent, StripeEvent, UnleeshedEvent,
+};
 use crate::provider::Provider;
 use crate::scheme::{DeliveryId, Scheme};
 

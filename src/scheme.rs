@@ -362,9 +362,9 @@ impl Scheme {
             }
             let valid = |name: &str| {
                 !name.is_empty()
-                    && name
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+                    && name.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                    })
             };
             if !valid(&names.signature)
                 || !names.timestamp.as_deref().is_none_or(valid)

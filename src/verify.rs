@@ -15,7 +15,7 @@ use crate::error::{ConfigError, DecodeError, Error, HeaderError};
 use crate::header::{ParseError, SignatureHeader, SignatureList, TAG_LEN, parse_timestamp};
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
-use crate::scheme::{DeliveryId, Format, HeaderNames, MAX_PARTS, Part, Scheme};
+use crate::scheme::{DeliveryId, Format, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;
 
@@ -147,7 +147,11 @@ impl<P: Provider> Verifier<P> {
     /// # Errors
     ///
     /// See [`Verifier::verify_at`].
-    pub fn verify(&self, headers: &(impl Headers + ?Sized), body: &[u8]) -> Result<Verified, Error> {
+    pub fn verify(
+        &self,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+    ) -> Result<Verified, Error> {
         self.verify_at(headers, body, unix_now())
     }
 
@@ -216,7 +220,10 @@ impl<P: Provider> Verifier<P> {
     }
 
     /// Reads and checks the shape of every header the scheme reads.
-    pub(crate) fn parse<'h>(&self, headers: &'h (impl Headers + ?Sized)) -> Result<Parsed<'h>, Error> {
+    pub(crate) fn parse<'h>(
+        &self,
+        headers: &'h (impl Headers + ?Sized),
+    ) -> Result<Parsed<'h>, Error> {
         let scheme = &self.inner.scheme;
         let mut present = None;
         for names in &scheme.headers {
@@ -262,12 +269,11 @@ impl<P: Provider> Verifier<P> {
         };
         if let Some(name) = &names.timestamp {
             let digits = required(headers, name)?;
-            let seconds = parse_timestamp(digits.as_bytes()).map_err(|reason| {
-                Error::MalformedHeader {
+            let seconds =
+                parse_timestamp(digits.as_bytes()).map_err(|reason| Error::MalformedHeader {
                     header: name.clone(),
                     reason,
-                }
-            })?;
+                })?;
             timestamp = Some((seconds, digits.as_bytes()));
         }
         let id = match &names.id {
@@ -284,7 +290,6 @@ impl<P: Provider> Verifier<P> {
             None => None,
         };
         Ok(Parsed {
-            names,
             signatures,
             timestamp,
             id,
@@ -350,7 +355,11 @@ impl<P: Provider> Verifier<P> {
     }
 
     /// [`Verifier::delivery_key`] from headers already parsed.
-    pub(crate) fn delivery_key_of(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<String, Error> {
+    pub(crate) fn delivery_key_of(
+        &self,
+        parsed: &Parsed<'_>,
+        body: &[u8],
+    ) -> Result<String, Error> {
         let key = match self.inner.scheme.delivery_id {
             DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
             DeliveryId::IdHeader => {
@@ -392,8 +401,6 @@ impl<P: Provider> fmt::Debug for Verifier<P> {
 
 /// The headers of a delivery, read and checked for shape.
 pub(crate) struct Parsed<'h> {
-    #[allow(dead_code)]
-    names: &'h HeaderNames,
     signatures: Signatures<'h>,
     /// The signed timestamp and its digits as sent.
     timestamp: Option<(i64, &'h [u8])>,
@@ -511,7 +518,10 @@ fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result
 }
 
 /// The one value of a header the scheme needs besides the signature.
-fn required<'h>(headers: &'h (impl Headers + ?Sized), name: &Cow<'static, str>) -> Result<&'h str, Error> {
+fn required<'h>(
+    headers: &'h (impl Headers + ?Sized),
+    name: &Cow<'static, str>,
+) -> Result<&'h str, Error> {
     let value = single(name, headers.first_two(name))?;
     crate::header::check_text(value).map_err(|reason| Error::MalformedHeader {
         header: name.clone(),

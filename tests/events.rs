@@ -247,3 +247,82 @@ fn decode_errors_map_to_422() {
     assert_eq!(err.code(), "invalid_event");
     assert_eq!(err.status_code(), 422);
 }
+
+#[test]
+fn an_empty_event_id_is_refused() {
+    let body = br#"{"id":"","type":"creator.approved","created_at":"t","data":{"external_reference":"r"}}"#;
+    let errors = [
+        decode_event::<UnleeshedEvent>(body).unwrap_err(),
+        decode_event::<ExchangeEvent>(body).unwrap_err(),
+        decode_event::<Event<Value>>(body).unwrap_err(),
+    ];
+    for error in errors {
+        let Error::Decode(e) = error else {
+            panic!("{error:?}")
+        };
+        assert!(e.to_string().contains("a non-empty event id"), "{e}");
+        #[cfg(feature = "json-path")]
+        assert_eq!(e.path(), "id");
+    }
+    // A blank id is an id: only the empty one says nothing.
+    let body = br#"{"id":" ","type":"ping","created_at":"t"}"#;
+    assert_eq!(decode_event::<UnleeshedEvent>(body).unwrap().id(), " ");
+}
+
+#[test]
+#[cfg(feature = "json-path")]
+fn data_before_type_keeps_the_json_path() {
+    // The payload is buffered until the type is known; its errors still say
+    // where inside it decoding failed.
+    let e = decode_error(
+        r#"{"data":{"external_reference":42},"id":"e","type":"creator.approved","created_at":"t"}"#,
+    );
+    assert_eq!(e.path(), "data.external_reference");
+    assert!(e.to_string().contains("invalid type: integer `42`"), "{e}");
+
+    let e = decode_error(
+        r#"{"data":{"error":"x"},"type":"commentary.failed","id":"e","created_at":"t"}"#,
+    );
+    assert_eq!(e.path(), "data");
+    assert!(
+        e.to_string().contains("missing field `external_reference`"),
+        "{e}"
+    );
+
+    // An envelope error is still the envelope's, wherever `data` is.
+    let e = decode_error(
+        r#"{"data":{"external_reference":"r"},"type":"creator.approved","created_at":"t"}"#,
+    );
+    assert_eq!(e.path(), ".");
+    assert!(e.to_string().contains("missing field `id`"), "{e}");
+
+    // A payload of your own type does not depend on the event type: it is
+    // decoded in place wherever `data` comes.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Mine {
+        count: u32,
+    }
+    let body = br#"{"data":{"count":-1},"type":"x","id":"e","created_at":"t"}"#;
+    let Err(Error::Decode(e)) = decode_event::<Event<Mine>>(body) else {
+        panic!()
+    };
+    assert_eq!(e.path(), "data.count");
+}
+
+#[test]
+fn envelope_fields_are_checked_where_they_are() {
+    let e = decode_error(r#"{"id":7,"type":"x","created_at":"t","data":{}}"#);
+    assert!(e.to_string().contains("invalid type: integer `7`"), "{e}");
+    #[cfg(feature = "json-path")]
+    assert_eq!(e.path(), "id");
+
+    let e = decode_error(r#"{"id":"e","type":"x","created_at":"t","createdAt":"u","data":{}}"#);
+    assert!(
+        e.to_string().contains("duplicate field `created_at`"),
+        "{e}"
+    );
+
+    let e = decode_error(r#"{"id":"e","type":"x","created_at":"t","data":{},"data":{}}"#);
+    assert!(e.to_string().contains("duplicate field `data`"), "{e}");
+}

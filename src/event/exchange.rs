@@ -8,7 +8,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::event_family;
+use super::Event;
+use super::envelope::event_family;
 
 event_family! {
     /// An event from the partner exchange, by type.
@@ -23,7 +24,7 @@ event_family! {
     /// assert_eq!(event.data.previous_status.as_deref(), Some("paid"));
     /// # Ok::<(), signed_webhooks::Error>(())
     /// ```
-    pub enum ExchangeEvent {
+    pub enum ExchangeEvent(Event) {
         /// `order.created`: a new order.
         OrderCreated(Order) = "order.created",
         /// `order.status_changed`: an order moved to another status.
@@ -33,6 +34,10 @@ event_family! {
         /// `offer.updated`: an offer changed.
         OfferUpdated(Offer) = "offer.updated",
     }
+    /// The event's id, the key to deduplicate deliveries on.
+    pub fn id(&self) -> &str = |event| &event.id;
+    /// When the provider created the event, as it wrote it.
+    pub fn created_at(&self) -> &str = |event| &event.created_at;
 }
 
 /// The payload of `order.created`.

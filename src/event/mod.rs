@@ -1,61 +1,69 @@
-//! Typed webhook events: the envelope every provider event shares, and the
-//! decoding of a verified body.
+//! Typed webhook events: each provider's envelope, and the decoding of a
+//! verified body.
+//!
+//! Every provider wraps its payload in an envelope of its own (`type` or
+//! `event`, an id or none, a time as text or as Unix seconds); each is
+//! described once, with `define_envelope!` (see `envelope.rs`), and the
+//! providers with a published list of event types get an enum with a
+//! variant per type (`event_family!`). GitHub sends no envelope: its event
+//! name comes from a header ([`GitHubEvent::from_parts`]).
 
-use std::fmt;
-use std::marker::PhantomData;
-
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error};
 
+mod commet;
+pub(crate) mod envelope;
 mod exchange;
+mod github;
+mod leadlex;
+mod standard;
+mod stripe;
 mod unleeshed;
 
+pub use commet::{CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
+pub use github::GitHubEvent;
+pub use leadlex::{LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use standard::StandardEvent;
+pub use stripe::{StripeData, StripeEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, UnleeshedEvent};
 
-/// One webhook event: the envelope `{ "id", "type", "created_at", "data" }`
-/// around a payload `T`.
-///
-/// Decode into `Event<YourPayload>` to keep the envelope and type the
-/// payload yourself, or into `Event<serde_json::Value>` to type nothing.
-/// Envelope fields this crate does not model are kept in
-/// [`extra`](Event::extra), never dropped; `createdAt` is accepted for
-/// `created_at`.
-///
-/// ```
-/// use serde::Deserialize;
-/// use signed_webhooks::{decode_event, Event};
-///
-/// #[derive(Deserialize)]
-/// struct Shipment { tracking: String }
-///
-/// let body = br#"{"id":"evt_9","type":"shipment.sent","created_at":"2026-11-22T10:00:00Z",
-///                 "data":{"tracking":"1Z999"},"attempt":2}"#;
-/// let event: Event<Shipment> = decode_event(body)?;
-/// assert_eq!(event.data.tracking, "1Z999");
-/// assert_eq!(event.extra["attempt"], 2);
-/// # Ok::<(), signed_webhooks::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[non_exhaustive]
-pub struct Event<T> {
-    /// The event's unique id. Deliveries of the same event (retries) carry
-    /// the same id: deduplicate on it.
-    pub id: String,
-    /// The event type, such as `creator.approved`.
-    #[serde(rename = "type")]
-    pub event_type: String,
-    /// When the provider created the event, as the provider wrote it
-    /// (RFC 3339).
-    pub created_at: String,
-    /// The payload.
-    pub data: T,
-    /// Envelope fields this crate does not model, kept as they came.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+envelope::define_envelope! {
+    /// One webhook event from Unleeshed or the exchange: the envelope
+    /// `{ "id", "type", "created_at", "data" }` around a payload `T`.
+    ///
+    /// Decode into `Event<YourPayload>` to keep the envelope and type the
+    /// payload yourself, or into `Event<serde_json::Value>` to type nothing.
+    /// Envelope fields this crate does not model are kept in
+    /// [`extra`](Event::extra), never dropped; `createdAt` is accepted for
+    /// `created_at`. An empty `id` is refused.
+    ///
+    /// ```
+    /// use serde::Deserialize;
+    /// use signed_webhooks::{decode_event, Event};
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Shipment { tracking: String }
+    ///
+    /// let body = br#"{"id":"evt_9","type":"shipment.sent","created_at":"2026-11-22T10:00:00Z",
+    ///                 "data":{"tracking":"1Z999"},"attempt":2}"#;
+    /// let event: Event<Shipment> = decode_event(body)?;
+    /// assert_eq!(event.data.tracking, "1Z999");
+    /// assert_eq!(event.extra["attempt"], 2);
+    /// # Ok::<(), signed_webhooks::Error>(())
+    /// ```
+    pub struct Event<T> {
+        /// The event type, such as `creator.approved`.
+        event_type = "type",
+        /// The event's unique id. Deliveries of the same event (retries)
+        /// carry the same id: deduplicate on it. Never empty.
+        id: String = "id" via read_id,
+        /// When the provider created the event, as the provider wrote it
+        /// (RFC 3339).
+        created_at: String = "created_at" | "createdAt",
+    }
+    expecting "a webhook event object with `id`, `type`, `created_at` and `data`"
 }
 
 impl<T> Event<T> {
@@ -67,49 +75,12 @@ impl<T> Event<T> {
         data: T,
     ) -> Self {
         Event {
-            id: id.into(),
             event_type: event_type.into(),
+            id: id.into(),
             created_at: created_at.into(),
             data,
-            extra: Map::new(),
+            extra: serde_json::Map::new(),
         }
-    }
-
-    /// The envelope without its payload, and the payload.
-    pub(crate) fn split(self) -> (Event<()>, T) {
-        let Event {
-            id,
-            event_type,
-            created_at,
-            data,
-            extra,
-        } = self;
-        let envelope = Event {
-            id,
-            event_type,
-            created_at,
-            data: (),
-            extra,
-        };
-        (envelope, data)
-    }
-
-    /// The same envelope around another payload.
-    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Event<U> {
-        Event {
-            id: self.id,
-            event_type: self.event_type,
-            created_at: self.created_at,
-            data: f(self.data),
-            extra: self.extra,
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Event<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let event = deserializer.deserialize_map(EnvelopeVisitor::<Untyped<T>>(PhantomData))?;
-        Ok(event.map(|Untyped(data)| data))
     }
 }
 
@@ -140,265 +111,49 @@ pub fn decode_event<E: DeserializeOwned>(body: &[u8]) -> Result<E, Error> {
 #[cfg(feature = "json-path")]
 #[cold]
 fn locate_failure<E: DeserializeOwned>(body: &[u8]) -> Option<(String, serde_json::Error)> {
+    let (path, error) = track::<E>(body)?;
+    if path == "." {
+        // When `data` comes before the event type, the payload is buffered
+        // and decoded after the walk, where the tracker sees only the
+        // envelope. With `data` moved last it is decoded in place, and the
+        // tracker names the path inside it.
+        let inner = data_last(body)
+            .and_then(|reordered| track::<E>(&reordered))
+            .map(|(inner, _)| inner)
+            .filter(|inner| {
+                inner == "data" || inner.starts_with("data.") || inner.starts_with("data[")
+            });
+        if let Some(inner) = inner {
+            return Some((inner, error));
+        }
+    }
+    Some((path, error))
+}
+
+#[cfg(feature = "json-path")]
+fn track<E: DeserializeOwned>(body: &[u8]) -> Option<(String, serde_json::Error)> {
     let mut json = serde_json::Deserializer::from_slice(body);
     let tracked = serde_path_to_error::deserialize::<_, E>(&mut json).err()?;
     Some((tracked.path().to_string(), tracked.into_inner()))
 }
 
-/// A family of payloads chosen by the event's `type`.
-pub(crate) trait Payload<'de>: Sized {
-    fn deserialize_payload<D: Deserializer<'de>>(
-        event_type: &str,
-        data: D,
-    ) -> Result<Self, D::Error>;
-}
+/// `body` with the top-level `data` field moved last, when `body` is an
+/// object with one.
+#[cfg(feature = "json-path")]
+fn data_last(body: &[u8]) -> Option<Vec<u8>> {
+    use serde::ser::{SerializeMap, Serializer};
 
-/// The payload of [`Event<T>`]: one type whatever the event type.
-struct Untyped<T>(T);
-
-impl<'de, T: Deserialize<'de>> Payload<'de> for Untyped<T> {
-    fn deserialize_payload<D: Deserializer<'de>>(_: &str, data: D) -> Result<Self, D::Error> {
-        T::deserialize(data).map(Untyped)
-    }
-}
-
-/// Deserializes an event whose payload type depends on its `type` field.
-pub(crate) fn deserialize_event<'de, P, D>(deserializer: D) -> Result<Event<P>, D::Error>
-where
-    P: Payload<'de>,
-    D: Deserializer<'de>,
-{
-    deserializer.deserialize_map(EnvelopeVisitor::<P>(PhantomData))
-}
-
-/// Walks the envelope once. When `type` comes before `data`, as providers
-/// write it, the payload is decoded in place; otherwise `data` is buffered
-/// and decoded once the type is known.
-struct EnvelopeVisitor<P>(PhantomData<P>);
-
-impl<'de, P: Payload<'de>> Visitor<'de> for EnvelopeVisitor<P> {
-    type Value = Event<P>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a webhook event object with `id`, `type`, `created_at` and `data`")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut id: Option<String> = None;
-        let mut event_type: Option<String> = None;
-        let mut created_at: Option<String> = None;
-        let mut data: Option<P> = None;
-        let mut buffered: Option<Value> = None;
-        let mut extra = Map::new();
-
-        while let Some(key) = map.next_key::<EnvelopeKey>()? {
-            match key {
-                EnvelopeKey::Id => set_once(&mut id, "id", map.next_value()?)?,
-                EnvelopeKey::Type => set_once(&mut event_type, "type", map.next_value()?)?,
-                EnvelopeKey::CreatedAt => {
-                    set_once(&mut created_at, "created_at", map.next_value()?)?;
-                }
-                EnvelopeKey::Data => {
-                    if data.is_some() || buffered.is_some() {
-                        return Err(de::Error::duplicate_field("data"));
-                    }
-                    match &event_type {
-                        Some(event_type) => {
-                            data = Some(
-                                map.next_value_seed(PayloadSeed::<P>(event_type, PhantomData))?,
-                            );
-                        }
-                        None => buffered = Some(map.next_value()?),
-                    }
-                }
-                EnvelopeKey::Other(name) => {
-                    let value = map.next_value()?;
-                    extra.insert(name, value);
-                }
-            }
-        }
-
-        let id = id.ok_or_else(|| de::Error::missing_field("id"))?;
-        let event_type = event_type.ok_or_else(|| de::Error::missing_field("type"))?;
-        let created_at = created_at.ok_or_else(|| de::Error::missing_field("created_at"))?;
-        let data = match (data, buffered) {
-            (Some(data), _) => data,
-            (None, Some(value)) => {
-                P::deserialize_payload(&event_type, value).map_err(de::Error::custom)?
-            }
-            (None, None) => P::deserialize_payload(&event_type, Value::Null)
-                .map_err(|_| de::Error::missing_field("data"))?,
-        };
-        Ok(Event {
-            id,
-            event_type,
-            created_at,
-            data,
-            extra,
-        })
-    }
-}
-
-fn set_once<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, value: T) -> Result<(), E> {
-    if slot.is_some() {
-        return Err(E::duplicate_field(name));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
-struct PayloadSeed<'a, P>(&'a str, PhantomData<P>);
-
-impl<'de, P: Payload<'de>> DeserializeSeed<'de> for PayloadSeed<'_, P> {
-    type Value = P;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<P, D::Error> {
-        P::deserialize_payload(self.0, deserializer)
-    }
-}
-
-enum EnvelopeKey {
-    Id,
-    Type,
-    CreatedAt,
-    Data,
-    Other(String),
-}
-
-impl<'de> Deserialize<'de> for EnvelopeKey {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-
-        impl Visitor<'_> for KeyVisitor {
-            type Value = EnvelopeKey;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a field name")
-            }
-
-            fn visit_str<E: de::Error>(self, key: &str) -> Result<EnvelopeKey, E> {
-                Ok(match key {
-                    "id" => EnvelopeKey::Id,
-                    "type" => EnvelopeKey::Type,
-                    "created_at" | "createdAt" => EnvelopeKey::CreatedAt,
-                    "data" => EnvelopeKey::Data,
-                    other => EnvelopeKey::Other(other.to_owned()),
-                })
-            }
-        }
-
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// Defines the event enum of one provider: a variant per known event type,
-/// each an [`Event`] around its payload, plus `Unknown` for every other type.
-macro_rules! event_family {
-    (
-        $(#[$meta:meta])*
-        pub enum $family:ident {
-            $(
-                $(#[$variant_meta:meta])*
-                $variant:ident($payload:ty) = $type_name:literal,
-            )+
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum $family {
-            $(
-                $(#[$variant_meta])*
-                $variant($crate::Event<$payload>),
-            )+
-            /// An event type this crate does not know (yet), with its payload
-            /// as raw JSON. Providers add event types over time; they arrive
-            /// here instead of failing.
-            Unknown($crate::Event<serde_json::Value>),
-        }
-
-        impl $family {
-            /// The event types this enum has a variant for.
-            pub const KNOWN_TYPES: &'static [&'static str] = &[$($type_name),+];
-
-            /// The event's id, the key to deduplicate deliveries on.
-            pub fn id(&self) -> &str {
-                match self {
-                    $($family::$variant(event) => &event.id,)+
-                    $family::Unknown(event) => &event.id,
-                }
-            }
-
-            /// The event type as sent.
-            pub fn event_type(&self) -> &str {
-                match self {
-                    $($family::$variant(event) => &event.event_type,)+
-                    $family::Unknown(event) => &event.event_type,
-                }
-            }
-
-            /// When the provider created the event, as it wrote it.
-            pub fn created_at(&self) -> &str {
-                match self {
-                    $($family::$variant(event) => &event.created_at,)+
-                    $family::Unknown(event) => &event.created_at,
-                }
-            }
-
-            /// Envelope fields this crate does not model.
-            pub fn extra(&self) -> &serde_json::Map<String, serde_json::Value> {
-                match self {
-                    $($family::$variant(event) => &event.extra,)+
-                    $family::Unknown(event) => &event.extra,
-                }
-            }
-
-            /// Whether the event type is one this crate models (not
-            /// [`Unknown`](Self::Unknown)).
-            pub fn is_known(&self) -> bool {
-                !matches!(self, $family::Unknown(_))
-            }
-        }
-
-        /// The payload of each event type, before it is put in its variant.
-        enum Payload {
-            $($variant($payload),)+
-            Unknown(serde_json::Value),
-        }
-
-        impl<'de> $crate::event::Payload<'de> for Payload {
-            fn deserialize_payload<D: serde::Deserializer<'de>>(
-                event_type: &str,
-                data: D,
-            ) -> Result<Self, D::Error> {
-                use serde::Deserialize as _;
-                Ok(match event_type {
-                    $($type_name => Payload::$variant(<$payload>::deserialize(data)?),)+
-                    _ => Payload::Unknown(serde_json::Value::deserialize(data)?),
-                })
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $family {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let event = $crate::event::deserialize_event::<Payload, D>(deserializer)?;
-                let (envelope, payload) = event.split();
-                Ok(match payload {
-                    $(Payload::$variant(data) => $family::$variant(envelope.map(|()| data)),)+
-                    Payload::Unknown(data) => $family::Unknown(envelope.map(|()| data)),
-                })
-            }
-        }
-
-        impl serde::Serialize for $family {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    $($family::$variant(event) => event.serialize(serializer),)+
-                    $family::Unknown(event) => event.serialize(serializer),
-                }
-            }
-        }
+    let serde_json::Value::Object(mut object) = serde_json::from_slice(body).ok()? else {
+        return None;
     };
+    let data = object.remove("data")?;
+    let mut reordered = Vec::with_capacity(body.len());
+    let mut serializer = serde_json::Serializer::new(&mut reordered);
+    let mut map = serializer.serialize_map(Some(object.len() + 1)).ok()?;
+    for (key, value) in &object {
+        map.serialize_entry(key, value).ok()?;
+    }
+    map.serialize_entry("data", &data).ok()?;
+    map.end().ok()?;
+    Some(reordered)
 }
-
-pub(crate) use event_family;

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::event_family;
+use super::Event;
+use super::envelope::event_family;
 
 event_family! {
     /// An event from Unleeshed, by type.
@@ -22,7 +23,7 @@ event_family! {
     /// }
     /// # Ok::<(), signed_webhooks::Error>(())
     /// ```
-    pub enum UnleeshedEvent {
+    pub enum UnleeshedEvent(Event) {
         /// `creator.approved`: a creator approved the commentary; it is ready
         /// for partner review.
         CreatorApproved(ApprovedCommentary) = "creator.approved",
@@ -33,6 +34,10 @@ event_family! {
         /// rejected.
         CommentaryFailed(FailedCommentary) = "commentary.failed",
     }
+    /// The event's id, the key to deduplicate deliveries on.
+    pub fn id(&self) -> &str = |event| &event.id;
+    /// When the provider created the event, as it wrote it.
+    pub fn created_at(&self) -> &str = |event| &event.created_at;
 }
 
 impl UnleeshedEvent {

@@ -1,0 +1,126 @@
+//! GitHub's events.
+//!
+//! GitHub sends no envelope: the event name is the `X-GitHub-Event` header
+//! (`issues`, `push`, …), the payload's `action` refines it (`opened`), and
+//! the `X-GitHub-Delivery` header is a GUID. This crate does not model
+//! GitHub's payloads (there are hundreds, and GitHub's own schemas are the
+//! reference): the payload is JSON, or a type of your own.
+
+use std::borrow::Cow;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::decode_event;
+use crate::error::Error;
+
+/// A GitHub webhook delivery: the event name and delivery GUID from the
+/// headers, and the payload `T` (JSON unless you decode into a type of your
+/// own).
+///
+/// Built by [`from_parts`](Self::from_parts) from the headers and the body,
+/// once the body's signature is verified. Serializes as `{ "event",
+/// "action", "delivery", "payload" }`, a record of this crate (not a GitHub
+/// format), which decodes back.
+///
+/// ```
+/// use signed_webhooks::GitHubEvent;
+///
+/// let body = br#"{"action":"opened","issue":{"number":1347,"title":"Found a bug"},
+///                 "repository":{"full_name":"octocat/Hello-World"}}"#;
+/// let event: GitHubEvent = GitHubEvent::from_parts(
+///     "issues",
+///     "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+///     body,
+/// )?;
+/// assert!(event.is("issues.opened"));
+/// assert_eq!(event.payload["issue"]["number"], 1347);
+/// # Ok::<(), signed_webhooks::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct GitHubEvent<T = Value> {
+    /// The event name, from the `X-GitHub-Event` header, such as `issues`,
+    /// `push` or `ping`.
+    pub event: String,
+    /// The payload's top-level `action`, such as `opened`, when it has one
+    /// (`push` has none).
+    pub action: Option<String>,
+    /// The `X-GitHub-Delivery` GUID. It is not signed, so whoever replays a
+    /// captured delivery can change it: never deduplicate on it alone. A
+    /// redelivery requested from GitHub's settings does keep the GUID.
+    pub delivery: String,
+    /// The payload: the request body.
+    pub payload: T,
+}
+
+impl<T: DeserializeOwned> GitHubEvent<T> {
+    /// Builds the event from the `X-GitHub-Event` and `X-GitHub-Delivery`
+    /// header values and the (verified) body. The headers are taken as
+    /// given: checking they are present is the caller's part.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body does not decode into `T`, with the
+    /// JSON path that failed (as [`decode_event`]).
+    pub fn from_parts(event: &str, delivery: &str, body: &[u8]) -> Result<Self, Error> {
+        let payload = decode_event(body)?;
+        Ok(GitHubEvent {
+            event: event.to_owned(),
+            action: action(body),
+            delivery: delivery.to_owned(),
+            payload,
+        })
+    }
+}
+
+impl<T> GitHubEvent<T> {
+    /// The event name (`X-GitHub-Event`).
+    pub fn event_type(&self) -> &str {
+        &self.event
+    }
+
+    /// The payload's `action`, if any.
+    pub fn action(&self) -> Option<&str> {
+        self.action.as_deref()
+    }
+
+    /// The `X-GitHub-Delivery` GUID (unsigned: see
+    /// [`delivery`](Self::delivery)).
+    pub fn delivery(&self) -> &str {
+        &self.delivery
+    }
+
+    /// Whether the event is `name`: an event name alone (`issues`, whatever
+    /// the action) or an event name and action (`issues.opened`).
+    pub fn is(&self, name: &str) -> bool {
+        match name.split_once('.') {
+            Some((event, action)) => self.event == event && self.action() == Some(action),
+            None => self.event == name,
+        }
+    }
+
+    /// The same event around another payload.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> GitHubEvent<U> {
+        GitHubEvent {
+            event: self.event,
+            action: self.action,
+            delivery: self.delivery,
+            payload: f(self.payload),
+        }
+    }
+}
+
+/// The body's top-level `action` when it is a string. A second, shallow
+/// pass over the body (nothing but `action` is kept), since the payload's
+/// type is the caller's and may not keep it.
+fn action(body: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Action<'a> {
+        #[serde(borrow)]
+        action: Option<Cow<'a, str>>,
+    }
+    let Action { action } = serde_json::from_slice(body).ok()?;
+    action.map(Cow::into_owned)
+}
