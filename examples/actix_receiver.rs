@@ -1,20 +1,17 @@
-//! A webhook receiver on actix-web: verifies every delivery, processes each
-//! event once, and answers 200 only once processing succeeded.
+//! A webhook receiver on actix-web for every provider the crate knows:
+//! verifies every delivery, processes each event once, and answers 200 only
+//! once processing succeeded.
 //!
 //! ```sh
 //! cargo run --example actix_receiver --features actix,redis
 //! # in another terminal, with the secret it printed:
-//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event
+//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event -- --provider github
 //! ```
 //!
-//! `WEBHOOK_SECRET` holds the secret (one is generated when it is unset),
-//! `ADDR` the address to listen on (default `127.0.0.1:3000`), `REDIS_URL`
-//! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
-//! store when unset, holding `DEDUP_CAPACITY` deliveries at most). Ctrl-C
-//! stops it cleanly: requests in flight are finished first.
-//!
-//! It serves with the timeouts a public receiver needs: 5 s to send the
-//! headers, 10 s for the rest of the request (408 after that).
+//! Routes, secrets, `ADDR`, `REDIS_URL` and `DEDUP_CAPACITY` as for
+//! `axum_receiver`. Ctrl-C stops it cleanly: requests in flight are finished
+//! first. It serves with the timeouts a public receiver needs: 5 s to send
+//! the headers, 10 s for the rest of the request (408 after that).
 
 #[path = "support/mod.rs"]
 mod support;
@@ -23,16 +20,20 @@ use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use signed_webhooks::actix::{Deduplication, Delivery};
 use signed_webhooks::replay::Deduplicator;
-use signed_webhooks::{ExchangeEvent, UnleeshedEvent, Verifier};
+use signed_webhooks::{
+    Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
+    Verifier,
+};
+use support::Describe;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let verifier = web::Data::new(Verifier::new(support::secret_from_env()?)?);
+    let verifiers = Verifiers::from_env()?;
     // One deduplicator for every worker: built here, cloned into each app.
     let dedup = support::deduplicator_from_env()?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
 
-    let server = HttpServer::new(move || app(verifier.clone(), dedup.clone()))
+    let server = HttpServer::new(move || app(&verifiers, dedup.clone()))
         .client_request_timeout(support::HEADER_TIMEOUT)
         .disable_signals()
         .bind(&addr)?;
@@ -51,12 +52,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// The app. The verifier is app data, which the extractors read; the
-/// middleware makes them claim each delivery, so each event is processed
-/// once, each provider's ids in a namespace of their own. (Public: the
-/// end-to-end tests serve this very app.)
+/// One verifier per provider, each registered as app data: each handler's
+/// extractor takes its provider's.
+#[derive(Clone)]
+pub struct Verifiers {
+    unleeshed: web::Data<Verifier<Unleeshed>>,
+    exchange: web::Data<Verifier<Exchange>>,
+    stripe: web::Data<Verifier<Stripe>>,
+    commet: web::Data<Verifier<Commet>>,
+    leadlex: web::Data<Verifier<LeadLex>>,
+    github: web::Data<Verifier<GitHub>>,
+    standard: web::Data<Verifier<StandardWebhooks>>,
+}
+
+impl Verifiers {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut secrets = support::Secrets::from_env();
+        Ok(Verifiers {
+            unleeshed: web::Data::new(Verifier::new(secrets.get("unleeshed"))?),
+            exchange: web::Data::new(Verifier::new(secrets.get("exchange"))?),
+            stripe: web::Data::new(Verifier::new(secrets.get("stripe"))?),
+            commet: web::Data::new(Verifier::new(secrets.get("commet"))?),
+            leadlex: web::Data::new(Verifier::new(secrets.get("leadlex"))?),
+            github: web::Data::new(Verifier::new(secrets.get("github"))?),
+            standard: web::Data::new(Verifier::new(secrets.get("standard"))?),
+        })
+    }
+}
+
+/// The app. One middleware claims every delivery in one store, each under
+/// a key that starts with its provider's name. (Public: the end-to-end
+/// tests serve this very app.)
 pub fn app(
-    verifier: web::Data<Verifier>,
+    verifiers: &Verifiers,
     dedup: Deduplicator,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -67,9 +95,15 @@ pub fn app(
         InitError = (),
     >,
 > {
-    let once = |provider| Deduplication::new(dedup.namespaced(provider));
     App::new()
-        .app_data(verifier)
+        .app_data(verifiers.unleeshed.clone())
+        .app_data(verifiers.exchange.clone())
+        .app_data(verifiers.stripe.clone())
+        .app_data(verifiers.commet.clone())
+        .app_data(verifiers.leadlex.clone())
+        .app_data(verifiers.github.clone())
+        .app_data(verifiers.standard.clone())
+        .wrap(Deduplication::new(dedup))
         // Once the headers are in, the rest of the request (the body, the
         // handler) gets REQUEST_TIMEOUT: 408 after that.
         .wrap_fn(|request, service| {
@@ -81,46 +115,33 @@ pub fn app(
                 }
             }
         })
-        .service(
-            web::resource("/webhooks/unleeshed")
-                .wrap(once("unleeshed"))
-                .route(web::post().to(unleeshed)),
-        )
-        .service(
-            web::resource("/webhooks/exchange")
-                .wrap(once("exchange"))
-                .route(web::post().to(exchange)),
-        )
+        .route("/webhooks/unleeshed", web::post().to(receive::<Unleeshed>))
+        .route("/webhooks/exchange", web::post().to(receive::<Exchange>))
+        .route("/webhooks/stripe", web::post().to(receive::<Stripe>))
+        .route("/webhooks/commet", web::post().to(receive::<Commet>))
+        .route("/webhooks/leadlex", web::post().to(receive::<LeadLex>))
+        .route("/webhooks/github", web::post().to(receive::<GitHub>))
+        .route("/webhooks/standard", web::post().to(receive::<StandardWebhooks>))
 }
 
-/// Reached only with a verified, decoded event; every refusal (bad
-/// signature, stale timestamp, oversized body, undecodable JSON) was
-/// answered by the extractor.
-async fn unleeshed(delivery: Delivery<UnleeshedEvent>) -> HttpResponse {
-    match delivery {
-        Delivery::First(event) => process(event.id(), event.event_type()),
-        Delivery::Duplicate(event) => duplicate(event.id()),
+/// Reached only with a verified, decoded delivery; every refusal was
+/// answered by the extractor. Answers 200 only once the work succeeded: the
+/// middleware then marks the delivery done; any other answer releases it
+/// for the provider's retry. A redelivery of a processed event is answered
+/// 200 too, so the provider stops.
+async fn receive<P: Provider>(delivery: Delivery<P>) -> HttpResponse
+where
+    P::Event: Describe,
+{
+    let duplicate = delivery.is_duplicate();
+    let webhook = delivery.into_inner();
+    let (id, event_type) = webhook.describe(webhook.delivery_key().unwrap_or_default());
+    if duplicate {
+        support::duplicate(&id);
+        return HttpResponse::Ok().finish();
     }
-}
-
-async fn exchange(delivery: Delivery<ExchangeEvent>) -> HttpResponse {
-    match delivery {
-        Delivery::First(event) => process(event.id(), event.event_type()),
-        Delivery::Duplicate(event) => duplicate(event.id()),
-    }
-}
-
-/// Answers 200 only once the work succeeded: the middleware then marks the
-/// event done. Any other answer releases it for the provider's retry.
-fn process(id: &str, event_type: &str) -> HttpResponse {
-    match support::process(id, event_type) {
+    match support::process(&id, &event_type) {
         Ok(()) => HttpResponse::Ok().finish(),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }
-}
-
-/// A redelivery of a processed event: 200, so the provider stops.
-fn duplicate(id: &str) -> HttpResponse {
-    support::duplicate(id);
-    HttpResponse::Ok().finish()
 }

@@ -1,17 +1,21 @@
-//! A webhook receiver on axum: verifies every delivery, processes each event
-//! once, and answers 200 only once processing succeeded.
+//! A webhook receiver on axum for every provider the crate knows: verifies
+//! every delivery, processes each event once, and answers 200 only once
+//! processing succeeded.
 //!
 //! ```sh
 //! cargo run --example axum_receiver --features axum,redis
 //! # in another terminal, with the secret it printed:
-//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event
+//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event -- --provider stripe
 //! ```
 //!
-//! `WEBHOOK_SECRET` holds the secret (one is generated when it is unset),
-//! `ADDR` the address to listen on (default `127.0.0.1:3000`), `REDIS_URL`
-//! a Redis shared by a fleet of receivers to detect duplicates (an in-memory
-//! store when unset, holding `DEDUP_CAPACITY` deliveries at most). Ctrl-C
-//! stops it cleanly: requests in flight are finished first.
+//! Routes: `POST /webhooks/{unleeshed,exchange,stripe,commet,leadlex,github,standard}`.
+//! Each provider's secret comes from `<PROVIDER>_WEBHOOK_SECRET`
+//! (`STRIPE_WEBHOOK_SECRET`, …), else `WEBHOOK_SECRET`, else one generated
+//! for the run. `ADDR` is the address to listen on (default
+//! `127.0.0.1:3000`), `REDIS_URL` a Redis shared by a fleet of receivers to
+//! detect duplicates (an in-memory store when unset, holding
+//! `DEDUP_CAPACITY` deliveries at most). Ctrl-C stops it cleanly: requests
+//! in flight are finished first.
 //!
 //! It serves with the timeouts a public receiver needs: 5 s to send the
 //! headers, 10 s for the rest of the request (408 after that).
@@ -22,7 +26,7 @@ mod support;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{FromRef, Request};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -33,21 +37,106 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use signed_webhooks::axum::{DeduplicationLayer, Delivery};
 use signed_webhooks::replay::Deduplicator;
-use signed_webhooks::{ExchangeEvent, UnleeshedEvent, Verifier};
+use signed_webhooks::{
+    Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
+    Verifier,
+};
+use support::Describe;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let verifier = Verifier::new(support::secret_from_env()?)?;
+    let verifiers = Verifiers::from_env()?;
     let dedup = support::deduplicator_from_env()?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
 
-    serve(listener, app(verifier, dedup), async {
+    serve(listener, app(verifiers, dedup), async {
         let _ = tokio::signal::ctrl_c().await;
         println!("shutting down");
     })
     .await
+}
+
+/// One verifier per provider: the router's state. Each handler's extractor
+/// takes its provider's through `FromRef` (axum's `macros` feature derives
+/// these `impl`s with `#[derive(FromRef)]`).
+#[derive(Clone)]
+pub struct Verifiers {
+    unleeshed: Verifier<Unleeshed>,
+    exchange: Verifier<Exchange>,
+    stripe: Verifier<Stripe>,
+    commet: Verifier<Commet>,
+    leadlex: Verifier<LeadLex>,
+    github: Verifier<GitHub>,
+    standard: Verifier<StandardWebhooks>,
+}
+
+impl Verifiers {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut secrets = support::Secrets::from_env();
+        Ok(Verifiers {
+            unleeshed: Verifier::new(secrets.get("unleeshed"))?,
+            exchange: Verifier::new(secrets.get("exchange"))?,
+            stripe: Verifier::new(secrets.get("stripe"))?,
+            commet: Verifier::new(secrets.get("commet"))?,
+            leadlex: Verifier::new(secrets.get("leadlex"))?,
+            github: Verifier::new(secrets.get("github"))?,
+            standard: Verifier::new(secrets.get("standard"))?,
+        })
+    }
+}
+
+macro_rules! from_ref {
+    ($($field:ident: $provider:ty),+) => {$(
+        impl FromRef<Verifiers> for Verifier<$provider> {
+            fn from_ref(verifiers: &Verifiers) -> Self {
+                verifiers.$field.clone()
+            }
+        }
+    )+};
+}
+from_ref!(unleeshed: Unleeshed, exchange: Exchange, stripe: Stripe, commet: Commet,
+          leadlex: LeadLex, github: GitHub, standard: StandardWebhooks);
+
+/// The routes. One layer claims every delivery in one store, each under a
+/// key that starts with its provider's name. (Public: the end-to-end tests
+/// serve these very routes.)
+pub fn app(verifiers: Verifiers, dedup: Deduplicator) -> Router {
+    Router::new()
+        .route("/webhooks/unleeshed", post(receive::<Unleeshed>))
+        .route("/webhooks/exchange", post(receive::<Exchange>))
+        .route("/webhooks/stripe", post(receive::<Stripe>))
+        .route("/webhooks/commet", post(receive::<Commet>))
+        .route("/webhooks/leadlex", post(receive::<LeadLex>))
+        .route("/webhooks/github", post(receive::<GitHub>))
+        .route("/webhooks/standard", post(receive::<StandardWebhooks>))
+        .with_state(verifiers)
+        .layer(DeduplicationLayer::new(dedup))
+        .layer(middleware::from_fn(deadline))
+}
+
+/// Reached only with a verified, decoded delivery; every refusal (bad
+/// signature, stale timestamp, oversized body, undecodable JSON) was
+/// answered by the extractor. Answers 200 only once the work succeeded:
+/// the layer then marks the delivery done; any other answer releases it
+/// for the provider's retry. A redelivery of a processed event is answered
+/// 200 too, so the provider stops.
+async fn receive<P: Provider>(delivery: Delivery<P>) -> StatusCode
+where
+    P::Event: Describe,
+{
+    let duplicate = delivery.is_duplicate();
+    let webhook = delivery.into_inner();
+    let (id, event_type) = webhook.describe(webhook.delivery_key().unwrap_or_default());
+    if duplicate {
+        support::duplicate(&id);
+        return StatusCode::OK;
+    }
+    match support::process(&id, &event_type) {
+        Ok(()) => StatusCode::OK,
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
 }
 
 /// Serves `app` as `axum::serve` does, plus hyper's header-read timeout
@@ -98,50 +187,3 @@ async fn deadline(request: Request, next: Next) -> Response {
     }
 }
 
-/// The routes. The verifier is the router's state, which the extractors
-/// read; the layers make them claim each delivery, so each event is
-/// processed once, each provider's ids in a namespace of their own.
-/// (Public: the end-to-end tests serve these very routes.)
-pub fn app(verifier: Verifier, dedup: Deduplicator) -> Router {
-    let once = |provider| DeduplicationLayer::new(dedup.namespaced(provider));
-    Router::new()
-        .route(
-            "/webhooks/unleeshed",
-            post(unleeshed).layer(once("unleeshed")),
-        )
-        .route("/webhooks/exchange", post(exchange).layer(once("exchange")))
-        .with_state(verifier)
-        .layer(middleware::from_fn(deadline))
-}
-
-/// Reached only with a verified, decoded event; every refusal (bad
-/// signature, stale timestamp, oversized body, undecodable JSON) was
-/// answered by the extractor.
-async fn unleeshed(delivery: Delivery<UnleeshedEvent>) -> StatusCode {
-    match delivery {
-        Delivery::First(event) => process(event.id(), event.event_type()),
-        Delivery::Duplicate(event) => duplicate(event.id()),
-    }
-}
-
-async fn exchange(delivery: Delivery<ExchangeEvent>) -> StatusCode {
-    match delivery {
-        Delivery::First(event) => process(event.id(), event.event_type()),
-        Delivery::Duplicate(event) => duplicate(event.id()),
-    }
-}
-
-/// Answers 200 only once the work succeeded: the layer then marks the
-/// event done. Any other answer releases it for the provider's retry.
-fn process(id: &str, event_type: &str) -> StatusCode {
-    match support::process(id, event_type) {
-        Ok(()) => StatusCode::OK,
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-/// A redelivery of a processed event: 200, so the provider stops.
-fn duplicate(id: &str) -> StatusCode {
-    support::duplicate(id);
-    StatusCode::OK
-}

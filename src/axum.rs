@@ -1,46 +1,74 @@
-//! axum 0.8 extractors, [`VerifiedEvent`], [`VerifiedBody`] and
-//! [`Delivery`], and the [`DeduplicationLayer`] for exactly-once processing.
+//! axum 0.8 extractors, [`Webhook`], [`WebhookBody`] and [`Delivery`], and
+//! the [`DeduplicationLayer`] for exactly-once processing.
 //!
-//! The [`Verifier`] is router state, or part of it through
-//! [`FromRef`]; forgetting it is a compile error, not a runtime surprise.
+//! Each provider's [`Verifier`] is router state, or part of it through
+//! [`FromRef`]: a `Verifier<Stripe>` and a `Verifier<GitHub>` are different
+//! types, so one state holds both and each handler gets its provider's.
+//! Forgetting one is a compile error, not a runtime surprise.
 //!
 //! ```
+//! use axum::extract::FromRef;
 //! use axum::{Router, http::StatusCode, routing::post};
-//! use signed_webhooks::axum::{DeduplicationLayer, VerifiedEvent};
+//! use signed_webhooks::axum::{DeduplicationLayer, Webhook};
 //! use signed_webhooks::replay::Deduplicator;
-//! use signed_webhooks::{UnleeshedEvent, Verifier};
+//! use signed_webhooks::{GitHub, Stripe, Verifier};
 //!
-//! async fn unleeshed(VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>) -> StatusCode {
-//!     println!("processed {} {}", event.id(), event.event_type());
+//! async fn stripe(event: Webhook<Stripe>) -> StatusCode {
+//!     println!("processed {} {}", event.id, event.event_type);
 //!     StatusCode::OK
 //! }
 //!
-//! # fn main() -> Result<(), signed_webhooks::Error> {
-//! let verifier = Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+//! async fn github(event: Webhook<GitHub>) -> StatusCode {
+//!     println!("processed {} {}", event.delivery, event.event);
+//!     StatusCode::OK
+//! }
+//!
+//! #[derive(Clone)]
+//! struct Webhooks {
+//!     stripe: Verifier<Stripe>,
+//!     github: Verifier<GitHub>,
+//! }
+//! impl FromRef<Webhooks> for Verifier<Stripe> {
+//!     fn from_ref(state: &Webhooks) -> Self { state.stripe.clone() }
+//! }
+//! impl FromRef<Webhooks> for Verifier<GitHub> {
+//!     fn from_ref(state: &Webhooks) -> Self { state.github.clone() }
+//! }
+//!
+//! # fn main() -> Result<(), signed_webhooks::ConfigError> {
+//! let state = Webhooks {
+//!     stripe: Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?,
+//!     github: Verifier::new("It's a Secret to Everybody")?,
+//! };
 //! let app: Router = Router::new()
-//!     .route("/webhooks/unleeshed", post(unleeshed))
-//!     .with_state(verifier)
-//!     // Optional: each event processed once, redeliveries answered 200.
+//!     .route("/webhooks/stripe", post(stripe))
+//!     .route("/webhooks/github", post(github))
+//!     .with_state(state)
+//!     // Optional: each delivery processed once, redeliveries answered 200.
 //!     .layer(DeduplicationLayer::new(Deduplicator::in_memory()));
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Each extractor checks the signature header and its timestamp *before*
-//! reading the body, so an unsigned or stale request is refused without
-//! buffering anything; the body is then read through axum's own limit
-//! ([`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), 2 MiB unless
-//! set); a `Content-Length` over that limit is refused with 413 before any
-//! of the body is read. Once the body is in, the signature is checked and
-//! the timestamp checked again, against the clock of that moment. Refusals
-//! are [`WebhookRejection`]s; their details are logged (see the crate docs).
+//! (With axum's `macros` feature, `#[derive(FromRef)]` writes the two
+//! `impl`s; with a single provider, the verifier itself can be the state.)
+//!
+//! Each extractor checks the signature headers and the signed time *before*
+//! reading the body, so a request with no signature header, a malformed
+//! one or a stale timestamp is refused without buffering anything; a
+//! `Content-Length` over axum's
+//! [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit) (2 MiB unless
+//! set) is refused at once. Once the body is in, the signed time is checked
+//! again and the signature against the body. Refusals are
+//! [`WebhookRejection`]s, logged with their details.
 //!
 //! With a [`DeduplicationLayer`], each verified delivery is claimed before
-//! its handler runs (by event id; by signed content for [`VerifiedBody`]): a
-//! delivery already processed is answered `200 {"duplicate":true}` without
-//! running the handler, one being processed right now `409` with
-//! `Retry-After`. The claim is completed when the handler answers 2xx and
-//! released otherwise (or when it panics), so the provider's retry runs.
+//! its handler runs, by the key its provider's scheme names (the body's
+//! event id, the signed `webhook-id`, or the signed content): a delivery
+//! already processed is answered `200 {"duplicate":true}` without running
+//! the handler, one being processed right now `409` with `Retry-After`. The
+//! claim is completed when the handler answers 2xx and released otherwise
+//! (or when it panics), so the provider's retry runs.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -54,77 +82,87 @@ use http::HeaderValue;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http_body::Body as _;
 use http_body_util::{BodyExt, LengthLimitError};
-use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::claim::{Admission, ClaimSlot};
-use crate::error::Error;
-use crate::event::decode_event;
-use crate::extract::{DUPLICATE_HEADER, refuse};
+use crate::claim::ClaimSlot;
+use crate::extract::{DUPLICATE_HEADER, first, log_refusal, receive};
+use crate::provider::{Provider, WebhookEvent};
 use crate::replay::Deduplicator;
-use crate::verify::{Verified, Verifier, unix_now};
+use crate::verify::Verifier;
 
-pub use crate::extract::{Delivery, VerifiedBody, VerifiedEvent, WebhookRejection};
+pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
 
-impl<S, E> FromRequest<S> for VerifiedEvent<E>
+impl<S, P, E> FromRequest<S> for Webhook<P, E>
 where
-    Verifier: FromRef<S>,
+    Verifier<P>: FromRef<S>,
     S: Send + Sync,
-    E: DeserializeOwned + Send,
-{
-    type Rejection = WebhookRejection;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Delivery::from_request(req, state).await? {
-            Delivery::First(event) => Ok(VerifiedEvent(event)),
-            Delivery::Duplicate(_) => Err(WebhookRejection::duplicate()),
-        }
-    }
-}
-
-impl<S, E> FromRequest<S> for Delivery<E>
-where
-    Verifier: FromRef<S>,
-    S: Send + Sync,
-    E: DeserializeOwned + Send,
+    P: Provider,
+    E: WebhookEvent + Send,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let route = Route::of(&req);
-        let delivery = async {
-            let (verifier, slot, body, verified) = verify(req, state).await?;
-            let event = decode_event(&body)?;
-            Ok(
-                match admit(slot, &verifier, &verified, &body, true).await? {
-                    Admission::First => Delivery::First(event),
-                    Admission::Duplicate => Delivery::Duplicate(event),
-                },
-            )
-        };
-        delivery.await.map_err(|error| route.refuse(error))
+        let delivery = Delivery::<P, E>::extract(req, state).await;
+        delivery
+            .and_then(first)
+            .map_err(|rejection| route.refuse(rejection))
     }
 }
 
-impl<S> FromRequest<S> for VerifiedBody
+impl<S, P, E> FromRequest<S> for Delivery<P, E>
 where
-    Verifier: FromRef<S>,
+    Verifier<P>: FromRef<S>,
     S: Send + Sync,
+    P: Provider,
+    E: WebhookEvent + Send,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let route = Route::of(&req);
-        let admitted = async {
-            let (verifier, slot, body, verified) = verify(req, state).await?;
-            let admission = admit(slot, &verifier, &verified, &body, false).await?;
-            Ok((admission, body, verified))
+        Self::extract(req, state)
+            .await
+            .map_err(|rejection| route.refuse(rejection))
+    }
+}
+
+impl<P: Provider, E: WebhookEvent + Send> Delivery<P, E> {
+    async fn extract<S>(req: Request, state: &S) -> Result<Self, WebhookRejection>
+    where
+        Verifier<P>: FromRef<S>,
+        S: Send + Sync,
+    {
+        let verifier = Verifier::<P>::from_ref(state);
+        let (parts, body) = req.with_limited_body().into_parts();
+        let slot = parts.extensions.get::<ClaimSlot>();
+        let declared = declared_length(&parts.headers);
+        let received = receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
+        received.into_delivery(&parts.headers, slot).await
+    }
+}
+
+impl<S, P> FromRequest<S> for WebhookBody<P>
+where
+    Verifier<P>: FromRef<S>,
+    S: Send + Sync,
+    P: Provider,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let route = Route::of(&req);
+        let extracted = async {
+            let verifier = Verifier::<P>::from_ref(state);
+            let (parts, body) = req.with_limited_body().into_parts();
+            let slot = parts.extensions.get::<ClaimSlot>();
+            let declared = declared_length(&parts.headers);
+            let received =
+                receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
+            received.into_body(slot).await
         };
-        match admitted.await.map_err(|error| route.refuse(error))? {
-            (Admission::First, body, verified) => Ok(VerifiedBody { body, verified }),
-            (Admission::Duplicate, ..) => Err(WebhookRejection::duplicate()),
-        }
+        extracted.await.map_err(|rejection| route.refuse(rejection))
     }
 }
 
@@ -143,47 +181,31 @@ impl Route {
         }
     }
 
-    fn refuse(&self, error: Error) -> WebhookRejection {
-        refuse(&self.method, self.uri.path(), error)
+    fn refuse(&self, rejection: WebhookRejection) -> WebhookRejection {
+        log_refusal(&self.method, self.uri.path(), &rejection);
+        rejection
     }
 }
 
-/// Checks the header and timestamp, reads the body, checks the signature
-/// and, once more, the timestamp.
-async fn verify<S>(
-    req: Request,
-    state: &S,
-) -> Result<(Verifier, Option<ClaimSlot>, Bytes, Verified), Error>
-where
-    Verifier: FromRef<S>,
-    S: Send + Sync,
-{
-    let verifier = Verifier::from_ref(state);
-    let slot = req.extensions().get::<ClaimSlot>().cloned();
-    let header = verifier.signature_header(req.headers())?.to_owned();
-    verifier.check_header_at(&header, unix_now())?;
-    let body = read_body(req).await?;
-    // The clock is read again now that the body is in: a sender that holds
-    // back the body's last byte until the timestamp's window has closed
-    // must not pass on the strength of the check made when the headers came.
-    let verified = verifier.verify_at(&header, &body, unix_now())?;
-    Ok((verifier, slot, body, verified))
+fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
 }
 
-/// Reads the body through axum's [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit),
-/// refusing at once a request whose `Content-Length` already exceeds it.
-async fn read_body(req: Request) -> Result<Bytes, Error> {
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-    let body = req.into_limited_body();
+/// Reads a body limited by axum's
+/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), refusing at
+/// once one whose declared length already exceeds it.
+async fn read_body(
+    declared: Option<u64>,
+    body: axum_core::body::Body,
+) -> Result<Bytes, WebhookRejection> {
     // The limited body's upper bound is the smaller of the declared length
     // and the limit: a declared length above it is over the limit.
     if let (Some(declared), Some(upper)) = (declared, body.size_hint().upper())
         && declared > upper
     {
-        return Err(Error::BodyTooLarge {
+        return Err(WebhookRejection::BodyTooLarge {
             limit: usize::try_from(upper).ok(),
         });
     }
@@ -195,24 +217,11 @@ async fn read_body(req: Request) -> Result<Bytes, Error> {
                 std::iter::successors(Some(&*error as &dyn std::error::Error), |e| e.source())
                     .any(|e| e.is::<LengthLimitError>());
             Err(if over_limit {
-                Error::BodyTooLarge { limit: None }
+                WebhookRejection::BodyTooLarge { limit: None }
             } else {
-                Error::BodyRead(error)
+                WebhookRejection::BodyRead(error)
             })
         }
-    }
-}
-
-async fn admit(
-    slot: Option<ClaimSlot>,
-    verifier: &Verifier,
-    verified: &Verified,
-    body: &[u8],
-    by_event_id: bool,
-) -> Result<Admission, Error> {
-    match slot {
-        Some(slot) => slot.admit(verifier, verified, body, by_event_id).await,
-        None => Ok(Admission::First),
     }
 }
 
@@ -223,11 +232,11 @@ impl IntoResponse for WebhookRejection {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(seconds) = self
             .retry_after()
-            .and_then(|s| HeaderValue::try_from(s).ok())
+            .and_then(|after| HeaderValue::try_from(after.as_secs().to_string()).ok())
         {
             headers.insert(RETRY_AFTER, seconds);
         }
-        if self.is_duplicate() {
+        if matches!(self, WebhookRejection::Duplicate) {
             headers.insert(DUPLICATE_HEADER, HeaderValue::from_static("true"));
         }
         response
@@ -238,10 +247,12 @@ impl IntoResponse for WebhookRejection {
 /// extractors of the routes it wraps.
 ///
 /// The extractors claim each verified delivery in the [`Deduplicator`]'s
-/// store; once the handler has answered, the layer completes the claim if
-/// the answer is 2xx and releases it otherwise. A handler that panics, or a
-/// request dropped mid-way, releases its claim too (or it expires after its
-/// lease if the process dies).
+/// store, under a key that starts with the provider's name, so one layer
+/// (and one store) serves every provider of an app. Once the handler has
+/// answered, the layer completes the claim if the answer is 2xx and
+/// releases it otherwise. A handler that panics, or a request dropped
+/// mid-way, releases its claim too (or it expires after its lease if the
+/// process dies).
 #[derive(Debug, Clone)]
 pub struct DeduplicationLayer {
     dedup: Deduplicator,

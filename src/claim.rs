@@ -3,14 +3,13 @@
 //! the extractors claim, and which the layer completes or releases once the
 //! handler has answered.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use serde::Deserialize;
-
 use crate::error::Error;
-use crate::replay::{Claim, ClaimGuard, Deduplicator, event_key, message_key};
-use crate::verify::{Verified, Verifier};
+use crate::extract::WebhookRejection;
+use crate::replay::{Claim, ClaimGuard, Deduplicator};
+use crate::time::unix_now;
+use crate::verify::Verified;
 
 /// Put in each request's extensions by the deduplication layer or
 /// middleware; the extractors claim the delivery through it, and the layer
@@ -35,36 +34,26 @@ impl ClaimSlot {
         }
     }
 
-    /// Claims a verified delivery: by its event id when `by_event_id` and
-    /// the body has one, by its signed message (timestamp and body) otherwise.
+    /// Claims a verified delivery by its key.
     pub(crate) async fn admit(
         &self,
-        verifier: &Verifier,
+        key: &str,
         verified: &Verified,
-        body: &[u8],
-        by_event_id: bool,
-    ) -> Result<Admission, Error> {
-        let key = match by_event_id.then(|| event_id(body)).flatten() {
-            Some(EventId::Given(id)) => event_key(&id),
-            // Every redelivery of an event whose id is empty would look new
-            // (it is re-signed, so its message key changes): refused, so the
-            // provider's own bug surfaces instead of repeated processing.
-            Some(EventId::Empty) => return Err(empty_id()),
-            None => message_key(verified.timestamp(), body),
-        };
-        let window_closes_at = match verifier.tolerance() {
-            Some(tolerance) => verified
-                .timestamp()
-                .saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX)),
-            None => i64::MAX,
-        };
-        match self.dedup.claim(&key, window_closes_at).await? {
+    ) -> Result<Admission, WebhookRejection> {
+        match self.dedup.claim(key, verified.window()).await? {
             Claim::First(guard) => {
                 *self.claim.lock().unwrap_or_else(PoisonError::into_inner) = Some(guard);
                 Ok(Admission::First)
             }
             Claim::Duplicate => Ok(Admission::Duplicate),
-            Claim::InFlight { retry_after } => Err(Error::InFlight { retry_after }),
+            Claim::InFlight { retry_after } => Err(WebhookRejection::InFlight { retry_after }),
+            // The window closed between the time check and the claim: the
+            // verifier would refuse the request now.
+            Claim::Stale => Err(WebhookRejection::Invalid(Error::TimestampTooOld {
+                timestamp: verified.timestamp().unwrap_or_default(),
+                now: unix_now(),
+                tolerance: verified.window().tolerance().unwrap_or_default(),
+            })),
         }
     }
 
@@ -88,13 +77,14 @@ impl ClaimSlot {
         match outcome {
             Ok(true) => {}
             Ok(false) if success => crate::log_warn!(
-                "signed-webhooks: the claim on {key} expired before its handler finished; \
-                 a redelivery may have been processed too (raise the lease)"
+                key,
+                "the claim on a delivery was taken over before its handler finished; a \
+                 redelivery may have been processed too (raise the lease)"
             ),
             Ok(false) => {}
             Err(error) => crate::log_warn!(
-                "signed-webhooks: could not {} the claim on {key}: {error} ({:?}); \
-                 it expires with its lease",
+                key,
+                "could not {} the claim on a delivery: {error} ({:?}); it expires with its lease",
                 if success { "complete" } else { "release" },
                 std::error::Error::source(&error).map(ToString::to_string)
             ),
@@ -107,72 +97,14 @@ impl ClaimSlot {
 /// if the server drops this request now (the client went away), the
 /// completion must still happen rather than the claim be released and the
 /// delivery processed again.
-async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, Error> {
+async fn complete_even_if_cancelled(
+    guard: ClaimGuard,
+) -> Result<bool, crate::replay::StoreError> {
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => match runtime.spawn(guard.complete()).await {
             Ok(outcome) => outcome,
-            Err(join) => Err(Error::ReplayStoreUnavailable(Box::new(join))),
+            Err(join) => Err(crate::replay::StoreError::Unavailable(Box::new(join))),
         },
         Err(_) => guard.complete().await,
-    }
-}
-
-/// A top-level `"id"` found in a body.
-#[derive(Debug, PartialEq, Eq)]
-enum EventId {
-    Given(String),
-    Empty,
-}
-
-/// The decode error of a signed event whose `id` is empty.
-fn empty_id() -> Error {
-    let cause = <serde_json::Error as serde::de::Error>::custom(
-        "the event id is empty; duplicate deliveries could not be recognized",
-    );
-    Error::Decode(Box::new(crate::error::DecodeError::new(
-        "id".to_owned(),
-        cause,
-    )))
-}
-
-/// The top-level `"id"` of a JSON body, a string or a number.
-fn event_id(body: &[u8]) -> Option<EventId> {
-    #[derive(Deserialize)]
-    struct IdOnly<'a> {
-        #[serde(borrow, default)]
-        id: Option<Id<'a>>,
-    }
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id<'a> {
-        Text(#[serde(borrow)] Cow<'a, str>),
-        Number(serde_json::Number),
-    }
-    // A derived struct also accepts an array (positionally): only objects.
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return None;
-    }
-    match serde_json::from_slice::<IdOnly<'_>>(body).ok()?.id? {
-        Id::Text(text) if text.trim().is_empty() => Some(EventId::Empty),
-        Id::Text(text) => Some(EventId::Given(text.into_owned())),
-        Id::Number(number) => Some(EventId::Given(number.to_string())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_ids_are_read_from_the_top_level() {
-        let given = |id: &str| Some(EventId::Given(id.to_owned()));
-        assert_eq!(event_id(br#"{"type":"x","id":"evt_1"}"#), given("evt_1"));
-        assert_eq!(event_id(br#"{"id":"evt_\u0031"}"#), given("evt_1"));
-        assert_eq!(event_id(br#"{"id":42}"#), given("42"));
-        assert_eq!(event_id(br#"{"data":{"id":"inner"}}"#), None);
-        assert_eq!(event_id(br#"{"id":""}"#), Some(EventId::Empty));
-        assert_eq!(event_id(br#"{"id":" "}"#), Some(EventId::Empty));
-        assert_eq!(event_id(br#"{"id":null}"#), None);
-        assert_eq!(event_id(b"[1]"), None);
     }
 }

@@ -1,88 +1,248 @@
 //! The webhook extractors' types and their rejection, shared by the axum
-//! and actix-web adapters: each adapter implements its framework's
-//! extractor and response traits for these same types.
+//! and actix-web adapters, and the steps both take: verify the headers,
+//! read the body, verify it, claim the delivery.
 
 use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
 
+use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
-use crate::verify::Verified;
+use crate::headers::Headers;
+use crate::provider::{Provider, WebhookEvent};
+use crate::replay::StoreError;
+use crate::time::unix_now;
+use crate::verify::{Verified, Verifier};
 
-/// Extracts a verified, decoded event: [`UnleeshedEvent`](crate::UnleeshedEvent),
-/// [`ExchangeEvent`](crate::ExchangeEvent), [`Event<T>`](crate::Event) or
-/// any `DeserializeOwned` type.
+/// A verified delivery from provider `P`, decoded into `E` (the provider's
+/// event type unless you name another): the extractor a webhook handler
+/// takes.
 ///
-/// With duplicate detection on (axum's `DeduplicationLayer`, actix-web's
-/// `Deduplication` middleware), duplicates never reach the handler: they are
-/// answered `200 {"duplicate":true}`.
-#[derive(Debug, Clone)]
-pub struct VerifiedEvent<E>(pub E);
-
-/// Extracts a verified, decoded event and says whether it is a first
-/// delivery: for handlers that want to see duplicates (to log them, say)
-/// instead of having them answered for them.
+/// ```ignore
+/// async fn stripe(webhook: Webhook<Stripe>) -> StatusCode {
+///     println!("{} {}", webhook.id(), webhook.event_type()); // the event, through Deref
+///     StatusCode::OK
+/// }
+/// ```
 ///
-/// Without duplicate detection every delivery is `First`.
-#[derive(Debug, Clone)]
-pub enum Delivery<E> {
-    /// A first delivery (or a retry of one whose handler failed). The claim
-    /// is completed if the handler answers 2xx.
-    First(E),
-    /// Already processed. Whatever the handler answers, nothing is claimed;
-    /// answer 2xx so the provider stops retrying.
-    Duplicate(E),
+/// Before the handler runs, the extractor has checked the signature headers
+/// and the signed time, read the body within the framework's limit,
+/// checked the signature against it and decoded it. With duplicate
+/// detection on, a delivery already processed never reaches the handler:
+/// it is answered `200 {"duplicate":true}` (use [`Delivery`] to see
+/// duplicates). Every refusal is a [`WebhookRejection`].
+///
+/// Only the extractor makes one: a `Webhook` is proof that the delivery
+/// verified.
+pub struct Webhook<P: Provider, E = <P as Provider>::Event> {
+    /// The decoded event.
+    pub event: E,
+    /// What the verification established: which secret matched, the
+    /// signed time.
+    pub verified: Verified,
+    key: Option<String>,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl<E> Delivery<E> {
-    /// The event, first delivery or duplicate.
+impl<P: Provider, E> Webhook<P, E> {
+    /// The event.
     pub fn into_inner(self) -> E {
+        self.event
+    }
+
+    /// The key duplicate detection claimed the delivery by
+    /// ([`Verifier::delivery_key`]: `stripe:id:evt_1`,
+    /// `github:sha256:<hex>`), when it is on; `None` without it.
+    pub fn delivery_key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+}
+
+impl<P: Provider, E> Deref for Webhook<P, E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.event
+    }
+}
+
+impl<P: Provider, E> DerefMut for Webhook<P, E> {
+    fn deref_mut(&mut self) -> &mut E {
+        &mut self.event
+    }
+}
+
+impl<P: Provider, E: fmt::Debug> fmt::Debug for Webhook<P, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Webhook")
+            .field("provider", &P::NAME)
+            .field("event", &self.event)
+            .field("verified", &self.verified)
+            .finish()
+    }
+}
+
+impl<P: Provider, E: Clone> Clone for Webhook<P, E> {
+    fn clone(&self) -> Self {
+        Webhook {
+            event: self.event.clone(),
+            verified: self.verified,
+            key: self.key.clone(),
+            provider: PhantomData,
+        }
+    }
+}
+
+/// A verified delivery from provider `P`, as its raw body: for receivers
+/// that store deliveries as received, or decode them themselves.
+///
+/// Checked as [`Webhook`] is, without decoding; with duplicate detection on
+/// it is claimed by the same key (the body's id where the provider puts one
+/// there, so the body is read for it).
+pub struct WebhookBody<P: Provider> {
+    /// The raw body, exactly as received and verified.
+    pub body: Bytes,
+    /// What the verification established.
+    pub verified: Verified,
+    key: Option<String>,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Provider> WebhookBody<P> {
+    /// The key duplicate detection claimed the delivery by, when it is on.
+    pub fn delivery_key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+}
+
+impl<P: Provider> Deref for WebhookBody<P> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+impl<P: Provider> fmt::Debug for WebhookBody<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookBody")
+            .field("provider", &P::NAME)
+            .field("len", &self.body.len())
+            .field("verified", &self.verified)
+            .finish()
+    }
+}
+
+impl<P: Provider> Clone for WebhookBody<P> {
+    fn clone(&self) -> Self {
+        WebhookBody {
+            body: self.body.clone(),
+            verified: self.verified,
+            key: self.key.clone(),
+            provider: PhantomData,
+        }
+    }
+}
+
+/// A verified delivery that says whether it was processed before: for
+/// handlers that want to see duplicates (to log them, say) instead of
+/// having them answered for them. Without duplicate detection every
+/// delivery is `First`.
+pub enum Delivery<P: Provider, E = <P as Provider>::Event> {
+    /// A first delivery, or a retry of one whose handler failed. The claim
+    /// is completed if the handler answers 2xx, released otherwise.
+    First(Webhook<P, E>),
+    /// Already processed. Nothing is claimed, whatever the handler answers;
+    /// answer 2xx so the provider stops retrying.
+    Duplicate(Webhook<P, E>),
+}
+
+impl<P: Provider, E> Delivery<P, E> {
+    /// The delivery, first or duplicate.
+    pub fn into_inner(self) -> Webhook<P, E> {
         match self {
-            Delivery::First(event) | Delivery::Duplicate(event) => event,
+            Delivery::First(webhook) | Delivery::Duplicate(webhook) => webhook,
         }
     }
 
-    /// Whether the event was processed before.
+    /// The event, first delivery or duplicate.
+    pub fn event(&self) -> &E {
+        match self {
+            Delivery::First(webhook) | Delivery::Duplicate(webhook) => &webhook.event,
+        }
+    }
+
+    /// Whether the delivery was processed before.
     pub fn is_duplicate(&self) -> bool {
         matches!(self, Delivery::Duplicate(_))
     }
 }
 
-/// Extracts the verified raw body, with what the verification established.
-///
-/// For receivers that store the raw delivery, or decode it themselves. With
-/// duplicate detection on it is deduplicated by its signed content (the
-/// timestamp and body, see [`message_key`](crate::replay::message_key)): a replayed
-/// request is caught, a provider redelivery (signed anew) is not; use
-/// [`VerifiedEvent`] to deduplicate by event id.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct VerifiedBody {
-    /// The raw body, exactly as received and verified.
-    pub body: Bytes,
-    /// The timestamp, matching secret and signature.
-    pub verified: Verified,
+impl<P: Provider, E: fmt::Debug> fmt::Debug for Delivery<P, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Delivery::First(webhook) => f.debug_tuple("First").field(webhook).finish(),
+            Delivery::Duplicate(webhook) => f.debug_tuple("Duplicate").field(webhook).finish(),
+        }
+    }
 }
 
-/// Why a webhook extractor did not hand a request to its handler.
+/// Why a webhook extractor did not hand a request to its handler, and the
+/// answer it gets instead.
 ///
-/// It answers (axum `IntoResponse`, actix-web `ResponseError`) with the
-/// status of [`Error::status_code`]: 400 for a missing or malformed header,
-/// 401 for a stale timestamp or a signature that does not match, 413 for a
-/// body over the limit, 422 for a signed body that is not the expected
-/// event, 409 and 503 with `Retry-After` for a delivery in progress or a
-/// duplicate store that is down, 500 for a missing verifier. The body is
-/// JSON, `{"error":{"code":"signature_mismatch","message":"…"}}`, and never
-/// holds a secret or the expected signature. A duplicate delivery is
-/// answered `200` with `{"duplicate":true}` and a `Webhook-Duplicate: true`
-/// header.
+/// It answers (axum `IntoResponse`, actix-web `ResponseError`) with
+/// [`status`](WebhookRejection::status) and the JSON body
+/// `{"error":{"code":"signature_mismatch","message":"…"}}`, where the
+/// message is one fixed sentence per code: whoever sent the request,
+/// usually a stranger, learns nothing about the receiver. The details go to
+/// the operator's log (through `tracing`) with the request's method and
+/// path. 409 and 503 carry `Retry-After`.
 #[derive(Debug)]
-pub struct WebhookRejection(Refusal);
-
-#[derive(Debug)]
-enum Refusal {
-    Error(Error),
+#[non_exhaustive]
+pub enum WebhookRejection {
+    /// Not a valid signed delivery of this provider: a missing or malformed
+    /// header (400), a stale timestamp or a signature that does not match
+    /// (401), or a signed body that is not the provider's event (422).
+    Invalid(Error),
+    /// The body is larger than the framework's limit (413): axum's
+    /// `DefaultBodyLimit` (2 MiB unless set), actix-web's `PayloadConfig`
+    /// (256 KiB unless set).
+    #[non_exhaustive]
+    BodyTooLarge {
+        /// The limit in bytes, when the framework makes it known.
+        limit: Option<usize>,
+    },
+    /// The body could not be read: the client went away mid-upload, or the
+    /// transport failed (400).
+    BodyRead(Box<dyn std::error::Error + Send + Sync>),
+    /// Another request is processing the same delivery right now (409,
+    /// with `Retry-After`): the provider retries, and by then the first
+    /// attempt has finished or failed. Not a 5xx: it is normal operation.
+    #[non_exhaustive]
+    InFlight {
+        /// When a retry is worth trying.
+        retry_after: Duration,
+    },
+    /// The duplicate store is unavailable or full (503, with
+    /// `Retry-After`): the delivery was not processed, and the provider
+    /// retries it.
+    Store(StoreError),
+    /// The extractor found no `Verifier<P>` where it looks (actix-web's app
+    /// data): the receiver itself is misconfigured (500).
+    #[non_exhaustive]
+    NotConfigured {
+        /// The provider whose verifier is missing.
+        provider: &'static str,
+    },
+    /// A delivery already processed, answered `200 {"duplicate":true}` with
+    /// `Webhook-Duplicate: true` so the provider stops retrying. Not an
+    /// error: [`Webhook`] and [`WebhookBody`] answer duplicates this way;
+    /// [`Delivery`] hands them to the handler instead.
     Duplicate,
 }
 
@@ -90,173 +250,254 @@ enum Refusal {
 pub(crate) const DUPLICATE_HEADER: &str = "webhook-duplicate";
 
 impl WebhookRejection {
-    pub(crate) fn duplicate() -> Self {
-        WebhookRejection(Refusal::Duplicate)
-    }
-
-    /// The error behind the rejection; `None` for a duplicate.
-    pub fn error(&self) -> Option<&Error> {
-        match &self.0 {
-            Refusal::Error(error) => Some(error),
-            Refusal::Duplicate => None,
-        }
-    }
-
-    /// The error behind the rejection, by value; `None` for a duplicate.
-    pub fn into_error(self) -> Option<Error> {
-        match self.0 {
-            Refusal::Error(error) => Some(error),
-            Refusal::Duplicate => None,
-        }
-    }
-
-    /// Whether the request was a duplicate of a processed delivery.
-    pub fn is_duplicate(&self) -> bool {
-        matches!(self.0, Refusal::Duplicate)
-    }
-
-    /// The status the rejection answers with.
+    /// The HTTP status it answers with.
     pub fn status(&self) -> StatusCode {
-        match &self.0 {
-            Refusal::Error(error) => error.status_code(),
-            Refusal::Duplicate => StatusCode::OK,
+        match self {
+            WebhookRejection::Invalid(error) => error.status_code(),
+            WebhookRejection::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookRejection::BodyRead(_) => StatusCode::BAD_REQUEST,
+            WebhookRejection::InFlight { .. } => StatusCode::CONFLICT,
+            WebhookRejection::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebhookRejection::NotConfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            WebhookRejection::Duplicate => StatusCode::OK,
         }
     }
 
-    /// `Retry-After` in whole seconds, for temporary refusals.
-    pub(crate) fn retry_after(&self) -> Option<String> {
-        let error = self.error()?;
-        error.retry_after().map(|d| d.as_secs().to_string())
+    /// A short, stable, machine-readable name, the `code` of the JSON body
+    /// (`"signature_mismatch"`, `"body_too_large"`, …; `"duplicate"`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebhookRejection::Invalid(error) => error.code(),
+            WebhookRejection::BodyTooLarge { .. } => "body_too_large",
+            WebhookRejection::BodyRead(_) => "body_read_failed",
+            WebhookRejection::InFlight { .. } => "delivery_in_progress",
+            WebhookRejection::Store(StoreError::Full { .. }) => "replay_store_full",
+            WebhookRejection::Store(_) => "replay_store_unavailable",
+            WebhookRejection::NotConfigured { .. } => "verifier_not_configured",
+            WebhookRejection::Duplicate => "duplicate",
+        }
     }
 
-    /// The JSON body: the error's stable code and a short fixed message.
-    ///
-    /// Whoever sent the request reads it, usually a stranger, so it says
-    /// what kind of refusal this is and nothing about the receiver: not how
-    /// many secrets it holds, not its clock or tolerance, not which part of
-    /// the header was wrong. Those details go to the operator's log
-    /// ([`refuse`]).
+    /// The fixed sentence the sender is told (see [`Error::public_message`]).
+    pub fn public_message(&self) -> &'static str {
+        match self {
+            WebhookRejection::Invalid(error) => error.public_message(),
+            WebhookRejection::BodyTooLarge { .. } => "the request body is too large",
+            WebhookRejection::BodyRead(_) => "the request body could not be read",
+            WebhookRejection::InFlight { .. } => "this delivery is being processed: retry later",
+            WebhookRejection::Store(_) => {
+                "the receiver cannot record deliveries right now: retry later"
+            }
+            WebhookRejection::NotConfigured { .. } => "the receiver is misconfigured",
+            WebhookRejection::Duplicate => "this delivery was processed already",
+        }
+    }
+
+    /// How long the sender should wait before retrying, for refusals that
+    /// are temporary (`Retry-After` of the 409 and 503 answers).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            WebhookRejection::InFlight { retry_after } => {
+                Some((*retry_after).max(Duration::from_secs(1)))
+            }
+            WebhookRejection::Store(_) => Some(Duration::from_secs(5)),
+            _ => None,
+        }
+    }
+
+    /// The JSON body answered.
     pub(crate) fn body(&self) -> Vec<u8> {
-        let body = match &self.0 {
-            Refusal::Error(error) => serde_json::json!({
-                "error": { "code": error.code(), "message": public_message(error) }
+        let body = match self {
+            WebhookRejection::Duplicate => serde_json::json!({ "duplicate": true }),
+            _ => serde_json::json!({
+                "error": { "code": self.code(), "message": self.public_message() }
             }),
-            Refusal::Duplicate => serde_json::json!({ "duplicate": true }),
         };
         body.to_string().into_bytes()
     }
 }
 
-/// What a refusal tells the sender: one fixed sentence per kind of error,
-/// enough for an integrator pressing the provider's "send test" button.
-fn public_message(error: &Error) -> &'static str {
-    match error {
-        Error::MissingHeader { .. } => {
-            "no signature header: this endpoint accepts signed webhook deliveries only"
-        }
-        Error::DuplicateHeader { .. } => "the signature header appears more than once",
-        Error::MalformedHeader(_) => "the signature header is malformed",
-        Error::NoSignature => "the signature header carries no signature of a supported version",
-        Error::TimestampTooOld { .. } => {
-            "the signed timestamp is too old: a replayed or delayed delivery, or a clock that is off"
-        }
-        Error::TimestampInFuture { .. } => {
-            "the signed timestamp is in the future: check the sender's clock"
-        }
-        Error::SignatureMismatch { .. } => {
-            "signature does not match: verify the raw body with the secret of this endpoint"
-        }
-        Error::BodyTooLarge { .. } => "the request body is too large",
-        Error::BodyRead(_) => "the request body could not be read",
-        Error::Decode(_) => "the signed body is not an event this endpoint accepts",
-        Error::InFlight { .. } => "this delivery is being processed: retry later",
-        Error::ReplayStoreFull { .. } | Error::ReplayStoreUnavailable(_) => {
-            "the receiver cannot record deliveries right now: retry later"
-        }
-        Error::InvalidSecret(_) | Error::MissingVerifier => "the receiver is misconfigured",
-    }
-}
-
-/// Turns an error into the rejection answered to the sender, logging the
-/// details for the operator first: the request's method and path, the
-/// code, and the full error with its causes (which secret count, clock,
-/// tolerance or header defect was involved). Server-side faults (5xx) are
-/// logged as errors, refusals of the request as warnings.
-pub(crate) fn refuse(method: &dyn fmt::Display, path: &str, error: Error) -> WebhookRejection {
-    let status = error.status_code();
-    let mut detail = error.to_string();
-    let mut cause = std::error::Error::source(&error);
-    while let Some(inner) = cause {
-        detail.push_str(": ");
-        detail.push_str(&inner.to_string());
-        cause = inner.source();
-    }
-    if status.is_server_error() {
-        tracing::error!(
-            target: "signed_webhooks",
-            %method, path, code = error.code(), status = status.as_u16(),
-            "webhook refused: {detail}"
-        );
-    } else {
-        tracing::warn!(
-            target: "signed_webhooks",
-            %method, path, code = error.code(), status = status.as_u16(),
-            "webhook refused: {detail}"
-        );
-    }
-    WebhookRejection::from(error)
-}
-
 impl From<Error> for WebhookRejection {
     fn from(error: Error) -> Self {
-        WebhookRejection(Refusal::Error(error))
+        WebhookRejection::Invalid(error)
+    }
+}
+
+impl From<StoreError> for WebhookRejection {
+    fn from(error: StoreError) -> Self {
+        WebhookRejection::Store(error)
     }
 }
 
 impl fmt::Display for WebhookRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Refusal::Error(error) => error.fmt(f),
-            Refusal::Duplicate => f.write_str("duplicate of a delivery already processed"),
+        match self {
+            WebhookRejection::Invalid(error) => error.fmt(f),
+            WebhookRejection::BodyTooLarge { limit: Some(limit) } => write!(
+                f,
+                "request body is larger than the receiver's {limit}-byte limit; raise the \
+                 framework's body limit (axum `DefaultBodyLimit`, actix-web `PayloadConfig`) if \
+                 such deliveries are legitimate"
+            ),
+            WebhookRejection::BodyTooLarge { limit: None } => f.write_str(
+                "request body is larger than the receiver's limit; raise the framework's body \
+                 limit (axum `DefaultBodyLimit`, actix-web `PayloadConfig`) if such deliveries \
+                 are legitimate",
+            ),
+            WebhookRejection::BodyRead(cause) => {
+                write!(f, "request body could not be read: {cause}")
+            }
+            WebhookRejection::InFlight { retry_after } => write!(
+                f,
+                "this delivery is being processed by another request; retry after {}s",
+                retry_after.as_secs().max(1)
+            ),
+            WebhookRejection::Store(error) => error.fmt(f),
+            WebhookRejection::NotConfigured { provider } => write!(
+                f,
+                "no Verifier<{provider}> is configured where the extractor looks (a server setup \
+                 error)"
+            ),
+            WebhookRejection::Duplicate => f.write_str("duplicate of a delivery already processed"),
         }
     }
 }
 
 impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error().map(|error| error as _)
+        match self {
+            WebhookRejection::Invalid(error) => Some(error),
+            WebhookRejection::BodyRead(cause) => Some(&**cause),
+            WebhookRejection::Store(error) => Some(error),
+            _ => None,
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Logs a refusal for the operator: the request's method and path, the
+/// code, the status and the whole error with its causes. Server-side
+/// faults (5xx) are errors, refusals of the request warnings, duplicates
+/// informational.
+pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &WebhookRejection) {
+    let status = rejection.status().as_u16();
+    let code = rejection.code();
+    if let WebhookRejection::Duplicate = rejection {
+        tracing::info!(target: "signed_webhooks", %method, path, code, status, "duplicate delivery answered 200");
+        return;
+    }
+    let mut detail = rejection.to_string();
+    let mut cause = std::error::Error::source(rejection);
+    // The first source is the variant's own error, whose text is already in.
+    if matches!(rejection, WebhookRejection::Invalid(_) | WebhookRejection::Store(_)) {
+        cause = cause.and_then(std::error::Error::source);
+    }
+    while let Some(inner) = cause {
+        detail.push_str(": ");
+        detail.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    if rejection.status().is_server_error() {
+        tracing::error!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
+    } else {
+        tracing::warn!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
+    }
+}
 
-    #[test]
-    fn bodies_are_the_documented_json() {
-        let body = WebhookRejection::from(Error::NoSignature).body();
-        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(json["error"]["code"], "no_v1_signature");
-        assert_eq!(
-            json["error"]["message"],
-            "the signature header carries no signature of a supported version"
-        );
-        let duplicate = WebhookRejection::duplicate();
-        assert_eq!(duplicate.body(), br#"{"duplicate":true}"#);
-        assert_eq!(duplicate.status(), StatusCode::OK);
-        assert!(duplicate.error().is_none());
-        assert!(duplicate.into_error().is_none());
-        assert!(matches!(
-            WebhookRejection::from(Error::NoSignature).into_error(),
-            Some(Error::NoSignature)
-        ));
-        let delivery = Delivery::Duplicate(7);
-        assert!(delivery.is_duplicate());
-        assert_eq!(delivery.into_inner(), 7);
-        let in_flight = WebhookRejection::from(Error::InFlight {
-            retry_after: std::time::Duration::from_secs(30),
-        });
-        assert_eq!(in_flight.retry_after().as_deref(), Some("30"));
-        assert_eq!(in_flight.status(), StatusCode::CONFLICT);
+/// A delivery that verified, with its key in the duplicate store when one
+/// is in use.
+pub(crate) struct Received {
+    pub(crate) body: Bytes,
+    pub(crate) verified: Verified,
+    key: Option<String>,
+}
+
+/// The steps every extractor takes: the headers and the signed time are
+/// checked before a byte of the body is read, the body is read
+/// (`read_body`), then the signed time is checked again against the clock
+/// of that moment (a body held back past the window must not pass on the
+/// strength of the first check) and the signature against the body. The
+/// duplicate-store key is worked out when `slot` says a store is in use.
+pub(crate) async fn receive<P, H, F>(
+    verifier: &Verifier<P>,
+    headers: &H,
+    slot: Option<&ClaimSlot>,
+    read_body: F,
+) -> Result<Received, WebhookRejection>
+where
+    P: Provider,
+    H: Headers + ?Sized,
+    F: Future<Output = Result<Bytes, WebhookRejection>>,
+{
+    let parsed = verifier.parse(headers)?;
+    verifier.check_signed_time(&parsed, unix_now())?;
+    let body = read_body.await?;
+    let now = unix_now();
+    verifier.check_signed_time(&parsed, now)?;
+    let verified = verifier.verify_parsed(&parsed, &body, now)?;
+    let key = match slot {
+        Some(_) => Some(verifier.delivery_key_of(&parsed, &body)?),
+        None => None,
+    };
+    Ok(Received {
+        body,
+        verified,
+        key,
+    })
+}
+
+impl Received {
+    /// Decodes the event (before anything is claimed: a body that does not
+    /// decode claims nothing), then claims the delivery.
+    pub(crate) async fn into_delivery<P: Provider, E: WebhookEvent>(
+        self,
+        headers: &(dyn Headers + Sync),
+        slot: Option<&ClaimSlot>,
+    ) -> Result<Delivery<P, E>, WebhookRejection> {
+        let event = E::decode(&self.body, headers)?;
+        let admission = self.admit(slot).await?;
+        let webhook = Webhook {
+            event,
+            verified: self.verified,
+            key: self.key,
+            provider: PhantomData,
+        };
+        Ok(match admission {
+            Admission::First => Delivery::First(webhook),
+            Admission::Duplicate => Delivery::Duplicate(webhook),
+        })
+    }
+
+    /// Claims the delivery and keeps it raw; a duplicate is refused.
+    pub(crate) async fn into_body<P: Provider>(
+        self,
+        slot: Option<&ClaimSlot>,
+    ) -> Result<WebhookBody<P>, WebhookRejection> {
+        match self.admit(slot).await? {
+            Admission::First => Ok(WebhookBody {
+                body: self.body,
+                verified: self.verified,
+                key: self.key,
+                provider: PhantomData,
+            }),
+            Admission::Duplicate => Err(WebhookRejection::Duplicate),
+        }
+    }
+
+    async fn admit(&self, slot: Option<&ClaimSlot>) -> Result<Admission, WebhookRejection> {
+        match (slot, &self.key) {
+            (Some(slot), Some(key)) => slot.admit(key, &self.verified).await,
+            _ => Ok(Admission::First),
+        }
+    }
+}
+
+/// A duplicate answered for the handler, for the extractors that do not
+/// hand duplicates over.
+pub(crate) fn first<P: Provider, E>(
+    delivery: Delivery<P, E>,
+) -> Result<Webhook<P, E>, WebhookRejection> {
+    match delivery {
+        Delivery::First(webhook) => Ok(webhook),
+        Delivery::Duplicate(_) => Err(WebhookRejection::Duplicate),
     }
 }

@@ -15,6 +15,7 @@ use crate::error::{ConfigError, DecodeError, Error, HeaderError};
 use crate::header::{ParseError, SignatureHeader, SignatureList, TAG_LEN, parse_timestamp};
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
+use crate::replay::Window;
 use crate::scheme::{DeliveryId, Format, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;
@@ -472,6 +473,20 @@ impl Verified {
     /// refuses a replay.
     pub fn replayable_until(&self) -> Option<i64> {
         self.replayable_until
+    }
+
+    /// The delivery's [`Window`] in a duplicate store: its signed time and
+    /// tolerance, or unbounded when nothing signed bounds a replay.
+    pub fn window(&self) -> Window {
+        match (self.timestamp, self.replayable_until) {
+            (Some(signed_at), Some(until)) => Window::new(
+                signed_at,
+                Some(Duration::from_secs(
+                    u64::try_from(until.saturating_sub(signed_at)).unwrap_or(0),
+                )),
+            ),
+            _ => Window::unbounded(),
+        }
     }
 }
 

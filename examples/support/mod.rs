@@ -1,24 +1,14 @@
-//! What the example receivers share: where the secret comes from, and the
-//! work each one does per event.
+//! What the example receivers share: where each provider's secret comes
+//! from, the duplicate store, the timeouts, and the work done per event.
 
 use std::io::Write;
 use std::time::Duration;
 
 use signed_webhooks::replay::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
-
-/// `WEBHOOK_SECRET`, or a fresh random secret when it is unset (printed,
-/// with how to send test events signed with it).
-pub fn secret_from_env() -> Result<String, Box<dyn std::error::Error>> {
-    if let Ok(secret) = std::env::var("WEBHOOK_SECRET") {
-        return Ok(secret);
-    }
-    let mut random = [0u8; 24];
-    getrandom::fill(&mut random).map_err(|e| e.to_string())?;
-    let secret = format!("whsec_{}", hex::encode(random));
-    println!("WEBHOOK_SECRET is not set; generated a secret for this run. Send test events with:");
-    println!("  WEBHOOK_SECRET={secret} cargo run --example send_test_event");
-    Ok(secret)
-}
+use signed_webhooks::{
+    CommetEvent, ExchangeEvent, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
+    UnleeshedEvent,
+};
 
 /// How long a client may take to send a request's headers. A public
 /// receiver must not let silent connections pile up.
@@ -28,6 +18,105 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// providers give up after about 10 s (GitHub, LeadLex), so a body still
 /// arriving after that is not a provider's. Answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The secrets of the seven routes, from `<PROVIDER>_WEBHOOK_SECRET`, else
+/// `WEBHOOK_SECRET`, else one generated for this run (and printed, with how
+/// to send test events signed with it). Standard Webhooks needs
+/// `whsec_<base64>`: when the secret it would get is not of that shape, it
+/// gets a generated one. A secret that was given is never printed.
+pub struct Secrets {
+    generated: Option<String>,
+}
+
+impl Secrets {
+    pub fn from_env() -> Self {
+        Secrets { generated: None }
+    }
+
+    /// The secret for `provider` (`"stripe"`, `"standard"`, …).
+    pub fn get(&mut self, provider: &str) -> String {
+        let name = format!("{}_WEBHOOK_SECRET", provider.to_ascii_uppercase());
+        let given = std::env::var(&name)
+            .or_else(|_| std::env::var("WEBHOOK_SECRET"))
+            .ok();
+        match given {
+            Some(secret) if provider != "standard" || is_standard_secret(&secret) => secret,
+            Some(_) => {
+                let secret = generate();
+                println!(
+                    "the secret given for {provider} is not `whsec_<base64>`, as Standard \
+                     Webhooks requires; generated one for this run: {name}={secret}"
+                );
+                secret
+            }
+            None => {
+                let secret = self.generated.get_or_insert_with(|| {
+                    let secret = generate();
+                    println!(
+                        "WEBHOOK_SECRET is not set; generated a secret for this run. Send test \
+                         events with:\n  WEBHOOK_SECRET={secret} cargo run --example \
+                         send_test_event -- --provider unleeshed"
+                    );
+                    secret
+                });
+                secret.clone()
+            }
+        }
+    }
+}
+
+/// `whsec_` and 24 random bytes in base64: a secret every scheme takes (as
+/// issued, or base64-decoded by Standard Webhooks).
+fn generate() -> String {
+    use base64ct::Encoding as _;
+    let mut random = [0u8; 24];
+    getrandom::fill(&mut random).expect("the operating system's randomness");
+    format!("whsec_{}", base64ct::Base64::encode_string(&random))
+}
+
+fn is_standard_secret(secret: &str) -> bool {
+    use base64ct::Encoding as _;
+    let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
+    base64ct::Base64::decode_vec(encoded).is_ok_and(|key| !key.is_empty())
+}
+
+/// What each example prints of an event: an id and a type. LeadLex's events
+/// carry no id, so the key their duplicates are recognised by stands in.
+pub trait Describe {
+    /// The event's id and type; `key` is the delivery's duplicate-store key.
+    fn describe(&self, key: &str) -> (String, String);
+}
+
+macro_rules! describe_by_id {
+    ($($event:ty),+) => {$(
+        impl Describe for $event {
+            fn describe(&self, _: &str) -> (String, String) {
+                (self.id().to_owned(), self.event_type().to_owned())
+            }
+        }
+    )+};
+}
+describe_by_id!(UnleeshedEvent, ExchangeEvent, StripeEvent, CommetEvent);
+
+impl Describe for LeadLexEvent {
+    fn describe(&self, key: &str) -> (String, String) {
+        let id = key.strip_prefix("leadlex:").unwrap_or(key);
+        (id.to_owned(), self.event_type().to_owned())
+    }
+}
+
+impl Describe for GitHubEvent {
+    fn describe(&self, _: &str) -> (String, String) {
+        (self.delivery().to_owned(), self.event_type().to_owned())
+    }
+}
+
+impl Describe for StandardEvent {
+    fn describe(&self, _: &str) -> (String, String) {
+        let id = self.webhook_id().unwrap_or_default();
+        (id.to_owned(), self.event_type().to_owned())
+    }
+}
 
 /// The work: one line per event. It is fast here; slow work belongs in a
 /// queue or table written here and processed later. The provider retries
@@ -54,7 +143,8 @@ pub fn duplicate(id: &str) {
 
 /// Duplicates detected in the Redis at `REDIS_URL`, shared by every
 /// receiver of a fleet, or in this process's memory when it is unset
-/// (holding at most `DEDUP_CAPACITY` deliveries, 100 000 unless set).
+/// (holding at most `DEDUP_CAPACITY` deliveries, 100 000 unless set). One
+/// store serves every route: keys start with the provider's name.
 pub fn deduplicator_from_env() -> Result<Deduplicator, Box<dyn std::error::Error>> {
     Ok(match std::env::var("REDIS_URL") {
         Ok(url) => {
