@@ -15,6 +15,7 @@ use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
+use crate::scheme::DeliveryId;
 use crate::replay::StoreError;
 use crate::time::unix_now;
 use crate::verify::{Verified, Verifier};
@@ -434,9 +435,12 @@ where
     let now = unix_now();
     verifier.check_signed_time(&parsed, now)?;
     let verified = verifier.verify_parsed(&parsed, &body, now)?;
-    let key = match slot {
-        Some(_) => Some(verifier.delivery_key_of(&parsed, &body)?),
-        None => None,
+    // Wanted for a claim; free when the key is a signed id header, so then
+    // it is always there for the handler (Standard Webhooks' event id).
+    let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {
+        Some(verifier.delivery_key_of(&parsed, &body)?)
+    } else {
+        None
     };
     Ok(Received {
         body,

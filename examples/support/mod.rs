@@ -112,8 +112,9 @@ impl Describe for GitHubEvent {
 }
 
 impl Describe for StandardEvent {
-    fn describe(&self, _: &str) -> (String, String) {
-        let id = self.webhook_id().unwrap_or_default();
+    fn describe(&self, key: &str) -> (String, String) {
+        // The signed `webhook-id` is the key: `standard-webhooks:id:<id>`.
+        let id = key.rsplit_once(":id:").map_or(key, |(_, id)| id);
         (id.to_owned(), self.event_type().to_owned())
     }
 }

@@ -13,16 +13,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::decode_event;
-use crate::error::Error;
+use crate::error::{Error, HeaderError};
+use crate::headers::Headers;
+use crate::provider::WebhookEvent;
 
 /// A GitHub webhook delivery: the event name and delivery GUID from the
 /// headers, and the payload `T` (JSON unless you decode into a type of your
 /// own).
 ///
-/// Built by [`from_parts`](Self::from_parts) from the headers and the body,
-/// once the body's signature is verified. Serializes as `{ "event",
-/// "action", "delivery", "payload" }`, a record of this crate (not a GitHub
-/// format), which decodes back.
+/// Built from a verified delivery's headers and body: by the verifier and
+/// the extractors ([`WebhookEvent`]), or by
+/// [`from_parts`](Self::from_parts). It serializes as `{ "event", "action",
+/// "delivery", "payload" }`, a record of this crate, not a GitHub format;
+/// it is not `Deserialize`, since a body GitHub sends is not that record.
 ///
 /// ```
 /// use signed_webhooks::GitHubEvent;
@@ -38,7 +41,7 @@ use crate::error::Error;
 /// assert_eq!(event.payload["issue"]["number"], 1347);
 /// # Ok::<(), signed_webhooks::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GitHubEvent<T = Value> {
     /// The event name, from the `X-GitHub-Event` header, such as `issues`,
@@ -109,6 +112,32 @@ impl<T> GitHubEvent<T> {
             delivery: self.delivery,
             payload: f(self.payload),
         }
+    }
+}
+
+/// The event named by `X-GitHub-Event`, the `X-GitHub-Delivery` GUID (empty
+/// when absent) and the verified body.
+impl<T: DeserializeOwned> WebhookEvent for GitHubEvent<T> {
+    fn decode(body: &[u8], headers: &dyn Headers) -> Result<Self, Error> {
+        let header = |name: &'static str| -> Result<Option<&str>, Error> {
+            match headers.first_two(name) {
+                [None, _] => Ok(None),
+                [Some(_), Some(_)] => Err(Error::DuplicateHeader {
+                    header: Cow::Borrowed(name),
+                }),
+                [Some(value), None] => std::str::from_utf8(value).map(Some).map_err(|_| {
+                    Error::MalformedHeader {
+                        header: Cow::Borrowed(name),
+                        reason: HeaderError::InvalidCharacter,
+                    }
+                }),
+            }
+        };
+        let event = header("x-github-event")?.ok_or(Error::MissingHeader {
+            header: Cow::Borrowed("x-github-event"),
+        })?;
+        let delivery = header("x-github-delivery")?.unwrap_or_default();
+        GitHubEvent::from_parts(event, delivery, body)
     }
 }
 

@@ -3,8 +3,8 @@
 //!
 //! The specification recommends, without requiring, the payload
 //! `{ "type", "timestamp", "data" }`. The event's id is not in the body: it
-//! is the signed `webhook-id` header, which the verifier reads and puts in
-//! [`StandardEvent::webhook_id`].
+//! is the signed `webhook-id` header, the key duplicates are recognised by
+//! (an extractor's `Webhook::delivery_key`).
 
 use serde_json::Value;
 
@@ -20,10 +20,9 @@ define_envelope! {
     /// into the top-level object instead of `data` leaves `data` null (for
     /// `T = Value`) and its fields in [`extra`](StandardEvent::extra).
     ///
-    /// The event's id is the `webhook-id` header, not part of the body:
-    /// decoding leaves [`webhook_id`](StandardEvent::webhook_id) empty, and
-    /// the verifier fills it with [`with_webhook_id`](StandardEvent::with_webhook_id)
-    /// from the header it checked. It is neither serialized nor decoded.
+    /// The event's id is the signed `webhook-id` header, not part of the
+    /// body: duplicates are recognised by it, and an extractor's
+    /// `Webhook::delivery_key` carries it.
     ///
     /// ```
     /// use signed_webhooks::{decode_event, StandardEvent};
@@ -31,20 +30,11 @@ define_envelope! {
     /// let body = br#"{"type":"contact.created","timestamp":"2022-11-03T20:26:10.344522Z",
     ///                 "data":{"id":"1f81eb52-5198-4599-803e-771906343485"}}"#;
     /// let event: StandardEvent = decode_event(body)?;
-    /// let event = event.with_webhook_id("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W");
     /// assert_eq!(event.event_type(), "contact.created");
     /// assert_eq!(event.timestamp_text(), Some("2022-11-03T20:26:10.344522Z"));
-    /// assert_eq!(event.webhook_id(), Some("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"));
     /// # Ok::<(), signed_webhooks::Error>(())
     /// ```
     pub struct StandardEvent<T = Value> {
-        local {
-            /// The `webhook-id` header, the event's id and the key to
-            /// deduplicate on (it is signed with the body). `None` until the
-            /// verifier, or you, set it with
-            /// [`with_webhook_id`](StandardEvent::with_webhook_id).
-            webhook_id: Option<String>,
-        }
         /// The event type, such as `invoice.paid`.
         event_type = "type",
         /// When the event occurred, as sent (not when it was delivered: the
@@ -56,18 +46,6 @@ define_envelope! {
 }
 
 impl<T> StandardEvent<T> {
-    /// The same event with its id, the `webhook-id` header of the delivery.
-    /// Set it only from a header whose signature was verified.
-    pub fn with_webhook_id(mut self, webhook_id: impl Into<String>) -> Self {
-        self.webhook_id = Some(webhook_id.into());
-        self
-    }
-
-    /// The event's id (the `webhook-id` header), once set.
-    pub fn webhook_id(&self) -> Option<&str> {
-        self.webhook_id.as_deref()
-    }
-
     /// The event type, such as `invoice.paid`.
     pub fn event_type(&self) -> &str {
         &self.event_type
