@@ -90,6 +90,14 @@
 //!   [`MemoryStore`] that is full forgets them oldest first rather than
 //!   refuse new deliveries. A replay of a delivery forgotten that way runs
 //!   the handler again.
+//!
+//! # Writing a store
+//!
+//! Implement [`ReplayStore`] and run the contract suite against it: the
+//! `store-contract` feature brings `replay::contract`, whose
+//! `contract::run_all` checks every promise of the trait and names the one
+//! a store breaks. This crate runs it against [`MemoryStore`] and against a
+//! real Redis.
 
 use std::fmt;
 use std::future::Future;
@@ -102,6 +110,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::error::Error;
 use crate::verify::unix_now;
 
+#[cfg(feature = "store-contract")]
+pub mod contract;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
@@ -231,9 +241,10 @@ pub enum ClaimState {
 /// A store of claims and completed deliveries, shared by every receiver
 /// that must not process the same delivery twice.
 ///
-/// Implement it to keep claims elsewhere (a SQL table, say). The contract,
-/// where *now* is the store's own clock, the one clock every decision of
-/// the store is taken on:
+/// Implement it to keep claims elsewhere (a SQL table, say), and check the
+/// implementation with the contract suite (feature `store-contract`,
+/// `replay::contract::run_all`). The contract, where *now* is the store's
+/// own clock, the one clock every decision of the store is taken on:
 ///
 /// - **Stale first.** A claim whose [`Window`] is closed at now
 ///   ([`Window::is_closed_at`]) is answered [`ClaimState::Stale`], whatever
