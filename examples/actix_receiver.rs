@@ -121,7 +121,10 @@ pub fn app(
         .route("/webhooks/commet", web::post().to(receive::<Commet>))
         .route("/webhooks/leadlex", web::post().to(receive::<LeadLex>))
         .route("/webhooks/github", web::post().to(receive::<GitHub>))
-        .route("/webhooks/standard", web::post().to(receive::<StandardWebhooks>))
+        .route(
+            "/webhooks/standard",
+            web::post().to(receive::<StandardWebhooks>),
+        )
 }
 
 /// Reached only with a verified, decoded delivery; every refusal was

@@ -186,4 +186,3 @@ async fn deadline(request: Request, next: Next) -> Response {
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     }
 }
-

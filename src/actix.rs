@@ -87,7 +87,7 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for Webhook<P, E> {
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let delivery = Delivery::<P, E>::extract(req, payload);
+        let delivery = extract_delivery::<P, E>(req, payload);
         let req = req.clone();
         Box::pin(async move { delivery.await.and_then(first).map_err(|r| refuse(&req, r)) })
     }
@@ -98,27 +98,28 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for Delivery<P, E> {
     type Future = LocalFuture<Self>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let delivery = Delivery::<P, E>::extract(req, payload);
+        let delivery = extract_delivery::<P, E>(req, payload);
         let req = req.clone();
         Box::pin(async move { delivery.await.map_err(|r| refuse(&req, r)) })
     }
 }
 
-impl<P: Provider, E: WebhookEvent + 'static> Delivery<P, E> {
-    fn extract(req: &HttpRequest, payload: &mut Payload) -> LocalFuture<Self> {
-        let body = Bytes::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let verifier = registered_verifier::<P>(&req)?;
-            let slot = req.extensions().get::<ClaimSlot>().cloned();
-            let headers = req.headers();
-            let received = receive(&verifier, headers, slot.as_ref(), async {
-                body.await.map_err(body_error)
-            })
-            .await?;
-            received.into_delivery(headers, slot.as_ref()).await
+fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalFuture<Delivery<P, E>> {
+    let body = Bytes::from_request(req, payload);
+    let req = req.clone();
+    Box::pin(async move {
+        let verifier = registered_verifier::<P>(&req)?;
+        let slot = req.extensions().get::<ClaimSlot>().cloned();
+        let headers = req.headers();
+        let received = receive(&verifier, headers, slot.as_ref(), async {
+            body.await.map_err(body_error)
         })
-    }
+        .await?;
+        received.into_delivery(headers, slot.as_ref()).await
+    })
 }
 
 impl<P: Provider> FromRequest for WebhookBody<P> {

@@ -104,7 +104,7 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let route = Route::of(&req);
-        let delivery = Delivery::<P, E>::extract(req, state).await;
+        let delivery = extract_delivery::<S, P, E>(req, state).await;
         delivery
             .and_then(first)
             .map_err(|rejection| route.refuse(rejection))
@@ -122,25 +122,28 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let route = Route::of(&req);
-        Self::extract(req, state)
+        extract_delivery(req, state)
             .await
             .map_err(|rejection| route.refuse(rejection))
     }
 }
 
-impl<P: Provider, E: WebhookEvent + Send> Delivery<P, E> {
-    async fn extract<S>(req: Request, state: &S) -> Result<Self, WebhookRejection>
-    where
-        Verifier<P>: FromRef<S>,
-        S: Send + Sync,
-    {
-        let verifier = Verifier::<P>::from_ref(state);
-        let (parts, body) = req.with_limited_body().into_parts();
-        let slot = parts.extensions.get::<ClaimSlot>();
-        let declared = declared_length(&parts.headers);
-        let received = receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
-        received.into_delivery(&parts.headers, slot).await
-    }
+async fn extract_delivery<S, P, E>(
+    req: Request,
+    state: &S,
+) -> Result<Delivery<P, E>, WebhookRejection>
+where
+    Verifier<P>: FromRef<S>,
+    S: Send + Sync,
+    P: Provider,
+    E: WebhookEvent + Send,
+{
+    let verifier = Verifier::<P>::from_ref(state);
+    let (parts, body) = req.with_limited_body().into_parts();
+    let slot = parts.extensions.get::<ClaimSlot>();
+    let declared = declared_length(&parts.headers);
+    let received = receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
+    received.into_delivery(&parts.headers, slot).await
 }
 
 impl<S, P> FromRequest<S> for WebhookBody<P>

@@ -5,10 +5,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crate::error::Error;
 use crate::extract::WebhookRejection;
 use crate::replay::{Claim, ClaimGuard, Deduplicator};
-use crate::time::unix_now;
 use crate::verify::Verified;
 
 /// Put in each request's extensions by the deduplication layer or
@@ -49,11 +47,7 @@ impl ClaimSlot {
             Claim::InFlight { retry_after } => Err(WebhookRejection::InFlight { retry_after }),
             // The window closed between the time check and the claim: the
             // verifier would refuse the request now.
-            Claim::Stale => Err(WebhookRejection::Invalid(Error::TimestampTooOld {
-                timestamp: verified.timestamp().unwrap_or_default(),
-                now: unix_now(),
-                tolerance: verified.window().tolerance().unwrap_or_default(),
-            })),
+            Claim::Stale(error) => Err(WebhookRejection::Invalid(error)),
         }
     }
 
@@ -97,9 +91,7 @@ impl ClaimSlot {
 /// if the server drops this request now (the client went away), the
 /// completion must still happen rather than the claim be released and the
 /// delivery processed again.
-async fn complete_even_if_cancelled(
-    guard: ClaimGuard,
-) -> Result<bool, crate::replay::StoreError> {
+async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, crate::replay::StoreError> {
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => match runtime.spawn(guard.complete()).await {
             Ok(outcome) => outcome,

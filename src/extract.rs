@@ -15,8 +15,8 @@ use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
-use crate::scheme::DeliveryId;
 use crate::replay::StoreError;
+use crate::scheme::DeliveryId;
 use crate::time::unix_now;
 use crate::verify::{Verified, Verifier};
 
@@ -389,7 +389,10 @@ pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &Web
     let mut detail = rejection.to_string();
     let mut cause = std::error::Error::source(rejection);
     // The first source is the variant's own error, whose text is already in.
-    if matches!(rejection, WebhookRejection::Invalid(_) | WebhookRejection::Store(_)) {
+    if matches!(
+        rejection,
+        WebhookRejection::Invalid(_) | WebhookRejection::Store(_)
+    ) {
         cause = cause.and_then(std::error::Error::source);
     }
     while let Some(inner) = cause {

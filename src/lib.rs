@@ -80,24 +80,23 @@ macro_rules! log_warn {
 }
 pub(crate) use log_warn;
 
-#[cfg(all(feature = "actix", any()))]
+#[cfg(feature = "actix")]
 pub mod actix;
-#[cfg(all(feature = "axum", any()))]
+#[cfg(feature = "axum")]
 pub mod axum;
 mod body;
-#[cfg(all(any(feature = "axum", feature = "actix"), any()))]
+#[cfg(any(feature = "axum", feature = "actix"))]
 mod claim;
 mod error;
 pub mod event;
-#[cfg(all(any(feature = "axum", feature = "actix"), any()))]
+#[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
 mod header;
 mod headers;
-#[cfg(all(feature = "http", any()))]
+#[cfg(feature = "http")]
 mod http;
 mod provider;
 pub mod providers;
-#[cfg(any())]
 pub mod replay;
 mod scheme;
 mod secret;

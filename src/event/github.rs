@@ -125,12 +125,14 @@ impl<T: DeserializeOwned> WebhookEvent for GitHubEvent<T> {
                 [Some(_), Some(_)] => Err(Error::DuplicateHeader {
                     header: Cow::Borrowed(name),
                 }),
-                [Some(value), None] => std::str::from_utf8(value).map(Some).map_err(|_| {
-                    Error::MalformedHeader {
-                        header: Cow::Borrowed(name),
-                        reason: HeaderError::InvalidCharacter,
-                    }
-                }),
+                [Some(value), None] => {
+                    std::str::from_utf8(value)
+                        .map(Some)
+                        .map_err(|_| Error::MalformedHeader {
+                            header: Cow::Borrowed(name),
+                            reason: HeaderError::InvalidCharacter,
+                        })
+                }
             }
         };
         let event = header("x-github-event")?.ok_or(Error::MissingHeader {
