@@ -39,6 +39,20 @@ fn assert_fails_at(e: &DecodeError, path: &str, message: &str) {
     let _ = path;
 }
 
+/// `body` with `key` set to `value`, as JSON text.
+fn with(body: &Value, key: &str, value: Value) -> String {
+    let mut body = body.clone();
+    body[key] = value;
+    body.to_string()
+}
+
+/// `body` without `key`, as JSON text.
+fn without(body: &Value, key: &str) -> String {
+    let mut body = body.clone();
+    body.as_object_mut().unwrap().remove(key);
+    body.to_string()
+}
+
 /// Decodes the fixture, and checks that it serializes back to the same JSON
 /// and decodes again to the same value.
 fn decode_round_trip<E>(name: &str) -> E
@@ -129,37 +143,27 @@ fn commet_envelopes_of_the_wrong_shape_say_where() {
         "id": "whev_1", "event": "payment.failed", "timestamp": "2026-06-23T14:30:00.000Z",
         "organizationId": "org", "mode": "live", "apiVersion": "2026-08-27", "data": {}
     });
-    let with = |key: &str, value: Value| {
-        let mut body = valid.clone();
-        body[key] = value;
-        body.to_string()
-    };
-    let without = |key: &str| {
-        let mut body = valid.clone();
-        body.as_object_mut().unwrap().remove(key);
-        body.to_string()
-    };
     assert!(decode_event::<CommetEvent>(valid.to_string().as_bytes()).is_ok());
 
-    let e = decode_error::<CommetEvent>(&with("id", json!("")));
+    let e = decode_error::<CommetEvent>(&with(&valid, "id", json!("")));
     assert_fails_at(&e, "id", "a non-empty event id");
-    let e = decode_error::<CommetEvent>(&with("timestamp", json!(1_782_225_000)));
+    let e = decode_error::<CommetEvent>(&with(&valid, "timestamp", json!(1_782_225_000)));
     assert_fails_at(&e, "timestamp", "invalid type: integer");
-    let e = decode_error::<CommetEvent>(&with("mode", json!(true)));
+    let e = decode_error::<CommetEvent>(&with(&valid, "mode", json!(true)));
     assert_fails_at(&e, "mode", "invalid type: boolean");
-    for (field, name) in [
-        ("id", "id"),
-        ("event", "event"),
-        ("timestamp", "timestamp"),
-        ("organizationId", "organizationId"),
-        ("mode", "mode"),
-        ("apiVersion", "apiVersion"),
+    for field in [
+        "id",
+        "event",
+        "timestamp",
+        "organizationId",
+        "mode",
+        "apiVersion",
     ] {
-        let e = decode_error::<CommetEvent>(&without(field));
-        assert_fails_at(&e, ".", &format!("missing field `{name}`"));
+        let e = decode_error::<CommetEvent>(&without(&valid, field));
+        assert_fails_at(&e, ".", &format!("missing field `{field}`"));
     }
     // An event with no `data` keeps a null payload rather than failing.
-    let event = decode_event::<CommetEvent>(without("data").as_bytes()).unwrap();
+    let event = decode_event::<CommetEvent>(without(&valid, "data").as_bytes()).unwrap();
     assert_eq!(event.data(), &Value::Null);
     // The type field is `event`: a `type` field is just another field.
     let e = decode_error::<CommetEvent>(&{
@@ -381,34 +385,24 @@ fn stripe_events_of_the_wrong_shape_say_where() {
         "id": "evt_1", "object": "event", "api_version": null, "created": 1_714_398_521,
         "livemode": false, "type": "invoice.paid", "data": {"object": {"id": "in_1"}, "note": 1}
     });
-    let with = |key: &str, value: Value| {
-        let mut body = valid.clone();
-        body[key] = value;
-        body.to_string()
-    };
-    let without = |key: &str| {
-        let mut body = valid.clone();
-        body.as_object_mut().unwrap().remove(key);
-        body.to_string()
-    };
     let event = decode_event::<StripeEvent>(valid.to_string().as_bytes()).unwrap();
     assert_eq!(event.api_version, None);
     assert_eq!(event.data.extra["note"], 1);
-    let event = decode_event::<StripeEvent>(without("api_version").as_bytes()).unwrap();
+    let event = decode_event::<StripeEvent>(without(&valid, "api_version").as_bytes()).unwrap();
     assert_eq!(event.api_version, None);
 
-    let e = decode_error::<StripeEvent>(&with("id", json!("")));
+    let e = decode_error::<StripeEvent>(&with(&valid, "id", json!("")));
     assert_fails_at(&e, "id", "a non-empty event id");
-    let e = decode_error::<StripeEvent>(&with("created", json!("2024-04-29T13:48:41Z")));
+    let e = decode_error::<StripeEvent>(&with(&valid, "created", json!("2024-04-29T13:48:41Z")));
     assert_fails_at(&e, "created", "invalid type: string");
-    let e = decode_error::<StripeEvent>(&with("livemode", json!("false")));
+    let e = decode_error::<StripeEvent>(&with(&valid, "livemode", json!("false")));
     assert_fails_at(&e, "livemode", "invalid type: string");
-    let e = decode_error::<StripeEvent>(&with("data", json!({"previous_attributes": {}})));
+    let e = decode_error::<StripeEvent>(&with(&valid, "data", json!({"previous_attributes": {}})));
     assert_fails_at(&e, "data", "missing field `object`");
-    let e = decode_error::<StripeEvent>(&with("data", json!([])));
+    let e = decode_error::<StripeEvent>(&with(&valid, "data", json!([])));
     assert_fails_at(&e, "data", "invalid type: sequence");
     for field in ["id", "type", "created", "livemode", "data"] {
-        let e = decode_error::<StripeEvent>(&without(field));
+        let e = decode_error::<StripeEvent>(&without(&valid, field));
         assert_fails_at(&e, ".", &format!("missing field `{field}`"));
     }
 }
