@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dedup = support::deduplicator_from_env()?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
 
-    let server = HttpServer::new(move || app(&verifiers, dedup.clone()))
+    let server = HttpServer::new(move || app(verifiers.clone(), dedup.clone()))
         .client_request_timeout(support::HEADER_TIMEOUT)
         .disable_signals()
         .bind(&addr)?;
@@ -84,7 +84,7 @@ impl Verifiers {
 /// a key that starts with its provider's name. (Public: the end-to-end
 /// tests serve this very app.)
 pub fn app(
-    verifiers: &Verifiers,
+    verifiers: Verifiers,
     dedup: Deduplicator,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
@@ -96,13 +96,13 @@ pub fn app(
     >,
 > {
     App::new()
-        .app_data(verifiers.unleeshed.clone())
-        .app_data(verifiers.exchange.clone())
-        .app_data(verifiers.stripe.clone())
-        .app_data(verifiers.commet.clone())
-        .app_data(verifiers.leadlex.clone())
-        .app_data(verifiers.github.clone())
-        .app_data(verifiers.standard.clone())
+        .app_data(verifiers.unleeshed)
+        .app_data(verifiers.exchange)
+        .app_data(verifiers.stripe)
+        .app_data(verifiers.commet)
+        .app_data(verifiers.leadlex)
+        .app_data(verifiers.github)
+        .app_data(verifiers.standard)
         .wrap(Deduplication::new(dedup))
         // Once the headers are in, the rest of the request (the body, the
         // handler) gets REQUEST_TIMEOUT: 408 after that.

@@ -17,7 +17,7 @@
 
 use std::process::ExitCode;
 
-use signed_webhooks::Signer;
+use signed_webhooks::{Signer, Unleeshed};
 
 /// `(event type, provider, fixture)` for every fixture under tests/fixtures.
 const FIXTURES: &[(&str, &str, &str)] = &[
@@ -108,7 +108,8 @@ async fn run() -> Result<(), String> {
     let options = parse_args()?;
     let secret = std::env::var("WEBHOOK_SECRET")
         .map_err(|_| "set WEBHOOK_SECRET to the receiver's secret".to_owned())?;
-    let signer = Signer::new(secret).map_err(|e| e.to_string())?;
+    // Unleeshed and the exchange sign alike (`t=…,v1=…` in X-Unleeshed-Signature).
+    let signer = Signer::<Unleeshed>::new(secret).map_err(|e| e.to_string())?;
 
     let Some((_, provider, fixture)) = FIXTURES.iter().find(|(t, ..)| *t == options.event_type)
     else {
@@ -147,10 +148,13 @@ async fn run() -> Result<(), String> {
 
     let client = reqwest::Client::new();
     for attempt in 1..=if options.twice { 2 } else { 1 } {
-        let response = client
+        let mut request = client
             .post(&url)
-            .header("Content-Type", "application/json")
-            .header("X-Unleeshed-Signature", &header)
+            .header("Content-Type", "application/json");
+        for (name, value) in header.iter() {
+            request = request.header(name, value);
+        }
+        let response = request
             .body(body.clone())
             .send()
             .await

@@ -517,6 +517,8 @@ fn add_secs(seconds: i64, duration: Duration) -> i64 {
 /// The one value of a header among those a request carries for it, as
 /// text: a request that repeats a header the scheme reads is refused, since
 /// there would be no single value to trust.
+// The name is a `Cow` so that the error borrows a `'static` one, not copies it.
+#[allow(clippy::ptr_arg)]
 fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result<&'h str, Error> {
     match values {
         [None, _] => Err(Error::MissingHeader {
@@ -533,6 +535,7 @@ fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result
 }
 
 /// The one value of a header the scheme needs besides the signature.
+#[allow(clippy::ptr_arg)]
 fn required<'h>(
     headers: &'h (impl Headers + ?Sized),
     name: &Cow<'static, str>,
