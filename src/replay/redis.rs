@@ -107,7 +107,8 @@ const CLAIMED: &str = "claimed:";
 ///   with no window ([`Window::unbounded`](super::Window::unbounded)) is
 ///   remembered for the retention only.
 ///
-/// Needs Redis 7.0 or later (`PEXPIREAT … GT`). Memory grows with the
+/// Needs Redis 7.0 or later: older servers refuse `PEXPIREAT … GT`, so
+/// duplicates would be answered 503. Memory grows with the
 /// deliveries of one retention period (48 h unless set), with no cap of its
 /// own: give Redis the room. Keys are hashes; a key left by an earlier
 /// version of this crate (a string) makes its delivery fail with 503 until
