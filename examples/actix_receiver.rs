@@ -28,6 +28,7 @@ use support::Describe;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    support::log_to_stderr();
     let verifiers = Verifiers::from_env()?;
     // One deduplicator for every worker: built here, cloned into each app.
     let dedup = support::deduplicator_from_env()?;

@@ -45,6 +45,7 @@ use support::Describe;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    support::log_to_stderr();
     let verifiers = Verifiers::from_env()?;
     let dedup = support::deduplicator_from_env()?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());

@@ -19,6 +19,17 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// arriving after that is not a provider's. Answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The operator's log on stderr (stdout has one line per event): every
+/// refusal with its details, at `RUST_LOG`'s level (`warn` unless set).
+pub fn log_to_stderr() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
 /// The secrets of the seven routes, from `<PROVIDER>_WEBHOOK_SECRET`, else
 /// `WEBHOOK_SECRET`, else one generated for this run (and printed, with how
 /// to send test events signed with it). Standard Webhooks needs
