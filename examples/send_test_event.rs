@@ -148,9 +148,7 @@ async fn run() -> Result<(), String> {
 
     let client = reqwest::Client::new();
     for attempt in 1..=if options.twice { 2 } else { 1 } {
-        let mut request = client
-            .post(&url)
-            .header("Content-Type", "application/json");
+        let mut request = client.post(&url).header("Content-Type", "application/json");
         for (name, value) in header.iter() {
             request = request.header(name, value);
         }

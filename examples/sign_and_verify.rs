@@ -40,7 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("stale     {}: {}", error.code(), error.public_message());
 
     // Other providers sign otherwise; the same two calls verify them.
-    for (name, value) in Signer::<Stripe>::new("whsec_test_secret")?.sign(BODY).iter() {
+    for (name, value) in Signer::<Stripe>::new("whsec_test_secret")?
+        .sign(BODY)
+        .iter()
+    {
         println!("\n{name}: {value}");
     }
     let github = Signer::<GitHub>::new("It's a Secret to Everybody")?.sign(b"Hello, World!");

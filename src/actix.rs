@@ -11,12 +11,12 @@
 //! use signed_webhooks::{GitHub, Stripe, Verifier};
 //!
 //! async fn stripe(event: Webhook<Stripe>) -> HttpResponse {
-//!     println!("processed {} {}", event.id, event.event_type);
+//!     println!("processed {} {}", event.id(), event.event_type());
 //!     HttpResponse::Ok().finish()
 //! }
 //!
 //! async fn github(event: Webhook<GitHub>) -> HttpResponse {
-//!     println!("processed {} {}", event.delivery, event.event);
+//!     println!("processed {} {}", event.delivery(), event.event_type());
 //!     HttpResponse::Ok().finish()
 //! }
 //!

@@ -14,12 +14,12 @@
 //! use signed_webhooks::{GitHub, Stripe, Verifier};
 //!
 //! async fn stripe(event: Webhook<Stripe>) -> StatusCode {
-//!     println!("processed {} {}", event.id, event.event_type);
+//!     println!("processed {} {}", event.id(), event.event_type());
 //!     StatusCode::OK
 //! }
 //!
 //! async fn github(event: Webhook<GitHub>) -> StatusCode {
-//!     println!("processed {} {}", event.delivery, event.event);
+//!     println!("processed {} {}", event.delivery(), event.event_type());
 //!     StatusCode::OK
 //! }
 //!

@@ -10,9 +10,9 @@
 /// ```
 /// use signed_webhooks::Headers;
 ///
-/// let headers = [("X-Hub-Signature-256", "sha256=757107ea…")];
-/// assert_eq!(headers.first_two("x-hub-signature-256")[0], Some(&b"sha256=757107ea…"[..]));
-/// assert_eq!(headers.first_two("x-github-event"), [None, None]);
+/// let headers = [("X-GitHub-Event", "issues"), ("X-Hub-Signature-256", "sha256=7571…")];
+/// assert_eq!(headers.first_two("x-github-event"), [Some(&b"issues"[..]), None]);
+/// assert_eq!(headers.first_two("x-github-delivery"), [None, None]);
 /// ```
 pub trait Headers {
     /// The first value of the header `name` and, if the header appears

@@ -1,71 +1,67 @@
-//! Accept signed webhooks safely.
+//! Accept signed webhooks safely, from every provider a service hears from.
 //!
-//! Providers such as Unleeshed sign each delivery with HMAC-SHA256 and send
-//! the signature in a header shaped like Stripe's:
-//!
-//! ```text
-//! X-Unleeshed-Signature: t=1790000000,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
-//! ```
-//!
-//! where `v1` is the HMAC of the bytes `"{t}.{raw body}"` keyed with the
-//! secret exactly as issued. A [`Verifier`] checks that header against the
-//! raw body: the timestamp must be within a tolerance of the clock (300 s by
-//! default, past or future), and one `v1` must match one of your secrets,
-//! compared in constant time. Only then is the JSON decoded, into
-//! [`UnleeshedEvent`], [`ExchangeEvent`], [`Event<T>`] or a type of your own.
+//! Each provider signs its deliveries its own way. A [`Provider`] type
+//! knows how ([`Unleeshed`], [`Exchange`], [`Stripe`], [`Commet`],
+//! [`LeadLex`], [`GitHub`], `StandardWebhooks`, `Svix`, or one you describe
+//! with a [`Scheme`]); a [`Verifier<P>`](Verifier) holds its secrets and
+//! checks a delivery's headers and raw body: the signature in constant
+//! time, under any of its secrets (rotation), and the signed time within a
+//! tolerance (300 s, past or future, unless the provider signs its time
+//! in the body). Only then is the JSON decoded, into the provider's event
+//! type or a type of your own.
 //!
 //! ```
-//! use signed_webhooks::{Signer, UnleeshedEvent, Verifier};
+//! use signed_webhooks::{Signer, Stripe, StripeEvent, Verifier};
 //!
-//! # fn main() -> Result<(), signed_webhooks::Error> {
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 //! // At start-up: a bad secret (empty, stray whitespace) fails here, not on every request.
-//! let verifier = Verifier::new(secret)?;
+//! let verifier = Verifier::<Stripe>::new(secret)?;
 //!
-//! // Per request: the header value and the raw body bytes.
-//! # let raw_body = br#"{"id":"evt_1","type":"creator.approved","created_at":"2026-11-22T10:00:00Z","data":{"external_reference":"post-7"}}"#;
-//! # let header_value = Signer::new(secret)?.sign(raw_body);
-//! let event: UnleeshedEvent = verifier.verify_event(&header_value, raw_body)?;
-//! match &event {
-//!     UnleeshedEvent::CreatorApproved(approved) => {
-//!         println!("{} ready for review", approved.data.external_reference)
-//!     }
-//!     other => println!("ignoring {}", other.event_type()),
-//! }
+//! // Per request: the headers (an `http::HeaderMap`, actix-web's, or pairs) and the raw body.
+//! # let raw_body = br#"{"id":"evt_1","object":"event","type":"invoice.paid","created":1790000000,"livemode":false,"data":{"object":{"id":"in_1"}}}"#;
+//! # let headers = Signer::<Stripe>::new(secret)?.sign(raw_body);
+//! let event: StripeEvent = verifier.verify_event(&headers, raw_body)?;
+//! assert_eq!(event.event_type(), "invoice.paid");
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Every failure is an [`Error`] with a message meant for the integrator, a
-//! stable [`code`](Error::code) and the HTTP [`status`](Error::status_code)
-//! to answer with. Secrets never appear in `Debug` output or errors, and
-//! are wiped from memory when dropped.
+//! Every refusal is an [`Error`] with a stable [`code`](Error::code), the
+//! HTTP [`status`](Error::status_code) to answer with, a detailed message
+//! for the operator's log and a fixed [`public_message`](Error::public_message)
+//! for the sender. Secrets never appear in `Debug` output, errors or logs,
+//! and are wiped from memory when dropped.
 //!
 //! # Delivery semantics
 //!
 //! Providers retry every delivery that is not answered with a 2xx, with the
 //! same event id, and never retry one that was. So: answer 2xx only once the
-//! event is processed or durably stored, and deduplicate on
-//! [`UnleeshedEvent::id`]: the [`replay`] module does it, in one process or
-//! across a fleet.
+//! event is processed or durably stored, and deduplicate: the [`replay`]
+//! module does it, in one process or across a fleet, keyed only by what is
+//! signed ([`Verifier::delivery_key`]).
 //!
 //! # Cargo features
 //!
 //! - `json-path` (default): decode errors name the JSON path that failed,
 //!   such as `data.external_reference`.
-//! - `http`: verify from `http` 1.x types ([`Verifier::verify_headers`],
-//!   [`Verifier::verify_request`], …), for hyper, tower, `lambda_http`.
-//! - `axum`: extractors for axum 0.8 ([`axum::VerifiedEvent`],
-//!   [`axum::VerifiedBody`]).
-//! - `actix`: extractors and a routing guard for actix-web 4
-//!   ([`actix::VerifiedEvent`], [`actix::VerifiedBody`],
-//!   [`actix::SignatureGuard`]), and the [`actix::Deduplication`]
-//!   middleware.
-//! - `redis`: [`replay::RedisStore`], duplicate detection shared by a fleet
+//! - `standard-webhooks` (default): the Standard Webhooks scheme and its
+//!   providers (`StandardWebhooks`, `Svix`), whose base64 signatures and
+//!   secrets need `base64ct`.
+//! - `http`: [`Verifier::verify_request`] for a buffered `http` 1.x request
+//!   (a `HeaderMap` is [`Headers`] without it).
+//! - `axum`: extractors for axum 0.8 (`axum::Webhook`, `axum::WebhookBody`,
+//!   `axum::Delivery`) and `axum::DeduplicationLayer`.
+//! - `actix`: the same extractors for actix-web 4, and the
+//!   `actix::Deduplication` middleware.
+//! - `redis`: `replay::RedisStore`, duplicate detection shared by a fleet
 //!   of receivers.
+//! - `store-contract`: `replay::contract`, the [`replay::ReplayStore`]
+//!   contract as a test suite, for authors of other stores.
 //!
 //! Duplicate detection itself ([`replay`], with the in-memory store) needs
-//! no feature; the axum adapter brings [`axum::DeduplicationLayer`].
+//! no feature. Logging goes through `tracing` (with its `log` feature), a
+//! dependency whatever features are on.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -105,11 +101,9 @@ mod time;
 mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
-#[cfg(feature = "standard-webhooks")]
-pub use event::StandardEvent;
 pub use event::{
-    CommetEvent, Event, ExchangeEvent, GitHubEvent, LeadLexEvent, StripeEvent, UnleeshedEvent,
-    decode_event,
+    CommetEvent, Event, ExchangeEvent, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
+    UnleeshedEvent, decode_event,
 };
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;

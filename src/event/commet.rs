@@ -27,7 +27,8 @@ define_envelope! {
     ///
     /// ```
     /// use serde::Deserialize;
-    /// use signed_webhooks::{decode_event, CommetEnvelope};
+    /// use signed_webhooks::decode_event;
+    /// use signed_webhooks::event::CommetEnvelope;
     ///
     /// #[derive(Deserialize)]
     /// #[serde(rename_all = "camelCase")]

@@ -24,7 +24,8 @@ define_envelope! {
     /// [`extra`](LeadLexEnvelope::extra).
     ///
     /// ```
-    /// use signed_webhooks::{decode_event, LeadLexEnvelope};
+    /// use signed_webhooks::decode_event;
+    /// use signed_webhooks::event::LeadLexEnvelope;
     ///
     /// let body = br#"{"event":"contact.created","timestamp":"2026-02-24T10:00:00Z",
     ///     "workspace_id":"123e4567-e89b-12d3-a456-426614174000",

@@ -664,12 +664,14 @@ mod tests {
 
     #[test]
     fn a_window_closes_when_the_verifier_stops_accepting_its_time() {
-        let verifier = crate::Verifier::<crate::Unleeshed>::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
-            .unwrap()
-            .with_tolerance(Duration::from_millis(300_900));
-        let header = crate::Signer::<crate::Unleeshed>::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
-            .unwrap()
-            .sign_at(b"{}", 1_000);
+        let verifier =
+            crate::Verifier::<crate::Unleeshed>::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
+                .unwrap()
+                .with_tolerance(Duration::from_millis(300_900));
+        let header =
+            crate::Signer::<crate::Unleeshed>::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
+                .unwrap()
+                .sign_at(b"{}", 1_000);
         let window = Window::new(1_000, verifier.tolerance());
         assert_eq!(window.closes_at(), Some(1_300));
         assert_eq!(window.end_millis(), Some(1_301_000));

@@ -130,7 +130,7 @@ const CLAIMED: &str = "claimed:";
 ///
 /// let store = RedisStore::open("redis://127.0.0.1:6379/")?.with_prefix("billing:webhooks:");
 /// let dedup = Deduplicator::new(store);
-/// # Ok::<(), signed_webhooks::Error>(())
+/// # Ok::<(), signed_webhooks::replay::StoreError>(())
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
