@@ -86,7 +86,17 @@ impl<P: Provider> Verifier<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        let scheme = P::scheme();
+        Self::with_scheme(P::scheme(), secrets)
+    }
+
+    /// A verifier of `P`'s deliveries under another scheme than `P`'s own:
+    /// for the diagnosis of a mismatch, which tries the scheme's variants.
+    #[allow(dead_code)] // the diagnosis of a mismatch (issue 12) calls it
+    pub(crate) fn with_scheme<I>(scheme: Scheme, secrets: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
