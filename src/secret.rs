@@ -18,14 +18,15 @@ const WEAK_BELOW: usize = 32;
 /// A webhook signing secret, exactly as the provider issued it.
 ///
 /// The secret's bytes are the HMAC key: a `whsec_` prefix is part of the key
-/// and nothing is base64-decoded. The memory holding the secret is wiped
-/// when the value is dropped, and neither `Debug` nor any error ever shows
-/// it.
+/// and nothing is base64-decoded. The `String` holding the secret is wiped
+/// (its whole buffer) when the value is dropped, and neither `Debug` nor
+/// any error ever shows it.
 ///
 /// You rarely build one yourself: [`Verifier::new`](crate::Verifier::new)
 /// and [`Signer::new`](crate::Signer::new) take anything that converts into
 /// a `Secret` (`String`, `&str`). Passing an owned `String` lets the crate
-/// wipe that very buffer.
+/// wipe that very buffer; a `&str` is copied, and only the copy is wiped.
+/// SECURITY.md lists what else is and is not wiped.
 ///
 /// ```
 /// use signed_webhooks::Secret;
