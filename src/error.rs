@@ -319,17 +319,6 @@ pub enum SecretError {
         "the secret is wrapped in quotes; the quotes are not part of the secret the provider issued"
     )]
     Quoted,
-    /// The secret is shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN).
-    #[error(
-        "the secret is {len} bytes long; provider secrets are at least {min} \
-         (`whsec_…`, 64 hex characters, or a custom one of 32+), so this one looks truncated"
-    )]
-    TooShort {
-        /// The length seen.
-        len: usize,
-        /// The minimum.
-        min: usize,
-    },
     /// More secrets than a [`Signer`](crate::Signer) can sign with: it
     /// writes one `v1=` signature per secret into one header, and a header
     /// carries at most [`MAX_SIGNATURES`](crate::MAX_SIGNATURES), so the

@@ -106,7 +106,7 @@ pub use event::{
     OrderStatusChange, UnleeshedEvent, decode_event,
 };
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES, SignatureHeader};
-pub use secret::{MIN_SECRET_LEN, Secret};
+pub use secret::Secret;
 pub use sign::Signer;
 pub use verify::{CheckedHeader, DEFAULT_TOLERANCE, Verified, Verifier};
 

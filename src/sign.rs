@@ -79,7 +79,7 @@ impl Signer {
         header.push_str(&digits);
         for key in self.keys.iter() {
             header.push_str(",v1=");
-            header.push_str(&hex::encode(key.tag(digits.as_bytes(), body)));
+            header.push_str(&hex::encode(key.tag(&[digits.as_bytes(), b".", body])));
         }
         header
     }

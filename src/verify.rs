@@ -61,9 +61,10 @@ impl Verifier {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSecret`] when the secret is empty, has surrounding
-    /// whitespace or quotes, or is too short: mistakes better caught at
-    /// start-up than on every delivery.
+    /// [`Error::InvalidSecret`] when the secret is empty, or has
+    /// surrounding whitespace or quotes: mistakes better caught at start-up
+    /// than on every delivery. Any other secret is accepted, however short
+    /// (see [`Secret::validate`]).
     pub fn new(secret: impl Into<Secret>) -> Result<Self, Error> {
         Self::from_secrets([secret])
     }
@@ -286,7 +287,7 @@ impl Verifier {
     ) -> Result<Verified, Error> {
         let digits = header.timestamp_digits().as_bytes();
         for (secret_index, key) in self.inner.keys.iter().enumerate() {
-            let expected = key.tag(digits, body);
+            let expected = key.tag(&[digits, b".", body]);
             for signature in header.signatures() {
                 if bool::from(tags_match(&expected, signature)) {
                     return Ok(Verified {

@@ -243,7 +243,7 @@ fn the_signed_timestamp_cannot_be_swapped() {
 
 #[test]
 fn secrets_are_checked_at_construction() {
-    let cases: [(&str, SecretError); 5] = [
+    let cases: [(&str, SecretError); 6] = [
         ("", SecretError::Empty),
         ("   ", SecretError::Empty),
         (
@@ -254,7 +254,8 @@ fn secrets_are_checked_at_construction() {
             "\"whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f\"",
             SecretError::Quoted,
         ),
-        ("whsec_short", SecretError::TooShort { len: 11, min: 32 }),
+        ("secret\n", SecretError::SurroundingWhitespace),
+        ("'webhook_secret'", SecretError::Quoted),
     ];
     for (secret, expected) in cases {
         match Verifier::new(secret) {
@@ -266,6 +267,19 @@ fn secrets_are_checked_at_construction() {
     let err = Verifier::new(format!("{SECRET}\n")).unwrap_err();
     assert!(err.to_string().contains(".env"), "{err}");
     assert!(!err.to_string().contains(SECRET));
+    // Each mistake says what is wrong, and never shows the secret.
+    for (secret, hint) in [
+        ("  ", "empty"),
+        ("secret\n", "trailing whitespace"),
+        ("\"webhook_secret\"", "wrapped in quotes"),
+    ] {
+        let err = Verifier::new(secret).unwrap_err().to_string();
+        assert!(err.contains(hint), "{secret:?}: {err}");
+        assert!(
+            !err.contains("secret\n") && !err.contains("webhook_secret"),
+            "{err}"
+        );
+    }
 
     let none: [&str; 0] = [];
     assert!(matches!(
