@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::replay::{Claim, ClaimGuard, Deduplicator, event_key, message_key};
+use crate::replay::{Claim, ClaimGuard, Deduplicator, Window, event_key, message_key};
 use crate::verify::{Verified, Verifier};
 
 /// Put in each request's extensions by the deduplication layer or
@@ -52,13 +52,8 @@ impl ClaimSlot {
             Some(EventId::Empty) => return Err(empty_id()),
             None => message_key(verified.timestamp(), body),
         };
-        let window_closes_at = match verifier.tolerance() {
-            Some(tolerance) => verified
-                .timestamp()
-                .saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX)),
-            None => i64::MAX,
-        };
-        match self.dedup.claim(&key, window_closes_at).await? {
+        let window = Window::new(verified.timestamp(), verifier.tolerance());
+        match self.dedup.claim(&key, window).await? {
             Claim::First(guard) => {
                 *self.claim.lock().unwrap_or_else(PoisonError::into_inner) = Some(guard);
                 Ok(Admission::First)

@@ -17,7 +17,7 @@ use common::runs::Runs;
 use common::{SECRET, fixture};
 use http_body_util::BodyExt;
 use signed_webhooks::replay::{
-    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreFuture,
+    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreFuture, Window,
 };
 use signed_webhooks::{Error, Signer, UnleeshedEvent, Verifier};
 use tokio::sync::Notify;
@@ -45,6 +45,10 @@ impl axum::extract::FromRef<State> for Verifier {
 }
 
 fn axum_app(dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
+    axum_app_with(Verifier::new(SECRET).unwrap(), dedup, runs, first)
+}
+
+fn axum_app_with(verifier: Verifier, dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
     use signed_webhooks::axum::{DeduplicationLayer, Delivery, VerifiedBody, VerifiedEvent};
     async fn event(
         axum::extract::State(state): axum::extract::State<State>,
@@ -81,7 +85,7 @@ fn axum_app(dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
         .route("/delivery", post(delivery))
         .route("/raw", post(raw))
         .with_state(State {
-            verifier: Verifier::new(SECRET).unwrap(),
+            verifier,
             runs,
             first,
         })
@@ -139,6 +143,22 @@ async fn send(app: &Router, request: Request<Body>) -> Answer {
         retry_after,
         body,
     }
+}
+
+/// The window of a delivery signed now, for the default 300 s tolerance.
+fn window() -> Window {
+    Window::new(now(), Some(Duration::from_secs(300)))
+}
+
+/// Sleeps until `window` has closed by the system clock, and 200 ms more.
+async fn wait_until_closed(window: Window) {
+    let end = window.end_millis().expect("a window that closes");
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let left = u64::try_from(end - now_ms).unwrap_or(0);
+    tokio::time::sleep(Duration::from_millis(left + 200)).await;
 }
 
 fn event_body(id: &str) -> Vec<u8> {
@@ -346,16 +366,16 @@ async fn namespaces_keep_two_providers_ids_apart() {
         shared.namespaced("unleeshed"),
         shared.namespaced("exchange"),
     );
-    let Claim::First(a) = unleeshed.claim("event:evt_1", now() + 300).await.unwrap() else {
+    let Claim::First(a) = unleeshed.claim("event:evt_1", window()).await.unwrap() else {
         panic!()
     };
     a.complete().await.unwrap();
     assert!(matches!(
-        exchange.claim("event:evt_1", now() + 300).await.unwrap(),
+        exchange.claim("event:evt_1", window()).await.unwrap(),
         Claim::First(_)
     ));
     assert!(matches!(
-        unleeshed.claim("event:evt_1", now() + 300).await.unwrap(),
+        unleeshed.claim("event:evt_1", window()).await.unwrap(),
         Claim::Duplicate
     ));
 }
@@ -399,13 +419,16 @@ async fn a_full_memory_store_refuses_rather_than_forget_an_open_window() {
 async fn a_full_memory_store_forgets_entries_whose_window_closed() {
     let store = MemoryStore::with_capacity(1);
     let dedup = Deduplicator::new(store);
-    let Claim::First(guard) = dedup.claim("event:old", now() - 1).await.unwrap() else {
+    // Claimed while its window is open (a claim after it closed is stale).
+    let closing = Window::new(now() + 1, Some(Duration::ZERO));
+    let Claim::First(guard) = dedup.claim("event:old", closing).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
+    wait_until_closed(closing).await;
     // Full, but the old entry's window is closed: it makes room.
     assert!(matches!(
-        dedup.claim("event:new", now() + 300).await.unwrap(),
+        dedup.claim("event:new", window()).await.unwrap(),
         Claim::First(_)
     ));
 }
@@ -416,7 +439,7 @@ async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
     let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(300));
     let app = axum_app(dedup.clone(), runs.clone(), FirstRun::Succeeds);
     // A receiver claims the event and dies before finishing: nothing releases it.
-    let Claim::First(guard) = dedup.claim("event:evt_orphan", now() + 300).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim("event:evt_orphan", window()).await.unwrap() else {
         panic!()
     };
     std::mem::forget(guard);
@@ -435,16 +458,16 @@ async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
 #[tokio::test]
 async fn a_dropped_claim_is_released_at_once() {
     let dedup = Deduplicator::in_memory();
-    let Claim::First(guard) = dedup.claim("event:evt_drop", now() + 300).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim("event:evt_drop", window()).await.unwrap() else {
         panic!()
     };
     assert!(matches!(
-        dedup.claim("event:evt_drop", now() + 300).await.unwrap(),
+        dedup.claim("event:evt_drop", window()).await.unwrap(),
         Claim::InFlight { .. }
     ));
     drop(guard);
     assert!(matches!(
-        dedup.claim("event:evt_drop", now() + 300).await.unwrap(),
+        dedup.claim("event:evt_drop", window()).await.unwrap(),
         Claim::First(_)
     ));
 }
@@ -459,7 +482,7 @@ impl ReplayStore for Down {
         _: &'a str,
         _: &'a str,
         _: Duration,
-        _: i64,
+        _: Window,
     ) -> StoreFuture<'a, ClaimState> {
         Box::pin(async {
             Err(Error::ReplayStoreUnavailable(
@@ -698,10 +721,7 @@ mod actix {
                 .route("/event", web::post().to(event)),
         )
         .await;
-        let Claim::First(_held) = dedup
-            .claim("event:evt_actix_busy", now() + 300)
-            .await
-            .unwrap()
+        let Claim::First(_held) = dedup.claim("event:evt_actix_busy", window()).await.unwrap()
         else {
             panic!()
         };
@@ -712,4 +732,120 @@ mod actix {
         assert_eq!(busy.status(), 409);
         assert!(busy.headers().get("retry-after").is_some());
     }
+}
+
+/// Issue 10, part 3: a handler slower than its lease. While it runs, other
+/// deliveries come and go; when it finishes, the delivery must be marked
+/// done, so that a replay inside the window does not run it again.
+#[tokio::test]
+async fn a_handler_slower_than_its_lease_still_marks_its_delivery_done() {
+    let runs = Runs::default();
+    let go = Arc::new(Notify::new());
+    let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(200));
+    let app = axum_app(dedup, runs.clone(), FirstRun::Waits(go.clone()));
+    let body = event_body("evt_slower_than_lease");
+    let header = Signer::new(SECRET).unwrap().sign(&body);
+
+    let first = tokio::spawn({
+        let (app, header, body) = (app.clone(), header.clone(), body.clone());
+        async move { send(&app, same("/event", &header, &body)).await }
+    });
+    while runs.of("evt_slower_than_lease") == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The lease runs out while the handler is still busy; another event
+    // is delivered meanwhile.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let other = send(&app, signed("/raw", b"meanwhile", now())).await;
+    assert_eq!(other.status, StatusCode::OK);
+    go.notify_one();
+    assert_eq!(first.await.unwrap().status, StatusCode::OK);
+
+    let replay = send(&app, same("/event", &header, &body)).await;
+    assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
+    assert_eq!(
+        runs.of("evt_slower_than_lease"),
+        1,
+        "the replay ran the handler again"
+    );
+}
+
+/// Issue 10, part 3: duplicate detection for deliveries whose signed time is
+/// not checked (`without_timestamp_check`) must not end with a memory store
+/// that refuses every delivery once it has held its capacity.
+#[tokio::test]
+async fn deliveries_without_a_time_check_never_fill_the_memory_store_for_good() {
+    let runs = Runs::default();
+    let app = axum_app_with(
+        Verifier::new(SECRET).unwrap().without_timestamp_check(),
+        Deduplicator::new(MemoryStore::with_capacity(5)),
+        runs.clone(),
+        FirstRun::Succeeds,
+    );
+    for i in 0..20 {
+        let id = format!("evt_unchecked_{i}");
+        let answer = send(&app, signed("/event", &event_body(&id), now() - 3600)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{id}: {}", answer.body);
+        // The latest deliveries are remembered.
+        let again = send(&app, signed("/event", &event_body(&id), now() - 3600)).await;
+        assert!(again.duplicate, "{id}");
+    }
+    assert_eq!(runs.total(), 20);
+}
+
+/// Issue 10, part 5: a replay whose body is held back until its window has
+/// closed, while new deliveries make the memory store forget the original
+/// (its window closed, so the store believes no request for it can still
+/// verify). The last byte then arrives: the delivery must not run again.
+#[tokio::test]
+async fn a_replay_held_until_its_window_closed_does_not_run_again() {
+    let runs = Runs::default();
+    let tolerance = Duration::from_secs(2);
+    let dedup = Deduplicator::new(MemoryStore::with_capacity(1));
+    let app = axum_app_with(
+        Verifier::new(SECRET).unwrap().with_tolerance(tolerance),
+        dedup.clone(),
+        runs.clone(),
+        FirstRun::Succeeds,
+    );
+    let body = event_body("evt_held");
+    let signed_at = now() - 1;
+    let header = Signer::new(SECRET).unwrap().sign_at(&body, signed_at);
+    let first = send(&app, same("/event", &header, &body)).await;
+    assert_eq!(first.status, StatusCode::OK);
+
+    // The replay: headers and all of the body but its last byte.
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Result<Vec<u8>, std::io::Error>>();
+    tx.send(Ok(body[..body.len() - 1].to_vec())).unwrap();
+    let rx = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let held = tokio::spawn({
+        let (app, header) = (app.clone(), header.clone());
+        async move {
+            let request = Request::post("/event")
+                .header("X-Unleeshed-Signature", header)
+                .body(Body::from_stream(rx))
+                .unwrap();
+            send(&app, request).await
+        }
+    });
+    wait_until_closed(Window::new(signed_at, Some(tolerance))).await;
+    // A new delivery pushes the full store, which forgets the entry whose
+    // window closed; its handler fails, which frees its claim.
+    let Claim::First(pushing) = dedup.claim("event:evt_pushes", window()).await.unwrap() else {
+        panic!()
+    };
+    assert!(pushing.release().await.unwrap());
+
+    tx.send(Ok(body[body.len() - 1..].to_vec())).unwrap();
+    drop(tx);
+    let replay = held.await.unwrap();
+    assert_eq!(
+        runs.of("evt_held"),
+        1,
+        "the held replay ran the handler again"
+    );
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED, "{}", replay.body);
+    assert!(replay.body.contains("timestamp_too_old"), "{}", replay.body);
 }

@@ -17,7 +17,7 @@ use common::redis::{redis, unique_prefix};
 use common::runs::Runs;
 use futures_util::StreamExt;
 use signed_webhooks::axum::{DeduplicationLayer, VerifiedEvent};
-use signed_webhooks::replay::{Claim, Deduplicator, RedisStore};
+use signed_webhooks::replay::{Claim, Deduplicator, RedisStore, Window};
 use signed_webhooks::{Signer, UnleeshedEvent, Verifier};
 
 #[derive(Clone, Copy)]
@@ -224,7 +224,11 @@ async fn a_claim_whose_holder_died_expires_and_the_next_delivery_runs() {
     // A receiver that claimed the event and died: nothing will release it.
     let dying = Deduplicator::new(RedisStore::open(&redis.url).unwrap().with_prefix(&prefix))
         .with_lease(Duration::from_millis(500));
-    let Claim::First(guard) = dying.claim("event:evt_orphan", i64::MAX).await.unwrap() else {
+    let Claim::First(guard) = dying
+        .claim("event:evt_orphan", Window::unbounded())
+        .await
+        .unwrap()
+    else {
         panic!()
     };
     std::mem::forget(guard);
@@ -310,6 +314,7 @@ async fn redis_down_mid_run_refuses_with_503_and_loses_nothing() {
 async fn deliveries_whose_window_never_closes_are_still_completed() {
     // A verifier without a timestamp check gives windows that never close;
     // the store must still mark such deliveries done.
+    let forever = Window::new(1, None);
     let Some(redis) = redis("deliveries_whose_window_never_closes_are_still_completed") else {
         return;
     };
@@ -318,12 +323,12 @@ async fn deliveries_whose_window_never_closes_are_still_completed() {
             .unwrap()
             .with_prefix(unique_prefix("forever")),
     );
-    let Claim::First(guard) = dedup.claim("event:evt_forever", i64::MAX).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim("event:evt_forever", forever).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
     assert!(matches!(
-        dedup.claim("event:evt_forever", i64::MAX).await.unwrap(),
+        dedup.claim("event:evt_forever", forever).await.unwrap(),
         Claim::Duplicate
     ));
 }
@@ -340,21 +345,53 @@ async fn a_later_duplicate_keeps_the_key_until_its_own_window_closes() {
     )
     .with_retention(Duration::from_secs(1));
     let now = common::requests::now();
-    let Claim::First(guard) = dedup.claim("event:evt_reopen", now - 1000).await.unwrap() else {
+    // The first delivery's window closes in one to two seconds (a claim
+    // after it closed would be stale).
+    let first = Window::new(now + 1, Some(Duration::ZERO));
+    let Claim::First(guard) = dedup.claim("event:evt_reopen", first).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
-    // Redelivered, signed anew: replays of it are possible for 5 more seconds.
+    // Redelivered, signed anew: replays of it are possible for a while.
+    let redelivery = Window::new(now, Some(Duration::from_secs(30)));
     assert!(matches!(
-        dedup.claim("event:evt_reopen", now + 5).await.unwrap(),
+        dedup.claim("event:evt_reopen", redelivery).await.unwrap(),
         Claim::Duplicate
     ));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Past the retention and the first window.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(
         matches!(
-            dedup.claim("event:evt_reopen", now + 5).await.unwrap(),
+            dedup.claim("event:evt_reopen", redelivery).await.unwrap(),
             Claim::Duplicate
         ),
         "forgotten after the retention, while a replay of the redelivery would still verify"
     );
+}
+
+/// Issue 10, part 5: a claim that reaches Redis after its window has closed
+/// (a request held up between its time check and its claim) must not be
+/// granted, even once the key of the delivery it replays has expired.
+#[tokio::test]
+async fn a_claim_arriving_after_its_window_closed_is_refused() {
+    let Some(redis) = redis("a_claim_arriving_after_its_window_closed_is_refused") else {
+        return;
+    };
+    let dedup = Deduplicator::new(
+        RedisStore::open(&redis.url)
+            .unwrap()
+            .with_prefix(unique_prefix("stale")),
+    )
+    .with_retention(Duration::ZERO);
+    let window = Window::new(common::requests::now() + 1, Some(Duration::ZERO));
+    let Claim::First(guard) = dedup.claim("event:evt_stale", window).await.unwrap() else {
+        panic!()
+    };
+    assert!(guard.complete().await.unwrap());
+    // The window closes, and the key expires with it (no retention).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    match dedup.claim("event:evt_stale", window).await {
+        Err(error) => assert_eq!(error.code(), "timestamp_too_old"),
+        Ok(claim) => panic!("a claim whose window closed was answered {claim:?}"),
+    }
 }

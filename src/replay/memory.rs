@@ -6,7 +6,7 @@ use std::future::ready;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use super::{ClaimState, ReplayStore, StoreFuture, millis, unix_now_millis, window_end_millis};
+use super::{ClaimState, ReplayStore, StoreFuture, Window, millis, unix_now_millis};
 use crate::error::Error;
 
 /// How many deliveries a [`MemoryStore`] remembers unless set otherwise.
@@ -17,21 +17,37 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 ///
 /// Memory is bounded by a capacity (entries, [`DEFAULT_CAPACITY`] unless
 /// set; 300–400 bytes each with their keys and indexes, as measured by the
-/// drill in SECURITY.md). Entries leave when their lease or retention expires. When
-/// the store is full it forgets the completed entries whose tolerance window
-/// closed longest ago: every request for them that could still pass the
-/// verifier has been seen, so a replay is refused by its stale timestamp,
-/// but a *late provider redelivery* of a forgotten event (signed anew, so
-/// its timestamp is fresh) will run the handler again. It never forgets an
-/// entry whose window is still open (a duplicate delivery reopens it until
-/// its own window closes), nor a claim in flight: when nothing can be
-/// forgotten, new claims are refused with [`Error::ReplayStoreFull`] (503),
-/// and the provider retries them later.
+/// drill in SECURITY.md). Entries leave when their lease or retention, and
+/// their window, are over. When the store is full it forgets, in this order:
+///
+/// 1. completed deliveries whose window has closed, the longest closed
+///    first: every request for them that could still pass the verifier has
+///    reached the store, so a replay is refused by its stale timestamp, but
+///    a *late provider redelivery* of a forgotten event (signed anew, so its
+///    timestamp is fresh) runs the handler again;
+/// 2. completed deliveries with no window ([`Window::unbounded`]: no signed
+///    time, or no time check), those due to expire first first: a replay of
+///    one of them runs the handler again.
+///
+/// It never forgets an entry whose window is open (a duplicate or a
+/// concurrent delivery extends it to its own window), nor a claim in
+/// flight: when nothing can be forgotten, new claims are refused with
+/// [`Error::ReplayStoreFull`] (503), and the provider retries them later.
+/// Every decision is taken under one lock on one clock (the system's,
+/// never allowed to go back), so a claim that comes after an entry was
+/// forgotten for its closed window is itself refused as stale.
 ///
 /// Size the capacity for the peak: a store whose every entry is within its
 /// window holds `capacity` deliveries per tolerance period, so the default
 /// 100 000 with a 300 s tolerance sustains about 330 new events per second
 /// before refusing; 1,000 events per second needs 300 000 (about 100 MB).
+/// Windows of days (schemes that sign a time in the body) need room for
+/// days of deliveries.
+///
+/// A handler that completes after its claim expired and was swept while
+/// the store is full is still recorded: the store may hold a few entries
+/// more than its capacity (at most one per such handler) until the next
+/// claims make room.
 ///
 /// Claims live in one process: a fleet of receivers behind a load balancer
 /// needs a shared store such as `RedisStore`.
@@ -43,24 +59,49 @@ pub struct MemoryStore {
 #[derive(Default)]
 struct State {
     entries: HashMap<Arc<str>, Entry>,
-    /// Every entry by when it expires, to sweep expired ones.
-    by_expiry: BTreeSet<(i64, u64)>,
-    /// Completed entries by when their tolerance window closes, to forget
-    /// the safest ones first when full.
-    done_by_window: BTreeSet<(i64, u64)>,
-    /// The key of each entry id, for the indexes above.
+    indexes: Indexes,
+    /// The key of each entry id, for the indexes.
     keys: HashMap<u64, Arc<str>>,
     next_id: u64,
+    /// The store's clock, Unix milliseconds: the latest time seen, so that
+    /// it never goes back, even if the system clock does.
+    now: i64,
+}
+
+/// Entry ids in the orders the store drops them in.
+#[derive(Default)]
+struct Indexes {
+    /// Every entry by when it expires, to sweep expired ones.
+    by_expiry: BTreeSet<(i64, u64)>,
+    /// Completed entries with a window, by when it closes: forgettable once
+    /// it has.
+    done_by_window: BTreeSet<(i64, u64)>,
+    /// Completed entries without a window, by when they expire: forgettable
+    /// under pressure, after the others.
+    done_unbounded: BTreeSet<(i64, u64)>,
 }
 
 struct Entry {
     id: u64,
-    /// The holder's token while claimed; `None` once done.
-    token: Option<String>,
-    /// Unix milliseconds: end of the lease, or of the retention once done.
+    /// The holder's token and the end of its lease while claimed; `None`
+    /// once done.
+    holder: Option<(String, i64)>,
+    /// Unix milliseconds: when the entry may be dropped (its lease or
+    /// retention, and its window, over).
     expires_at: i64,
-    /// Unix seconds.
-    window_closes_at: i64,
+    /// Unix milliseconds: when the latest window recorded closes; `None`
+    /// when no claim of the key had a window that closes.
+    window_end: Option<i64>,
+}
+
+impl Entry {
+    fn record(&mut self, window: Window) {
+        if let Some(end) = window.end_millis() {
+            let end = self.window_end.map_or(end, |kept| kept.max(end));
+            self.window_end = Some(end);
+            self.expires_at = self.expires_at.max(end);
+        }
+    }
 }
 
 impl MemoryStore {
@@ -99,65 +140,86 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn claim_now(
+    /// Claims on the store's clock, `system_ms` being the system clock read
+    /// under the lock (tests pass their own).
+    fn claim_at(
         &self,
         key: &str,
         token: &str,
         lease: Duration,
-        window_closes_at: i64,
-        now_ms: i64,
+        window: Window,
+        system_ms: impl FnOnce() -> i64,
     ) -> Result<ClaimState, Error> {
         let mut state = self.lock();
-        state.sweep(now_ms);
-        if let Some(entry) = state.entries.get(key) {
-            if entry.token.is_some() {
-                return Ok(ClaimState::InFlight);
-            }
-            // A duplicate signed later than the delivery that completed the
-            // key can be replayed until its own window closes: keep the
-            // entry (and its place among the unforgettable) until then.
-            let window_end_ms = window_end_millis(window_closes_at, now_ms);
-            state.update(key, |entry| {
-                entry.window_closes_at = entry.window_closes_at.max(window_closes_at);
-                entry.expires_at = entry.expires_at.max(window_end_ms);
-            });
-            return Ok(ClaimState::Done);
+        let now = state.tick(system_ms());
+        // Checked under the lock that forgetting takes: whatever was
+        // forgotten for its closed window before this claim, this claim's
+        // window, if no later, is closed too.
+        if window.is_closed_at(now) {
+            return Ok(ClaimState::Stale);
         }
-        if state.entries.len() >= self.capacity && !state.forget_one(now_ms / 1000) {
+        state.sweep(now);
+        let lease_end = now.saturating_add(millis(lease));
+        if let Some(entry) = state.entries.get(key) {
+            let answer = match &entry.holder {
+                None => ClaimState::Done,
+                Some((_, lease_until)) if *lease_until > now => ClaimState::InFlight,
+                // Its holder's lease ran out: taken over.
+                Some(_) => ClaimState::Claimed,
+            };
+            state.update(key, |entry| {
+                if answer == ClaimState::Claimed {
+                    entry.holder = Some((token.to_owned(), lease_end));
+                    entry.expires_at = lease_end.max(entry.window_end.unwrap_or(i64::MIN));
+                }
+                entry.record(window);
+            });
+            return Ok(answer);
+        }
+        if !state.make_room(self.capacity, now) {
             return Err(Error::ReplayStoreFull {
                 capacity: self.capacity,
             });
         }
-        state.insert(
-            key,
-            token,
-            now_ms.saturating_add(millis(lease)),
-            window_closes_at,
-        );
+        state.insert(key, Some((token.to_owned(), lease_end)), lease_end, window);
         Ok(ClaimState::Claimed)
     }
 
-    /// Marks the caller's claim done. A holder whose lease ran out may still
-    /// complete while nobody else has claimed the key: the delivery was
-    /// processed, and forgetting that would let its next delivery run again.
-    fn complete_now(&self, key: &str, token: &str, keep_for: Duration, now_ms: i64) -> bool {
+    /// Marks the caller's claim done, or a key whose claim expired and left
+    /// nothing behind (its holder finished late, and nobody took over).
+    fn complete_at(
+        &self,
+        key: &str,
+        token: &str,
+        retention: Duration,
+        system_ms: impl FnOnce() -> i64,
+    ) -> bool {
         let mut state = self.lock();
+        let now = state.tick(system_ms());
+        state.sweep(now);
+        let kept_until = now.saturating_add(millis(retention));
         match state.entries.get(key) {
-            Some(entry) if entry.token.as_deref() == Some(token) => {
+            Some(entry) if entry.holder.as_ref().is_some_and(|(held, _)| held == token) => {
                 state.update(key, |entry| {
-                    entry.token = None;
-                    entry.expires_at = now_ms.saturating_add(millis(keep_for));
+                    entry.holder = None;
+                    entry.expires_at = kept_until.max(entry.window_end.unwrap_or(i64::MIN));
                 });
                 true
             }
-            _ => false,
+            Some(_) => false,
+            None => {
+                // Never dropped for want of room: it was processed.
+                state.make_room(self.capacity, now);
+                state.insert(key, None, kept_until, Window::unbounded());
+                true
+            }
         }
     }
 
     fn release_now(&self, key: &str, token: &str) -> bool {
         let mut state = self.lock();
         match state.entries.get(key) {
-            Some(entry) if entry.token.as_deref() == Some(token) => {
+            Some(entry) if entry.holder.as_ref().is_some_and(|(held, _)| held == token) => {
                 state.remove(key);
                 true
             }
@@ -167,45 +229,47 @@ impl MemoryStore {
 }
 
 impl State {
-    fn insert(&mut self, key: &str, token: &str, expires_at: i64, window_closes_at: i64) {
+    /// Advances the store's clock to `system_ms`, never back.
+    fn tick(&mut self, system_ms: i64) -> i64 {
+        self.now = self.now.max(system_ms);
+        self.now
+    }
+
+    fn insert(
+        &mut self,
+        key: &str,
+        holder: Option<(String, i64)>,
+        expires_at: i64,
+        window: Window,
+    ) {
         let id = self.next_id;
         self.next_id += 1;
         let key: Arc<str> = Arc::from(key);
         self.keys.insert(id, key.clone());
-        self.by_expiry.insert((expires_at, id));
-        self.entries.insert(
-            key,
-            Entry {
-                id,
-                token: Some(token.to_owned()),
-                expires_at,
-                window_closes_at,
-            },
-        );
+        let mut entry = Entry {
+            id,
+            holder,
+            expires_at,
+            window_end: None,
+        };
+        entry.record(window);
+        self.indexes.insert(&entry);
+        self.entries.insert(key, entry);
     }
 
     /// Changes an entry, keeping the indexes in step with it.
     fn update(&mut self, key: &str, change: impl FnOnce(&mut Entry)) {
-        let Some(entry) = self.entries.get_mut(key) else {
-            return;
-        };
-        self.by_expiry.remove(&(entry.expires_at, entry.id));
-        self.done_by_window
-            .remove(&(entry.window_closes_at, entry.id));
-        change(entry);
-        self.by_expiry.insert((entry.expires_at, entry.id));
-        if entry.token.is_none() {
-            self.done_by_window
-                .insert((entry.window_closes_at, entry.id));
+        if let Some(entry) = self.entries.get_mut(key) {
+            self.indexes.remove(entry);
+            change(entry);
+            self.indexes.insert(entry);
         }
     }
 
     fn remove(&mut self, key: &str) {
         if let Some(entry) = self.entries.remove(key) {
             self.keys.remove(&entry.id);
-            self.by_expiry.remove(&(entry.expires_at, entry.id));
-            self.done_by_window
-                .remove(&(entry.window_closes_at, entry.id));
+            self.indexes.remove(&entry);
         }
     }
 
@@ -216,32 +280,62 @@ impl State {
             // Indexes and entries change together, so this cannot happen;
             // if it did, dropping the stray index entries keeps us going.
             None => {
-                self.by_expiry.retain(|&(_, i)| i != id);
-                self.done_by_window.retain(|&(_, i)| i != id);
+                let indexes = &mut self.indexes;
+                for index in [
+                    &mut indexes.by_expiry,
+                    &mut indexes.done_by_window,
+                    &mut indexes.done_unbounded,
+                ] {
+                    index.retain(|&(_, i)| i != id);
+                }
             }
         }
     }
 
-    /// Drops every entry whose lease or retention has run out.
-    fn sweep(&mut self, now_ms: i64) {
-        while let Some(&(expires_at, id)) = self.by_expiry.first() {
-            if expires_at > now_ms {
+    /// Drops every entry whose lease or retention, and window, are over.
+    fn sweep(&mut self, now: i64) {
+        while let Some(&(expires_at, id)) = self.indexes.by_expiry.first() {
+            if expires_at > now {
                 break;
             }
             self.remove_id(id);
         }
     }
 
-    /// Forgets the completed entry whose window closed first, if its window
-    /// has closed.
-    fn forget_one(&mut self, now_secs: i64) -> bool {
-        match self.done_by_window.first() {
-            Some(&(window_closes_at, id)) if window_closes_at < now_secs => {
-                self.remove_id(id);
-                true
+    /// Forgets what may be forgotten until there is room for one more
+    /// entry; returns whether there is.
+    fn make_room(&mut self, capacity: usize, now: i64) -> bool {
+        while self.entries.len() >= capacity {
+            let forgettable = match self.indexes.done_by_window.first() {
+                Some(&(end, id)) if end <= now => Some(id),
+                _ => self.indexes.done_unbounded.first().map(|&(_, id)| id),
+            };
+            match forgettable {
+                Some(id) => self.remove_id(id),
+                None => return false,
             }
-            _ => false,
         }
+        true
+    }
+}
+
+impl Indexes {
+    fn insert(&mut self, entry: &Entry) {
+        self.by_expiry.insert((entry.expires_at, entry.id));
+        if entry.holder.is_none() {
+            match entry.window_end {
+                Some(end) => self.done_by_window.insert((end, entry.id)),
+                None => self.done_unbounded.insert((entry.expires_at, entry.id)),
+            };
+        }
+    }
+
+    fn remove(&mut self, entry: &Entry) {
+        self.by_expiry.remove(&(entry.expires_at, entry.id));
+        if let Some(end) = entry.window_end {
+            self.done_by_window.remove(&(end, entry.id));
+        }
+        self.done_unbounded.remove(&(entry.expires_at, entry.id));
     }
 }
 
@@ -266,14 +360,14 @@ impl ReplayStore for MemoryStore {
         key: &'a str,
         token: &'a str,
         lease: Duration,
-        window_closes_at: i64,
+        window: Window,
     ) -> StoreFuture<'a, ClaimState> {
-        Box::pin(ready(self.claim_now(
+        Box::pin(ready(self.claim_at(
             key,
             token,
             lease,
-            window_closes_at,
-            unix_now_millis(),
+            window,
+            unix_now_millis,
         )))
     }
 
@@ -281,13 +375,13 @@ impl ReplayStore for MemoryStore {
         &'a self,
         key: &'a str,
         token: &'a str,
-        keep_for: Duration,
+        retention: Duration,
     ) -> StoreFuture<'a, bool> {
-        Box::pin(ready(Ok(self.complete_now(
+        Box::pin(ready(Ok(self.complete_at(
             key,
             token,
-            keep_for,
-            unix_now_millis(),
+            retention,
+            unix_now_millis,
         ))))
     }
 
@@ -305,39 +399,55 @@ mod tests {
     use super::*;
 
     const T0: i64 = 1_790_000_000_000;
+    const SECS: i64 = T0 / 1000;
     const LEASE: Duration = Duration::from_secs(30);
     const DAY: Duration = Duration::from_secs(86_400);
+
+    /// A window whose last second is `secs`.
+    fn closing(secs: i64) -> Window {
+        Window::new(secs, Some(Duration::ZERO))
+    }
 
     fn claim(
         store: &MemoryStore,
         key: &str,
         token: &str,
-        window: i64,
+        window: Window,
         now_ms: i64,
     ) -> Result<ClaimState, Error> {
-        store.claim_now(key, token, LEASE, window, now_ms)
+        store.claim_at(key, token, LEASE, window, || now_ms)
+    }
+
+    fn complete(store: &MemoryStore, key: &str, token: &str, keep: Duration, now_ms: i64) -> bool {
+        store.complete_at(key, token, keep, || now_ms)
     }
 
     #[test]
-    fn claim_complete_duplicate() {
+    fn claim_complete_duplicate_then_expire() {
         let store = MemoryStore::new();
-        assert_eq!(claim(&store, "k", "a", 0, T0).unwrap(), ClaimState::Claimed);
+        let window = closing(SECS + 300);
         assert_eq!(
-            claim(&store, "k", "b", 0, T0).unwrap(),
+            claim(&store, "k", "a", window, T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(
+            claim(&store, "k", "b", window, T0).unwrap(),
             ClaimState::InFlight
         );
-        assert!(store.complete_now("k", "a", DAY, T0 + 10));
+        assert!(complete(&store, "k", "a", DAY, T0 + 10));
         assert_eq!(
-            claim(&store, "k", "c", 0, T0 + 20).unwrap(),
+            claim(&store, "k", "c", window, T0 + 20).unwrap(),
             ClaimState::Done
         );
         // Remembered for the retention, then forgotten.
+        let later = Window::unbounded();
+        let expiry = T0 + 10 + millis(DAY);
         assert_eq!(
-            claim(&store, "k", "c", 0, T0 + 10 + millis(DAY) - 1).unwrap(),
+            claim(&store, "k", "c", later, expiry - 1).unwrap(),
             ClaimState::Done
         );
         assert_eq!(
-            claim(&store, "k", "c", 0, T0 + 10 + millis(DAY)).unwrap(),
+            claim(&store, "k", "c", later, expiry).unwrap(),
             ClaimState::Claimed
         );
     }
@@ -345,129 +455,289 @@ mod tests {
     #[test]
     fn release_frees_the_key_for_the_next_delivery() {
         let store = MemoryStore::new();
-        assert_eq!(claim(&store, "k", "a", 0, T0).unwrap(), ClaimState::Claimed);
+        let window = closing(SECS + 300);
+        assert_eq!(
+            claim(&store, "k", "a", window, T0).unwrap(),
+            ClaimState::Claimed
+        );
         assert!(!store.release_now("k", "someone-else"));
         assert!(store.release_now("k", "a"));
         assert!(store.is_empty());
-        assert_eq!(claim(&store, "k", "b", 0, T0).unwrap(), ClaimState::Claimed);
+        assert_eq!(
+            claim(&store, "k", "b", window, T0).unwrap(),
+            ClaimState::Claimed
+        );
     }
 
     #[test]
     fn an_expired_lease_is_taken_over_and_its_holder_cannot_finish() {
         let store = MemoryStore::new();
-        assert_eq!(claim(&store, "k", "a", 0, T0).unwrap(), ClaimState::Claimed);
+        let window = closing(SECS + 300);
         assert_eq!(
-            claim(&store, "k", "b", 0, T0 + millis(LEASE) - 1).unwrap(),
+            claim(&store, "k", "a", window, T0).unwrap(),
+            ClaimState::Claimed
+        );
+        let expiry = T0 + millis(LEASE);
+        assert_eq!(
+            claim(&store, "k", "b", window, expiry - 1).unwrap(),
             ClaimState::InFlight
         );
         assert_eq!(
-            claim(&store, "k", "b", 0, T0 + millis(LEASE)).unwrap(),
+            claim(&store, "k", "b", window, expiry).unwrap(),
             ClaimState::Claimed
         );
-        assert!(!store.complete_now("k", "a", DAY, T0 + millis(LEASE) + 1));
+        assert!(!complete(&store, "k", "a", DAY, expiry + 1));
         assert!(!store.release_now("k", "a"));
-        assert!(store.complete_now("k", "b", DAY, T0 + millis(LEASE) + 1));
+        assert!(complete(&store, "k", "b", DAY, expiry + 1));
     }
 
     #[test]
-    fn a_holder_past_its_lease_completes_while_nobody_took_over() {
+    fn a_holder_past_its_lease_completes_whether_its_claim_was_kept_or_swept() {
         let store = MemoryStore::new();
-        assert_eq!(claim(&store, "k", "a", 0, T0).unwrap(), ClaimState::Claimed);
-        assert!(store.complete_now("k", "a", DAY, T0 + millis(LEASE) + 5));
+        let after_lease = T0 + millis(LEASE) + 5;
+        // Kept while its window is open; swept at the end of its lease when
+        // it has none.
         assert_eq!(
-            claim(&store, "k", "b", 0, T0 + millis(LEASE) + 6).unwrap(),
+            claim(&store, "open", "a", closing(SECS + 300), T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(
+            claim(&store, "none", "a", Window::unbounded(), T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(
+            claim(&store, "other", "x", Window::unbounded(), after_lease).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(store.len(), 2, "the claim with no window was swept");
+        for key in ["open", "none"] {
+            assert!(complete(&store, key, "a", DAY, after_lease), "{key}");
+            assert_eq!(
+                claim(&store, key, "b", Window::unbounded(), after_lease + 1).unwrap(),
+                ClaimState::Done,
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_late_completion_is_recorded_even_in_a_full_store() {
+        let store = MemoryStore::with_capacity(1);
+        assert_eq!(
+            claim(&store, "slow", "a", Window::unbounded(), T0).unwrap(),
+            ClaimState::Claimed
+        );
+        let after_lease = T0 + millis(LEASE);
+        // The claim expired and was swept; another took the only room.
+        assert_eq!(
+            claim(&store, "next", "b", closing(SECS + 300), after_lease).unwrap(),
+            ClaimState::Claimed
+        );
+        assert!(complete(&store, "slow", "a", DAY, after_lease + 1));
+        assert_eq!(
+            store.len(),
+            2,
+            "one over the capacity, rather than forget a processed delivery"
+        );
+        assert_eq!(
+            claim(&store, "slow", "c", Window::unbounded(), after_lease + 2).unwrap(),
             ClaimState::Done
+        );
+        // The next claim makes room again: the entry with no window goes.
+        assert!(complete(&store, "next", "b", DAY, after_lease + 3));
+        assert!(claim(&store, "third", "d", closing(SECS + 300), after_lease + 4).is_err());
+        assert_eq!(store.len(), 1);
+        assert_eq!(
+            claim(&store, "next", "e", closing(SECS + 300), after_lease + 5).unwrap(),
+            ClaimState::Done
+        );
+    }
+
+    #[test]
+    fn a_claim_after_its_window_closed_is_stale_even_once_forgotten() {
+        let store = MemoryStore::with_capacity(1);
+        let window = closing(SECS);
+        assert_eq!(
+            claim(&store, "k", "a", window, T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert!(complete(&store, "k", "a", DAY, T0));
+        // The last millisecond of the window: still a duplicate.
+        let closed = (SECS + 1) * 1000;
+        assert_eq!(
+            claim(&store, "k", "b", window, closed - 1).unwrap(),
+            ClaimState::Done
+        );
+        // The window closes; a new delivery makes the full store forget the
+        // entry, and the release of its claim leaves room.
+        assert_eq!(
+            claim(&store, "new", "n", closing(SECS + 300), closed).unwrap(),
+            ClaimState::Claimed
+        );
+        assert!(store.release_now("new", "n"));
+        assert!(store.is_empty());
+        // A request that passed its time check before the window closed
+        // reaches the store only now: stale, not claimed.
+        assert_eq!(
+            claim(&store, "k", "c", window, closed).unwrap(),
+            ClaimState::Stale
+        );
+        assert!(store.is_empty(), "a stale claim changes nothing");
+    }
+
+    #[test]
+    fn the_store_clock_never_goes_back() {
+        let store = MemoryStore::new();
+        let window = closing(SECS);
+        let closed = (SECS + 1) * 1000;
+        assert_eq!(
+            claim(&store, "k", "a", window, closed).unwrap(),
+            ClaimState::Stale
+        );
+        // The system clock steps back a minute: the window stays closed.
+        assert_eq!(
+            claim(&store, "k", "a", window, closed - 60_000).unwrap(),
+            ClaimState::Stale
         );
     }
 
     #[test]
     fn a_duplicate_keeps_the_entry_until_its_own_window_closes() {
-        // Completed with a window long closed and a short retention, then
+        // Completed with a short window and a short retention, then
         // redelivered with a fresh signature: the entry must outlive the
         // redelivery's window, and must not be forgotten while it is open.
         let store = MemoryStore::with_capacity(1);
-        let now_secs = T0 / 1000;
         assert_eq!(
-            claim(&store, "k", "a", now_secs - 1000, T0).unwrap(),
+            claim(&store, "k", "a", closing(SECS), T0).unwrap(),
             ClaimState::Claimed
         );
-        assert!(store.complete_now("k", "a", Duration::from_secs(60), T0));
+        assert!(complete(&store, "k", "a", Duration::from_secs(60), T0));
+        let redelivery = closing(SECS + 300);
         assert_eq!(
-            claim(&store, "k", "b", now_secs + 300, T0).unwrap(),
+            claim(&store, "k", "b", redelivery, T0).unwrap(),
             ClaimState::Done
         );
         // Past the retention, within the redelivery's window: still there.
         let later = T0 + 120_000;
-        assert_eq!(claim(&store, "k", "c", 0, later).unwrap(), ClaimState::Done);
-        // Full, and the one entry's window is open again: nothing to forget.
-        assert!(claim(&store, "other", "d", now_secs + 300, later).is_err());
-        // Once that window has closed, it goes.
-        let after = (now_secs + 302) * 1000;
         assert_eq!(
-            claim(&store, "other", "d", now_secs + 600, after).unwrap(),
+            claim(&store, "k", "c", redelivery, later).unwrap(),
+            ClaimState::Done
+        );
+        // Full, and the one entry's window is open again: nothing to forget.
+        assert!(claim(&store, "other", "d", closing(SECS + 300), later).is_err());
+        // Once that window has closed, it goes.
+        let after = (SECS + 301) * 1000;
+        assert_eq!(
+            claim(&store, "other", "d", closing(SECS + 600), after).unwrap(),
             ClaimState::Claimed
+        );
+        assert_eq!(
+            claim(&store, "k", "e", redelivery, after).unwrap(),
+            ClaimState::Stale
         );
     }
 
     #[test]
-    fn when_full_it_forgets_only_entries_whose_window_closed() {
-        let store = MemoryStore::with_capacity(3);
-        let now_secs = T0 / 1000;
-        // Two completed deliveries whose windows are open, one closed.
-        for (key, window) in [
-            ("open-1", now_secs + 100),
-            ("closed", now_secs - 1),
-            ("open-2", now_secs + 200),
-        ] {
-            assert_eq!(
-                claim(&store, key, "t", window, T0).unwrap(),
-                ClaimState::Claimed
-            );
-            assert!(store.complete_now(key, "t", DAY, T0));
-        }
-        // Full: the closed one is forgotten to make room.
+    fn a_delivery_refused_in_flight_keeps_the_entry_until_its_window_closes() {
+        let store = MemoryStore::with_capacity(1);
         assert_eq!(
-            claim(&store, "new-1", "t", now_secs + 300, T0).unwrap(),
+            claim(&store, "k", "a", closing(SECS), T0).unwrap(),
             ClaimState::Claimed
         );
-        assert_eq!(store.len(), 3);
+        let concurrent = closing(SECS + 300);
         assert_eq!(
-            claim(&store, "closed", "t", now_secs - 1, T0)
-                .unwrap_err()
-                .code(),
-            "replay_store_full"
+            claim(&store, "k", "b", concurrent, T0).unwrap(),
+            ClaimState::InFlight
         );
+        assert!(complete(&store, "k", "a", Duration::ZERO, T0 + 1));
+        let later = T0 + 120_000;
+        assert!(claim(&store, "other", "c", closing(SECS + 600), later).is_err());
+        assert_eq!(
+            claim(&store, "k", "d", concurrent, later).unwrap(),
+            ClaimState::Done
+        );
+    }
+
+    #[test]
+    fn when_full_it_forgets_closed_windows_then_entries_without_one() {
+        let store = MemoryStore::with_capacity(4);
+        // Completed deliveries: two windows open, one closed, one without.
+        for (key, window) in [
+            ("open-1", closing(SECS + 100)),
+            ("closed", closing(SECS - 1)),
+            ("none", Window::unbounded()),
+            ("open-2", closing(SECS + 200)),
+        ] {
+            assert_eq!(
+                claim(&store, key, "t", window, T0 - 5_000).unwrap(),
+                ClaimState::Claimed
+            );
+            assert!(complete(&store, key, "t", DAY, T0 - 5_000));
+        }
+        // Full: the closed one is forgotten first, then the one without a window.
+        assert_eq!(
+            claim(&store, "new-1", "t", closing(SECS + 300), T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(
+            claim(&store, "none", "t", Window::unbounded(), T0).unwrap(),
+            ClaimState::Done
+        );
+        assert_eq!(
+            claim(&store, "new-2", "t", closing(SECS + 300), T0).unwrap(),
+            ClaimState::Claimed
+        );
+        assert_eq!(store.len(), 4);
         // Nothing else may be forgotten: refused, and the open ones are still duplicates.
-        let err = claim(&store, "new-2", "t", now_secs + 300, T0).unwrap_err();
+        let err = claim(&store, "new-3", "t", closing(SECS + 300), T0).unwrap_err();
         assert!(
-            matches!(err, Error::ReplayStoreFull { capacity: 3 }),
+            matches!(err, Error::ReplayStoreFull { capacity: 4 }),
             "{err}"
         );
-        assert_eq!(
-            claim(&store, "open-1", "t", 0, T0).unwrap(),
-            ClaimState::Done
-        );
-        assert_eq!(
-            claim(&store, "open-2", "t", 0, T0).unwrap(),
-            ClaimState::Done
-        );
+        for key in ["open-1", "open-2"] {
+            assert_eq!(
+                claim(&store, key, "u", closing(SECS + 300), T0).unwrap(),
+                ClaimState::Done
+            );
+        }
         // A claim in flight is never forgotten either.
         assert_eq!(
-            claim(&store, "new-1", "t", 0, T0).unwrap(),
+            claim(&store, "new-1", "u", closing(SECS + 300), T0).unwrap(),
             ClaimState::InFlight
         );
     }
 
     #[test]
+    fn entries_without_a_window_never_fill_the_store() {
+        let store = MemoryStore::with_capacity(3);
+        for n in 0..10 {
+            let key = format!("k{n}");
+            assert_eq!(
+                claim(&store, &key, "t", Window::unbounded(), T0 + n).unwrap(),
+                ClaimState::Claimed
+            );
+            assert!(complete(&store, &key, "t", DAY, T0 + n));
+        }
+        assert_eq!(store.len(), 3);
+        for n in 7..10 {
+            let key = format!("k{n}");
+            assert_eq!(
+                claim(&store, &key, "u", Window::unbounded(), T0 + 10).unwrap(),
+                ClaimState::Done
+            );
+        }
+    }
+
+    #[test]
     fn expired_entries_make_room_before_anything_is_forgotten() {
         let store = MemoryStore::with_capacity(2);
-        let far = T0 / 1000 + 10_000;
+        let far = closing(SECS + 10_000);
         assert_eq!(
-            claim(&store, "a", "t", far, T0).unwrap(),
+            claim(&store, "a", "t", Window::unbounded(), T0).unwrap(),
             ClaimState::Claimed
         );
         assert_eq!(
-            claim(&store, "b", "t", far, T0).unwrap(),
+            claim(&store, "b", "t", Window::unbounded(), T0).unwrap(),
             ClaimState::Claimed
         );
         // Both leases run out unfinished: their holders are gone.

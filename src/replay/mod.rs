@@ -6,6 +6,7 @@
 //! A [`Deduplicator`] holds the policy (lease, retention) and a
 //! [`ReplayStore`]: [`MemoryStore`] for one process, or `RedisStore`
 //! (feature `redis`) for a fleet of receivers. Each delivery is *claimed*
+//! with its [`Window`] (how long its signed time passes the verifier)
 //! before its handler runs:
 //!
 //! - first delivery: [`Claim::First`], with a [`ClaimGuard`]. When the
@@ -18,21 +19,31 @@
 //!   handler, so the provider stops retrying and a replay gains nothing.
 //! - being processed right now: [`Claim::InFlight`]; answer 409 so the
 //!   provider retries later, when the first attempt has finished or failed.
+//! - its window closed before it reached the store (a request held up
+//!   between its time check and its claim): refused with
+//!   [`Error::TimestampTooOld`] (401), as the verifier would have refused it
+//!   a moment later.
 //!
 //! The axum and actix-web adapters do all of this with a layer or
 //! middleware; this module is for other stacks, and for custom stores.
 //!
 //! ```
-//! use signed_webhooks::replay::{Claim, Deduplicator};
+//! use signed_webhooks::replay::{Claim, Deduplicator, Window};
+//! use signed_webhooks::{Signer, Verifier};
 //!
-//! # async fn process(_: &str) -> Result<(), ()> { Ok(()) }
+//! # async fn process(_: &[u8]) -> Result<(), ()> { Ok(()) }
 //! # async fn run() -> Result<(), signed_webhooks::Error> {
+//! # let secret = "whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d";
+//! # let body = br#"{"id":"evt_1"}"#;
+//! # let header = Signer::new(secret)?.sign(body);
+//! let verifier = Verifier::new(secret)?;
 //! let dedup = Deduplicator::in_memory();
-//! let window_closes_at = 1_790_000_300; // signed timestamp + tolerance
 //!
-//! match dedup.claim("event:evt_1", window_closes_at).await? {
+//! let verified = verifier.verify(&header, body)?;
+//! let window = Window::new(verified.timestamp(), verifier.tolerance());
+//! match dedup.claim("event:evt_1", window).await? {
 //!     Claim::First(guard) => {
-//!         if process("evt_1").await.is_ok() {
+//!         if process(body).await.is_ok() {
 //!             guard.complete().await?; // now a duplicate for 48 h
 //!         } else {
 //!             guard.release().await?; // the next retry runs again
@@ -41,11 +52,52 @@
 //!     Claim::Duplicate => {}                  // answer 200, do nothing
 //!     Claim::InFlight { .. } => {}            // answer 409, retried later
 //! }
-//! assert!(matches!(dedup.claim("event:evt_1", window_closes_at).await?, Claim::Duplicate));
+//! assert!(matches!(dedup.claim("event:evt_1", window).await?, Claim::Duplicate));
 //! # Ok(())
 //! # }
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(run()).unwrap();
 //! ```
+//!
+//! # What bounds what
+//!
+//! Every decision of a store is taken on the store's own clock (the
+//! process's for [`MemoryStore`], the server's `TIME` for `RedisStore`):
+//!
+//! - **The window bounds replays.** A claim whose window has closed is
+//!   refused as [`ClaimState::Stale`], and an entry is kept at least until
+//!   the latest window of the claims that reached it has closed. So once a
+//!   delivery is done, no request that reached the store for it (the first,
+//!   a duplicate, one refused while in flight), nor any copy of one, runs
+//!   the handler again, however long it was held up between its time check
+//!   and its claim: either the entry is still there, or the window has
+//!   closed and the claim is stale. If the store's clock runs ahead of the
+//!   verifier's, deliveries at the very end of their window are refused as
+//!   stale (401); the provider retries them, signed anew.
+//! - **The retention bounds redeliveries, and memory.** A completed
+//!   delivery is kept for the retention (48 h unless set) from its
+//!   completion, so that the provider's redeliveries, signed anew, are
+//!   duplicates; then it expires (a [`MemoryStore`] that is full forgets it
+//!   sooner once its window has closed).
+//! - **The lease bounds a crashed holder.** A claim neither completed nor
+//!   released within its lease is taken over by the next delivery. A
+//!   handler slower than its lease still marks its delivery done when it
+//!   finishes, unless another delivery took the claim over meanwhile.
+//! - **Deliveries with no signed time** ([`Window::unbounded`]: a scheme
+//!   that signs only the body, or a verifier
+//!   [`without_timestamp_check`](crate::Verifier::without_timestamp_check))
+//!   have a window that never closes, so nothing but the store's memory
+//!   refuses their replays: they are remembered for the retention, and a
+//!   [`MemoryStore`] that is full forgets them oldest first rather than
+//!   refuse new deliveries. A replay of a delivery forgotten that way runs
+//!   the handler again.
+//!
+//! # Writing a store
+//!
+//! Implement [`ReplayStore`] and run the contract suite against it: the
+//! `store-contract` feature brings `replay::contract`, whose
+//! `contract::run_all` checks every promise of the trait and names the one
+//! a store breaks. This crate runs it against [`MemoryStore`] and against a
+//! real Redis.
 
 use std::fmt;
 use std::future::Future;
@@ -58,6 +110,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::error::Error;
 use crate::verify::unix_now;
 
+#[cfg(feature = "store-contract")]
+pub mod contract;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
@@ -69,9 +123,10 @@ pub use redis::RedisStore;
 /// How long a claim holds before it expires if its holder never completes or
 /// releases it (a crashed process), unless set otherwise: 30 seconds.
 ///
-/// Handlers should be fast (store the event, answer, process later); a
-/// handler still running after the lease may see a redelivery processed in
-/// parallel.
+/// Handlers should be fast (store the event, answer, process later). A
+/// handler still running after its lease still marks its delivery done when
+/// it finishes, but a redelivery arriving meanwhile takes the claim over and
+/// is processed in parallel.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 /// How long a completed delivery is remembered, unless set otherwise: 48
@@ -79,61 +134,166 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 /// after 1 m, 5 m, 30 m, 2 h and 24 h: about 26.6 h) with room to spare.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(48 * 3600);
 
-/// The longest a store is asked to remember anything: ten years. A
-/// verifier without a timestamp check has windows that never close; stores
-/// (Redis among them) refuse expiries beyond their clock's range.
+/// The longest a store is asked to remember anything: ten years. Stores
+/// (Redis among them) refuse expiries beyond their clock's range, and a
+/// tolerance longer than this checks nothing.
 pub(crate) const MAX_KEEP: Duration = Duration::from_secs(10 * 365 * 86_400);
 
 /// The boxed future a [`ReplayStore`] returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
+/// How long a delivery's signed time passes the verifier: until then, a
+/// captured copy of the request can be replayed, so its entry must not be
+/// forgotten; after it, the request is refused by its timestamp, and a
+/// claim that arrives that late is [stale](ClaimState::Stale).
+///
+/// ```
+/// use std::time::Duration;
+/// use signed_webhooks::replay::Window;
+///
+/// // Signed at 1 790 000 000, accepted up to 300 s later.
+/// let window = Window::new(1_790_000_000, Some(Duration::from_secs(300)));
+/// assert_eq!(window.closes_at(), Some(1_790_000_300));
+/// // A verifier without a timestamp check, or a scheme that signs no time.
+/// assert_eq!(Window::new(1_790_000_000, None), Window::unbounded());
+/// assert_eq!(Window::unbounded().closes_at(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// The signed time (Unix seconds) and the tolerance; `None` when the
+    /// window never closes.
+    bounds: Option<(i64, Duration)>,
+}
+
+impl Window {
+    /// The window of a delivery signed at `signed_at` (Unix seconds), for a
+    /// verifier accepting timestamps up to `tolerance` old (sub-second parts
+    /// ignored, as the verifier does): [`Verifier::tolerance`] gives it.
+    /// `None`, or a tolerance over ten years, is a window that never closes.
+    ///
+    /// [`Verifier::tolerance`]: crate::Verifier::tolerance
+    pub fn new(signed_at: i64, tolerance: Option<Duration>) -> Window {
+        match tolerance {
+            Some(tolerance) if tolerance <= MAX_KEEP => Window {
+                bounds: Some((signed_at, Duration::from_secs(tolerance.as_secs()))),
+            },
+            _ => Window::unbounded(),
+        }
+    }
+
+    /// The window of a delivery that carries no signed time (a scheme that
+    /// signs the body alone), or whose time is not checked: it never
+    /// closes, so only the store's memory refuses its replays.
+    pub const fn unbounded() -> Window {
+        Window { bounds: None }
+    }
+
+    /// The signed time, in Unix seconds, for a window that closes.
+    pub fn signed_at(&self) -> Option<i64> {
+        self.bounds.map(|(signed_at, _)| signed_at)
+    }
+
+    /// The tolerance, for a window that closes.
+    pub fn tolerance(&self) -> Option<Duration> {
+        self.bounds.map(|(_, tolerance)| tolerance)
+    }
+
+    /// The last Unix second in which the signed time passes the verifier
+    /// (which accepts a timestamp exactly `tolerance` old), or `None` when
+    /// the window never closes.
+    pub fn closes_at(&self) -> Option<i64> {
+        self.bounds.map(|(signed_at, tolerance)| {
+            signed_at.saturating_add(i64::try_from(tolerance.as_secs()).unwrap_or(i64::MAX))
+        })
+    }
+
+    /// The first Unix millisecond at which the window is closed (the end of
+    /// the second [`closes_at`](Window::closes_at) names), or `None` when it
+    /// never closes. Stores compare their clock with this.
+    pub fn end_millis(&self) -> Option<i64> {
+        self.closes_at()
+            .map(|closes_at| closes_at.saturating_add(1).saturating_mul(1000))
+    }
+
+    /// Whether the window is closed at `now_millis` (Unix milliseconds): the
+    /// test a store applies, on its own clock, before granting a claim.
+    pub fn is_closed_at(&self, now_millis: i64) -> bool {
+        self.end_millis().is_some_and(|end| now_millis >= end)
+    }
+}
+
 /// What a store found when asked to claim a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimState {
-    /// The key was free (never seen, released, or its lease or retention
-    /// expired) and is now claimed with the caller's token.
+    /// The key was free (never seen, released, expired, or held by a claim
+    /// whose lease ran out) and is now claimed with the caller's token.
     Claimed,
     /// The key was completed: a duplicate.
     Done,
-    /// Another claim holds the key and its lease has not expired.
+    /// Another claim holds the key and its lease has not run out.
     InFlight,
+    /// The claim's window had closed by the store's clock: the request
+    /// passed its time check too long ago to be trusted now (the store may
+    /// have forgotten the delivery it replays). Nothing was changed.
+    Stale,
 }
 
 /// A store of claims and completed deliveries, shared by every receiver
 /// that must not process the same delivery twice.
 ///
-/// Implement it to keep claims elsewhere (a SQL table, say). The contract:
+/// Implement it to keep claims elsewhere (a SQL table, say), and check the
+/// implementation with the contract suite (feature `store-contract`,
+/// `replay::contract::run_all`). The contract, where *now* is the store's
+/// own clock, the one clock every decision of the store is taken on:
 ///
-/// - `claim` is atomic: of concurrent claims of a free key, exactly one gets
-///   [`ClaimState::Claimed`]. A claim whose lease has expired counts as free.
-/// - `complete` and `release` act only on a claim that still holds the
-///   caller's token (a holder whose lease expired and was taken over must
-///   not undo the new holder's claim); they return whether they did.
-/// - Errors are [`Error::ReplayStoreUnavailable`] (the store cannot be
-///   reached: the delivery must be refused, not processed) or
-///   [`Error::ReplayStoreFull`].
+/// - **Stale first.** A claim whose [`Window`] is closed at now
+///   ([`Window::is_closed_at`]) is answered [`ClaimState::Stale`], whatever
+///   the key holds, and changes nothing. A window that never closes is
+///   never stale.
+/// - **Exclusive.** `claim` is atomic: of concurrent claims of a free key,
+///   exactly one gets [`ClaimState::Claimed`]. A key is free when it holds
+///   nothing (never seen, released, expired) or a claim whose lease has run
+///   out, which the new claim takes over.
+/// - **Windows recorded.** Every claim answered `Claimed`, `Done` or
+///   `InFlight` records its window in the key's entry, and the entry is
+///   kept at least until the latest window it recorded has closed, whatever
+///   the lease or the retention say.
+/// - **Complete.** `complete` marks the key done if it holds the caller's
+///   claim (even after its lease ran out, while nobody took it over), or if
+///   it holds nothing any more (the claim expired and nothing replaced
+///   it): the delivery was processed, and forgetting that would let its
+///   next delivery run again. Done is kept for `retention` from now, and at
+///   least until the windows recorded close. Over another holder's claim,
+///   or a key already done, it changes nothing and returns `false`.
+/// - **Release.** `release` deletes the key only if it holds the caller's
+///   claim, and returns whether it did.
+/// - **Expiry.** Entries do not outlive what keeps them: a claim its lease
+///   and windows, a completed delivery its retention and windows.
+/// - **Forgetting.** A store with bounded room may forget a completed
+///   delivery before it expires only if every window it recorded has closed
+///   (those that closed first, first), or if it recorded none (after those,
+///   the ones due to expire first, first). Never a claim whose lease runs,
+///   never an entry with an open window: when nothing may be forgotten, the
+///   claim fails with [`Error::ReplayStoreFull`].
+/// - **Errors.** When the store cannot answer, [`Error::ReplayStoreUnavailable`]:
+///   never a claim granted, nor a completion reported, that did not happen.
 pub trait ReplayStore: Send + Sync + fmt::Debug {
-    /// Claims `key` for `lease` with `token`. `window_closes_at` (Unix
-    /// seconds) is when the signed timestamp of the delivery stops passing
-    /// the verifier's tolerance: until then a replay of the captured request
-    /// is possible, so a store that must forget entries forgets none whose
-    /// window is still open. When the key is done already, this delivery
-    /// (a redelivery signed anew, say) opens a window of its own: the
-    /// store keeps the entry at least until it closes too.
+    /// Claims `key` for `lease` with `token`, recording `window`.
     fn claim<'a>(
         &'a self,
         key: &'a str,
         token: &'a str,
         lease: Duration,
-        window_closes_at: i64,
+        window: Window,
     ) -> StoreFuture<'a, ClaimState>;
 
-    /// Marks a claimed key done, remembered for `keep_for`.
+    /// Marks a claimed key done, remembered for `retention` and at least
+    /// until the windows it recorded close.
     fn complete<'a>(
         &'a self,
         key: &'a str,
         token: &'a str,
-        keep_for: Duration,
+        retention: Duration,
     ) -> StoreFuture<'a, bool>;
 
     /// Frees a claimed key, so that the next delivery claims it.
@@ -222,12 +382,14 @@ impl Deduplicator {
         self
     }
 
-    /// Sets how long completed deliveries are remembered. A delivery is
-    /// always remembered at least until its signed timestamp leaves the
-    /// tolerance window, whatever this says.
+    /// Sets how long completed deliveries are remembered (at most ten
+    /// years). A delivery is always remembered at least until its window
+    /// closes, whatever this says; one whose window never closes (no signed
+    /// time, or no time check) is remembered for this long only, and a
+    /// replay of it after that runs again.
     #[must_use]
     pub fn with_retention(mut self, retention: Duration) -> Self {
-        self.retention = retention;
+        self.retention = retention.min(MAX_KEEP);
         self
     }
 
@@ -261,25 +423,27 @@ impl Deduplicator {
     }
 
     /// Claims the delivery known by `key` (see [`event_key`] and
-    /// [`message_key`]). `window_closes_at` is the delivery's signed
-    /// timestamp plus the verifier's tolerance, in Unix seconds.
+    /// [`message_key`]), whose signed time passes the verifier within
+    /// `window` ([`Window::new`] with the signed timestamp and
+    /// [`Verifier::tolerance`](crate::Verifier::tolerance), or
+    /// [`Window::unbounded`] for a delivery with no signed time).
     ///
     /// # Errors
     ///
-    /// [`Error::ReplayStoreUnavailable`] (unless failing open) and
-    /// [`Error::ReplayStoreFull`]: refuse the delivery with 503, the
-    /// provider retries it later.
-    pub async fn claim(&self, key: &str, window_closes_at: i64) -> Result<Claim, Error> {
+    /// - [`Error::TimestampTooOld`] (401) when the window had closed by the
+    ///   time the claim reached the store: the delivery is refused as the
+    ///   verifier would refuse it now.
+    /// - [`Error::ReplayStoreUnavailable`] (unless failing open) and
+    ///   [`Error::ReplayStoreFull`]: refuse the delivery with 503, the
+    ///   provider retries it later.
+    pub async fn claim(&self, key: &str, window: Window) -> Result<Claim, Error> {
         let key = format!("{}{key}", self.namespace);
         let token = new_token();
-        let state = self
-            .store
-            .claim(&key, &token, self.lease, window_closes_at)
-            .await;
+        let state = self.store.claim(&key, &token, self.lease, window).await;
         match state {
             Ok(ClaimState::Claimed) => Ok(Claim::First(ClaimGuard {
                 store: Some(self.store.clone()),
-                keep_for: self.keep_for(window_closes_at),
+                retention: self.retention,
                 key,
                 token,
             })),
@@ -287,6 +451,7 @@ impl Deduplicator {
             Ok(ClaimState::InFlight) => Ok(Claim::InFlight {
                 retry_after: self.lease,
             }),
+            Ok(ClaimState::Stale) => Err(stale(&key, window)),
             Err(Error::ReplayStoreUnavailable(cause)) if self.fail_open => {
                 crate::log_warn!(
                     "signed-webhooks: replay store unavailable ({cause}); failing open, \
@@ -296,7 +461,7 @@ impl Deduplicator {
                     store: None,
                     key,
                     token,
-                    keep_for: Duration::ZERO,
+                    retention: Duration::ZERO,
                 }))
             }
             Err(error) => {
@@ -312,15 +477,29 @@ impl Deduplicator {
             }
         }
     }
+}
 
-    /// How long a completed delivery is kept: the retention, and at least
-    /// until its window has closed (the second it closes in included, since
-    /// the verifier accepts a timestamp exactly `tolerance` old).
-    fn keep_for(&self, window_closes_at: i64) -> Duration {
-        let window_left = u64::try_from(window_closes_at.saturating_sub(unix_now())).unwrap_or(0);
-        self.retention
-            .max(Duration::from_secs(window_left.saturating_add(1)))
-            .min(MAX_KEEP)
+/// The refusal of a claim that reached the store after its window closed:
+/// the verifier's own refusal of a timestamp too old.
+fn stale(key: &str, window: Window) -> Error {
+    let (Some(timestamp), Some(tolerance), Some(closes_at)) =
+        (window.signed_at(), window.tolerance(), window.closes_at())
+    else {
+        // A window that never closes cannot be stale: the store broke its
+        // contract, so it is not trusted with this delivery.
+        return Error::ReplayStoreUnavailable(
+            format!("the store called a claim of {key} stale, but its window never closes").into(),
+        );
+    };
+    crate::log_warn!(
+        "signed-webhooks: refusing {key}: its window closed (at {closes_at}) before it \
+         reached the replay store, as happens to a request held up after its time check"
+    );
+    Error::TimestampTooOld {
+        timestamp,
+        // The store's clock decided, and read at least this.
+        now: unix_now().max(closes_at.saturating_add(1)),
+        tolerance,
     }
 }
 
@@ -344,7 +523,7 @@ pub struct ClaimGuard {
     store: Option<Arc<dyn ReplayStore>>,
     key: String,
     token: String,
-    keep_for: Duration,
+    retention: Duration,
 }
 
 impl ClaimGuard {
@@ -361,10 +540,10 @@ impl ClaimGuard {
 
     /// Marks the delivery done: from now on it is a duplicate.
     ///
-    /// Returns whether the claim was still held. `false` means the lease
-    /// expired before the handler finished and another delivery took the
-    /// claim over: the delivery may have been processed twice (raise the
-    /// lease, or make the handler faster).
+    /// Returns whether it was marked. A claim whose lease ran out is still
+    /// completed, unless another delivery took it over meanwhile: then this
+    /// returns `false`, and the delivery may have been processed twice
+    /// (raise the lease, or make the handler faster).
     ///
     /// # Errors
     ///
@@ -372,7 +551,7 @@ impl ClaimGuard {
     /// the claim then expires after its lease.
     pub async fn complete(mut self) -> Result<bool, Error> {
         match self.store.take() {
-            Some(store) => store.complete(&self.key, &self.token, self.keep_for).await,
+            Some(store) => store.complete(&self.key, &self.token, self.retention).await,
             None => Ok(true),
         }
     }
@@ -433,16 +612,6 @@ pub fn message_key(timestamp: i64, body: &[u8]) -> String {
     format!("message:{}", hex::encode(digest))
 }
 
-/// When a delivery's window has closed, in Unix milliseconds: the end of the
-/// second it closes in (the verifier still accepts a timestamp exactly
-/// `tolerance` old), and never more than [`MAX_KEEP`] from `now_ms`.
-pub(crate) fn window_end_millis(window_closes_at: i64, now_ms: i64) -> i64 {
-    window_closes_at
-        .saturating_add(1)
-        .saturating_mul(1000)
-        .min(now_ms.saturating_add(millis(MAX_KEEP)))
-}
-
 /// A duration in whole milliseconds, capped at [`MAX_KEEP`].
 pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.min(MAX_KEEP).as_millis()).unwrap_or(i64::MAX)
@@ -494,11 +663,37 @@ mod tests {
     }
 
     #[test]
-    fn keep_for_covers_the_window_and_stays_finite() {
-        let dedup = Deduplicator::in_memory().with_retention(Duration::from_secs(10));
-        let now = unix_now();
-        assert_eq!(dedup.keep_for(now - 100), Duration::from_secs(10));
-        assert!(dedup.keep_for(now + 300) >= Duration::from_secs(301));
-        assert_eq!(dedup.keep_for(i64::MAX), MAX_KEEP);
+    fn a_window_closes_when_the_verifier_stops_accepting_its_time() {
+        let verifier = crate::Verifier::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
+            .unwrap()
+            .with_tolerance(Duration::from_millis(300_900));
+        let header = crate::Signer::new("whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d")
+            .unwrap()
+            .sign_at(b"{}", 1_000);
+        let window = Window::new(1_000, verifier.tolerance());
+        assert_eq!(window.closes_at(), Some(1_300));
+        assert_eq!(window.end_millis(), Some(1_301_000));
+        // The last second the verifier accepts is open, the next is closed.
+        assert!(verifier.verify_at(&header, b"{}", 1_300).is_ok());
+        assert!(!window.is_closed_at(1_300_999));
+        assert!(verifier.verify_at(&header, b"{}", 1_301).is_err());
+        assert!(window.is_closed_at(1_301_000));
+    }
+
+    #[test]
+    fn windows_without_a_time_check_never_close() {
+        for window in [
+            Window::unbounded(),
+            Window::new(1_000, None),
+            Window::new(1_000, Some(MAX_KEEP + Duration::from_secs(1))),
+            Window::new(1_000, Some(Duration::MAX)),
+        ] {
+            assert_eq!(window, Window::unbounded());
+            assert_eq!((window.closes_at(), window.end_millis()), (None, None));
+            assert!(!window.is_closed_at(i64::MAX));
+        }
+        let far = Window::new(i64::MAX - 5, Some(MAX_KEEP));
+        assert_eq!(far.closes_at(), Some(i64::MAX));
+        assert!(!far.is_closed_at(i64::MAX - 1));
     }
 }

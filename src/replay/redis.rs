@@ -6,48 +6,113 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Script};
 
-use super::{ClaimState, ReplayStore, StoreFuture, millis, unix_now_millis, window_end_millis};
+use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, Window, millis, unix_now_millis};
 use crate::error::Error;
 
-/// The value of a completed key; a claimed key holds `claimed:<token>`.
-const DONE: &str = "done";
-const CLAIMED: &str = "claimed:";
+// Each key is a hash: `s`, the state (`claimed:<token>` or `done`); `l`,
+// the end of the lease (Unix ms) while claimed; `w`, the end of the latest
+// window recorded (Unix ms), when one closes. Every script reads the clock
+// from Redis (`TIME`): the one clock of every decision, key expiry included.
 
-/// Turns a claim into `done` if the caller still holds it, or if its lease
-/// ran out and nobody claimed the key since (the delivery was processed:
-/// forgetting that would let its next delivery run again); never over
-/// another holder's claim.
-const COMPLETE: &str = r"
-local value = redis.call('GET', KEYS[1])
-if value == ARGV[1] or value == false then
-  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
-  return 1
-end
-return 0
+/// The store's clock in Unix milliseconds, as the first lines of a script.
+const NOW: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 ";
 
-/// Deletes a claim only if the caller still holds it.
+/// ARGV: `claimed:<token>`, lease (ms), window end (Unix ms, or `-` for a
+/// window that never closes). Stale first; otherwise records the window,
+/// and claims the key if it is free or its lease ran out.
+const CLAIM: &str = r"
+local window = tonumber(ARGV[3])
+if window and now >= window then
+  return 'stale'
+end
+local entry = redis.call('HMGET', KEYS[1], 's', 'l', 'w')
+local state, lease_end, kept = entry[1], tonumber(entry[2]), tonumber(entry[3])
+if window and (not kept or window > kept) then
+  kept = window
+end
+if state == 'done' or (state and lease_end and lease_end > now) then
+  if kept then
+    redis.call('HSET', KEYS[1], 'w', kept)
+    redis.call('PEXPIREAT', KEYS[1], kept, 'GT')
+  end
+  if state == 'done' then
+    return 'done'
+  end
+  return 'in_flight'
+end
+lease_end = now + tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 's', ARGV[1], 'l', lease_end)
+local expires = lease_end
+if kept then
+  redis.call('HSET', KEYS[1], 'w', kept)
+  expires = math.max(expires, kept)
+end
+redis.call('PEXPIREAT', KEYS[1], expires)
+return 'claimed'
+";
+
+/// ARGV: `claimed:<token>`, retention (ms). Marks the key done if the
+/// caller still holds it, even past its lease, or if the claim expired and
+/// left nothing (the delivery was processed: forgetting that would let its
+/// next delivery run again); never over another holder's claim.
+const COMPLETE: &str = r"
+local entry = redis.call('HMGET', KEYS[1], 's', 'w')
+local state, kept = entry[1], tonumber(entry[2])
+if state and state ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 's', 'done')
+redis.call('HDEL', KEYS[1], 'l')
+local expires = now + tonumber(ARGV[2])
+if kept then
+  expires = math.max(expires, kept)
+end
+redis.call('PEXPIREAT', KEYS[1], expires)
+return 1
+";
+
+/// ARGV: `claimed:<token>`. Deletes a claim only if the caller holds it.
 const RELEASE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+if redis.call('HGET', KEYS[1], 's') == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
 ";
 
+const CLAIMED: &str = "claimed:";
+
 /// Claims shared through Redis by every receiver of a fleet, so that a
 /// delivery is processed once whichever receiver the load balancer picks.
 ///
-/// - Claim: one round trip, `SET <prefix><key> claimed:<token> NX PX <lease> GET`,
-///   atomic in Redis: of concurrent claims exactly one sets the key; the
-///   others get its value back (`done`, or another claim). Needs Redis 7.0
-///   or later. A duplicate signed later than the delivery that completed
-///   the key extends its expiry to cover its own window (`PEXPIREAT … GT`,
-///   a second round trip for duplicates only).
-/// - Complete and release: small Lua scripts that act only if the key still
-///   holds the caller's claim (compare-and-set, compare-and-delete), so a
-///   holder whose lease expired cannot undo its successor's claim.
-/// - Every key expires: a claim after its lease, a completed delivery after
-///   the retention. Nothing needs cleaning up.
+/// Each operation is one round trip: a small Lua script, atomic in Redis,
+/// that takes its time from the server (`TIME`), the one clock every
+/// decision is taken on, key expiry included.
+///
+/// - Claim: refused as stale if the delivery's window has closed; else of
+///   concurrent claims exactly one takes the key (or the key of a claim
+///   whose lease ran out); the others find it done or in flight. Each
+///   records its window in the key.
+/// - Complete and release act only on the caller's own claim
+///   (compare-and-set, compare-and-delete), so a holder whose lease expired
+///   cannot undo its successor's claim; a holder that completes after its
+///   claim expired and left nothing still marks the delivery done.
+/// - Every key expires, nothing needs cleaning up: a claim after its lease
+///   and the windows it recorded, a completed delivery after the retention
+///   and the windows it recorded (`PEXPIREAT` on the server's clock). So a
+///   request that reached Redis once is never processed again: its key is
+///   there, or its window has closed and the claim is stale. A delivery
+///   with no window ([`Window::unbounded`](super::Window::unbounded)) is
+///   remembered for the retention only.
+///
+/// Needs Redis 7.0 or later: older servers refuse `PEXPIREAT … GT`, so
+/// duplicates would be answered 503. Memory grows with the
+/// deliveries of one retention period (48 h unless set), with no cap of its
+/// own: give Redis the room. Keys are hashes; a key left by an earlier
+/// version of this crate (a string) makes its delivery fail with 503 until
+/// it expires.
 ///
 /// The connection is made lazily and re-made after failures. While Redis
 /// cannot be reached, every operation fails within the operation timeout
@@ -72,6 +137,7 @@ pub struct RedisStore {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
+    claim: Script,
     complete: Script,
     release: Script,
 }
@@ -109,7 +175,8 @@ impl RedisStore {
             connection,
             prefix: "signed-webhooks:".to_owned(),
             timeout: Duration::from_secs(2),
-            complete: Script::new(COMPLETE),
+            claim: Script::new(&format!("{NOW}{CLAIM}")),
+            complete: Script::new(&format!("{NOW}{COMPLETE}")),
             release: Script::new(RELEASE),
         })
     }
@@ -156,39 +223,38 @@ impl ReplayStore for RedisStore {
         key: &'a str,
         token: &'a str,
         lease: Duration,
-        window_closes_at: i64,
+        window: Window,
     ) -> StoreFuture<'a, ClaimState> {
         Box::pin(async move {
+            // Capped so that Redis accepts it as an expiry; a window that
+            // far away stays open for as long as anyone will care.
+            let window_end = window.end_millis().map_or_else(
+                || "-".to_owned(),
+                |end| {
+                    end.min(unix_now_millis().saturating_add(millis(MAX_KEEP)))
+                        .to_string()
+                },
+            );
             let mut connection = self.connection.clone();
-            let previous: Option<String> = self
+            let state: String = self
                 .with_timeout_of(
-                    redis::cmd("SET")
-                        .arg(self.key(key))
+                    self.claim
+                        .key(self.key(key))
                         .arg(format!("{CLAIMED}{token}"))
-                        .arg("NX")
-                        .arg("PX")
                         .arg(px(lease))
-                        .arg("GET")
-                        .query_async(&mut connection),
+                        .arg(window_end)
+                        .invoke_async(&mut connection),
                 )
                 .await?;
-            Ok(match previous.as_deref() {
-                None => ClaimState::Claimed,
-                Some(DONE) => {
-                    let window_end_ms = window_end_millis(window_closes_at, unix_now_millis());
-                    let _: i64 = self
-                        .with_timeout_of(
-                            redis::cmd("PEXPIREAT")
-                                .arg(self.key(key))
-                                .arg(window_end_ms)
-                                .arg("GT")
-                                .query_async(&mut connection),
-                        )
-                        .await?;
-                    ClaimState::Done
-                }
-                Some(_) => ClaimState::InFlight,
-            })
+            match state.as_str() {
+                "claimed" => Ok(ClaimState::Claimed),
+                "done" => Ok(ClaimState::Done),
+                "in_flight" => Ok(ClaimState::InFlight),
+                "stale" => Ok(ClaimState::Stale),
+                other => Err(unavailable(std::io::Error::other(format!(
+                    "unexpected answer from the claim script: {other:?}"
+                )))),
+            }
         })
     }
 
@@ -196,7 +262,7 @@ impl ReplayStore for RedisStore {
         &'a self,
         key: &'a str,
         token: &'a str,
-        keep_for: Duration,
+        retention: Duration,
     ) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
@@ -205,7 +271,7 @@ impl ReplayStore for RedisStore {
                     self.complete
                         .key(self.key(key))
                         .arg(format!("{CLAIMED}{token}"))
-                        .arg(px(keep_for))
+                        .arg(millis(retention))
                         .invoke_async(&mut connection),
                 )
                 .await?;
