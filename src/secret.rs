@@ -21,13 +21,14 @@ const WEAK_BELOW: usize = 32;
 /// How it becomes the HMAC key is the provider's scheme's to say
 /// ([`SecretFormat`]): for most, its bytes are the key, a `whsec_` prefix
 /// included; for Standard Webhooks, the key is the base64 after `whsec_`.
-/// The memory holding the secret is wiped when the value is dropped, and
-/// neither `Debug` nor any error ever shows it.
+/// The `String` holding the secret is wiped (its whole buffer) when the
+/// value is dropped, and neither `Debug` nor any error ever shows it.
 ///
 /// You rarely build one yourself: [`Verifier::new`](crate::Verifier::new)
 /// and [`Signer::new`](crate::Signer::new) take anything that converts into
 /// a `Secret` (`String`, `&str`). Passing an owned `String` lets the crate
-/// wipe that very buffer.
+/// wipe that very buffer; a `&str` is copied, and only the copy is wiped.
+/// SECURITY.md lists what else is and is not wiped.
 ///
 /// ```
 /// use signed_webhooks::Secret;
