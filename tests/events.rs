@@ -1,9 +1,9 @@
 //! Typed events: every fixture decodes to its variant, unknown types and
 //! fields are kept, and decode failures say where.
 
-mod common;
+mod support;
 
-use common::fixture;
+use support::fixture;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use signed_webhooks::{Error, Event, ExchangeEvent, UnleeshedEvent, decode_event};

@@ -7,15 +7,16 @@
 //! LeadLex ones follow its one documented example (see
 //! `tests/fixtures/leadlex/README.md`).
 
-mod common;
+mod support;
 
-use common::fixture;
+use support::fixture;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use signed_webhooks::event::{CommetEnvelope, CommetMode, LeadLexEnvelope};
 use signed_webhooks::{
-    CommetEnvelope, CommetEvent, CommetMode, DecodeError, Error, GitHubEvent, LeadLexEnvelope,
-    LeadLexEvent, StandardEvent, StripeEvent, decode_event,
+    CommetEvent, DecodeError, Error, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
+    decode_event,
 };
 
 fn decode<E: DeserializeOwned>(name: &str) -> E {
