@@ -206,9 +206,9 @@ fn parsing_and_refusing_allocate_nothing() {
 /// body (serde's `Cow<str>` always copies a key), one more for serde_json's
 /// scratch buffer when a skipped value nests two levels deep, nothing for
 /// the size of the body, non-ASCII text or escapes: 7 or 8 for a Commet
-/// envelope (7 keys), 5 for LeadLex's fixtures (4 keys, nested data). The verify path of these two
-/// schemes is therefore not allocation-free; it is bounded by the
-/// envelope's width, not by the body's size.
+/// envelope (7 keys), 5 for LeadLex's fixtures (4 keys, nested data). The
+/// verify path of these two schemes is therefore not allocation-free; it
+/// is bounded by the envelope's width, not by the body's size.
 mod body_time {
     use super::*;
 
