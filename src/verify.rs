@@ -242,35 +242,32 @@ impl<P: Provider> Verifier<P> {
         // The name is cloned only on a refusal: a scheme's names may be
         // owned strings (Standard Webhooks'), and a verification that
         // passes allocates nothing.
-        fn malformed(header: &Cow<'static, str>, error: ParseError) -> Error {
-            match error {
-                ParseError::Malformed(reason) => Error::MalformedHeader {
-                    header: header.clone(),
-                    reason,
-                },
-                ParseError::NoSignature => Error::NoSignature {
-                    header: header.clone(),
-                },
-            }
-        }
+        let malformed = |error: ParseError| match error {
+            ParseError::Malformed(reason) => Error::MalformedHeader {
+                header: names.signature.clone(),
+                reason,
+            },
+            ParseError::NoSignature => Error::NoSignature {
+                header: names.signature.clone(),
+            },
+        };
         let (signatures, mut timestamp) = match &scheme.format {
             Format::Pairs => {
-                let header =
-                    SignatureHeader::parse(value).map_err(|e| malformed(&names.signature, e))?;
+                let header = SignatureHeader::parse(value).map_err(malformed)?;
                 let timestamp = (header.timestamp(), header.timestamp_digits().as_bytes());
                 (Signatures::Pairs(header), Some(timestamp))
             }
             Format::Versioned { version } => (
                 Signatures::List(
                     SignatureList::parse_versioned(value, version, scheme.encoding)
-                        .map_err(|e| malformed(&names.signature, e))?,
+                        .map_err(malformed)?,
                 ),
                 None,
             ),
             Format::Single { prefix } => (
                 Signatures::List(
                     SignatureList::parse_single(value, prefix, scheme.encoding)
-                        .map_err(|e| malformed(&names.signature, e))?,
+                        .map_err(malformed)?,
                 ),
                 None,
             ),
