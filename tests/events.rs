@@ -3,10 +3,10 @@
 
 mod support;
 
-use support::fixture;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use signed_webhooks::{Error, Event, ExchangeEvent, UnleeshedEvent, decode_event};
+use support::fixture;
 
 fn decode<E: serde::de::DeserializeOwned>(name: &str) -> E {
     decode_event(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -9,7 +9,6 @@
 
 mod support;
 
-use support::fixture;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -18,6 +17,7 @@ use signed_webhooks::{
     CommetEvent, DecodeError, Error, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
     decode_event,
 };
+use support::fixture;
 
 fn decode<E: DeserializeOwned>(name: &str) -> E {
     decode_event(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
