@@ -253,7 +253,7 @@ fn headers_that_are_not_text_or_not_alone_are_refused() {
     let good = good.get(UNLEESHED).unwrap().as_bytes().to_vec();
     let mut latin1 = good.clone();
     latin1.push(0xe9);
-    let cases: Vec<(&str, Vec<(&str, Vec<u8>)>, Refusal)> = vec![
+    let cases: Vec<(&str, Request, Refusal)> = vec![
         ("none", vec![], Refusal::Missing(UNLEESHED)),
         (
             "another provider's header",

@@ -12,10 +12,9 @@ mod support;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use signed_webhooks::event::{CommetEnvelope, CommetMode, LeadLexEnvelope};
+use signed_webhooks::event::{CommetEnvelope, CommetMode, LeadLexEnvelope, StandardEvent};
 use signed_webhooks::{
-    CommetEvent, DecodeError, Error, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
-    decode_event,
+    CommetEvent, DecodeError, Error, GitHubEvent, LeadLexEvent, StripeEvent, decode_event,
 };
 use support::fixture;
 
