@@ -2,7 +2,9 @@
 """Writes fuzz/seeds/<target>/: the seed corpora of the fuzz targets.
 
 Seeds come from the conformance vectors (tests/vectors/hmac_sha256.json),
-the event fixtures (tests/fixtures/) and a few hand-written edge cases. The
+the providers' vectors (tests/vectors/{standard_webhooks,github,commet,
+leadlex}.json), the event fixtures (tests/fixtures/) and a few hand-written
+edge cases. The
 output is deterministic and committed; rerun from the repository root with
 
     python3 fuzz/seeds.py
@@ -21,6 +23,10 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "fuzz" / "seeds"
 VECTORS = json.loads((ROOT / "tests/vectors/hmac_sha256.json").read_text())
 FIXTURES = sorted((ROOT / "tests/fixtures").rglob("*.json"))
+PROVIDER_VECTORS = {
+    name: json.loads((ROOT / f"tests/vectors/{name}.json").read_text())["vectors"]
+    for name in ("standard_webhooks", "github", "commet", "leadlex")
+}
 
 SIG = "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
 NOW = 1790000000
@@ -109,6 +115,55 @@ def verify_seeds():
     write("verify", verify_input(NOW, 0, 0, nine, f"t={NOW},v1={SIG}", b"{}"))
 
 
+def header_formats_input(scheme, now, skew, flip, secret, id_, timestamp, signature, body):
+    """The layout the `header_formats` target splits its input with."""
+    parts = [s.encode() for s in (secret, id_, timestamp)]
+    assert all(len(p) <= 0xFF for p in parts) and len(signature.encode()) <= 0xFFFF
+    out = struct.pack("<BqhH", scheme, now, skew, flip)
+    for part in parts:
+        out += bytes([len(part)]) + part
+    return out + struct.pack("<H", len(signature.encode())) + signature.encode() + body
+
+
+def header_formats_seeds():
+    scheme_of = {"github": 2, "commet": 3, "leadlex": 4}
+    signature_of = {
+        "github": "x-hub-signature-256",
+        "commet": "x-commet-signature",
+        "leadlex": "x-leadlex-signature",
+    }
+    for name, vectors in PROVIDER_VECTORS.items():
+        for v in vectors:
+            body = v["body"].encode()
+            if len(body) > 8192:
+                continue
+            headers = {k.lower(): value for k, value in v["headers"].items()}
+            if name == "standard_webhooks":
+                family = "svix" if "svix-signature" in headers else "webhook"
+                scheme = 1 if family == "svix" else 0
+                id_ = headers.get(f"{family}-id", "")
+                timestamp = headers.get(f"{family}-timestamp", "")
+                signature = headers.get(f"{family}-signature", "")
+            else:
+                scheme, id_, timestamp = scheme_of[name], "", ""
+                signature = headers.get(signature_of[name], "")
+            for secret in v["secrets"]:
+                write(
+                    "header_formats",
+                    header_formats_input(scheme, v["now"], 0, 0, secret, id_, timestamp, signature, body),
+                )
+    # Each scheme with an invalid secret (the fallback is used), a stale and
+    # a future skew, and a negative clock.
+    for scheme in range(5):
+        body = b'{"id":"whev_1","timestamp":"2026-09-21T14:13:19.000Z","type":"t","data":{}}'
+        for skew in (0, 301, -301):
+            write(
+                "header_formats",
+                header_formats_input(scheme, NOW, skew, 9, " bad ", "msg_1", str(NOW), "v1,", body),
+            )
+        write("header_formats", header_formats_input(scheme, -5, 0, 0, "", "", "", "", b""))
+
+
 def event_seeds():
     for path in FIXTURES:
         write("event_decode", path.read_bytes())
@@ -131,6 +186,13 @@ def event_seeds():
     write("event_decode", b'{"id":"e","type":"t","createdAt":"c","extra":1}')
     # Found by this target: numbers that are floats beyond u64 (tests/fuzz_regressions.rs).
     write("event_decode", b'{"a":{"d":[1111111111111111111117,true]},"id":"","type":"d","created_at":"1"}')
+    write("event_decode", b'{"a":{"d":[1111111111111111111117,true]},"id":"e","type":"d","created_at":"1"}')
+    # The provider vectors' bodies (Stripe, Standard Webhooks, Commet, LeadLex, GitHub).
+    for name in ("stripe", "standard_webhooks", "commet", "leadlex", "github"):
+        for v in json.loads((ROOT / f"tests/vectors/{name}.json").read_text())["vectors"]:
+            body = v["body"].encode()
+            if body.startswith(b"{") and len(body) <= 8192:
+                write("event_decode", body)
     write("event_decode", b'{"id":"e","type":"creator.approved","created_at":"c"}')
 
 
@@ -139,6 +201,7 @@ def main():
         shutil.rmtree(SEEDS)
     header_seeds()
     verify_seeds()
+    header_formats_seeds()
     event_seeds()
     for target in sorted(p.name for p in SEEDS.iterdir()):
         files = list((SEEDS / target).iterdir())

@@ -93,6 +93,8 @@ pub(crate) enum Format {
     Pairs,
     /// Space-separated `<version>,<signature>` items (Standard Webhooks:
     /// `v1,<base64> v1,<base64>`); items of other versions are skipped.
+    /// Only Standard Webhooks' scheme builds one.
+    #[cfg_attr(not(feature = "standard-webhooks"), allow(dead_code))]
     Versioned {
         /// The version whose signatures are checked, such as `v1`.
         version: &'static str,

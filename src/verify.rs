@@ -250,30 +250,35 @@ impl<P: Provider> Verifier<P> {
             });
         };
         let value = single(&names.signature, values)?;
-        let malformed = |header: &Cow<'static, str>| {
-            let header = header.clone();
-            move |error: ParseError| match error {
-                ParseError::Malformed(reason) => Error::MalformedHeader { header, reason },
-                ParseError::NoSignature => Error::NoSignature { header },
-            }
+        // The name is cloned only on a refusal: a scheme's names may be
+        // owned strings (Standard Webhooks'), and a verification that
+        // passes allocates nothing.
+        let malformed = |error: ParseError| match error {
+            ParseError::Malformed(reason) => Error::MalformedHeader {
+                header: names.signature.clone(),
+                reason,
+            },
+            ParseError::NoSignature => Error::NoSignature {
+                header: names.signature.clone(),
+            },
         };
         let (signatures, mut timestamp) = match &scheme.format {
             Format::Pairs => {
-                let header = SignatureHeader::parse(value).map_err(malformed(&names.signature))?;
+                let header = SignatureHeader::parse(value).map_err(malformed)?;
                 let timestamp = (header.timestamp(), header.timestamp_digits().as_bytes());
                 (Signatures::Pairs(header), Some(timestamp))
             }
             Format::Versioned { version } => (
                 Signatures::List(
                     SignatureList::parse_versioned(value, version, scheme.encoding)
-                        .map_err(malformed(&names.signature))?,
+                        .map_err(malformed)?,
                 ),
                 None,
             ),
             Format::Single { prefix } => (
                 Signatures::List(
                     SignatureList::parse_single(value, prefix, scheme.encoding)
-                        .map_err(malformed(&names.signature))?,
+                        .map_err(malformed)?,
                 ),
                 None,
             ),

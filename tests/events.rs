@@ -1,12 +1,12 @@
 //! Typed events: every fixture decodes to its variant, unknown types and
 //! fields are kept, and decode failures say where.
 
-mod common;
+mod support;
 
-use common::fixture;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use signed_webhooks::{Error, Event, ExchangeEvent, UnleeshedEvent, decode_event};
+use support::fixture;
 
 fn decode<E: serde::de::DeserializeOwned>(name: &str) -> E {
     decode_event(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 use signed_webhooks::{
-    Error, Event, ExchangeEvent, MAX_SIGNATURES, SecretError, Signer, UnleeshedEvent, Verifier,
-    decode_event,
+    ConfigError, Event, ExchangeEvent, GitHub, MAX_SIGNATURES, Signer, Unleeshed, UnleeshedEvent,
+    Verifier, decode_event,
 };
 
 /// Decodes `body` into `E`, serializes it and decodes that again.
@@ -22,10 +22,23 @@ where
 /// an integer is a float, and serde_json's default float parser is not
 /// correctly rounded. `1111111111111111111117` decoded one ULP away from the
 /// nearest f64, so an event decoded, stored as JSON and decoded again (or
-/// forwarded) came back with a different number. (The fuzzer's input had
-/// `"id":""`, refused since; the number is what this test is about.)
+/// forwarded) came back with a different number.
+///
+/// The minimized input had an empty `id`, which events refuse since (an
+/// empty id cannot deduplicate); the number is checked under a non-empty
+/// one, and the original input must now be refused at `id`.
 #[test]
 fn large_numbers_decode_to_the_nearest_float_and_survive_a_round_trip() {
+    let original =
+        br#"{"a":{"d":[1111111111111111111117,true]},"id":"","type":"d","created_at":"1"}"#;
+    match decode_event::<Event<Value>>(original) {
+        Err(signed_webhooks::Error::Decode(e)) => {
+            #[cfg(feature = "json-path")]
+            assert_eq!(e.path(), "id", "{e}");
+            assert!(e.to_string().contains("non-empty"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
     let body = br#"{"a":{"d":[1111111111111111111117,true]},"id":"e","type":"d","created_at":"1"}"#;
     let (event, again) = round_trip::<Event<Value>>(body);
     // Rust's own parser rounds correctly: the decoded value must be that.
@@ -64,37 +77,79 @@ fn numbers_in_kept_fields_survive_a_round_trip() {
 /// `MAX_SIGNATURES`: with nine secrets it signed headers that every verifier
 /// refuses (`too many signatures`), whatever its secrets. What a signer
 /// accepts to sign with, a verifier with the same secrets must accept.
+///
+/// 0.2: the refusal is `ConfigError::TooManySecrets` (0.1's
+/// `SecretError::TooMany`, code `invalid_secret`; configuration errors have
+/// no code now), and the verifier's secret count (`secret_count()`, gone) is
+/// shown by a delivery signed with the last secret alone.
 #[test]
 fn a_signer_never_writes_a_header_its_verifier_refuses() {
     let secrets: Vec<String> = (0..=MAX_SIGNATURES)
         .map(|i| format!("whsec_rotation_{i:02}_0123456789abcdef0123456789"))
         .collect();
-    let verifier = Verifier::from_secrets(&secrets).unwrap();
+    let verifier = Verifier::<Unleeshed>::from_secrets(&secrets).unwrap();
+    let body = br#"{"id":"evt_1"}"#;
     for count in 1..=secrets.len() {
-        let body = br#"{"id":"evt_1"}"#;
-        match Signer::from_secrets(&secrets[..count]) {
+        match Signer::<Unleeshed>::from_secrets(&secrets[..count]) {
             Ok(signer) => {
-                let header = signer.sign_at(body, 1_790_000_000);
+                let headers = signer.sign_at(body, 1_790_000_000);
                 let verified = verifier
-                    .verify_at(&header, body, 1_790_000_000)
+                    .verify_at(&headers, body, 1_790_000_000)
                     .unwrap_or_else(|e| panic!("{count} secrets: {e}"));
                 assert_eq!(verified.secret_index(), 0);
             }
             Err(err) => {
                 assert!(count > MAX_SIGNATURES, "{count} secrets refused: {err}");
-                assert_eq!(err.code(), "invalid_secret");
                 assert!(
                     err.to_string().contains(&MAX_SIGNATURES.to_string()),
                     "{err}"
                 );
-                assert!(matches!(
-                    err,
-                    Error::InvalidSecret(SecretError::TooMany { count: c, max: MAX_SIGNATURES })
-                        if c == count
-                ));
+                assert!(
+                    matches!(
+                        err,
+                        ConfigError::TooManySecrets { count: c, max: MAX_SIGNATURES, .. }
+                            if c == count
+                    ),
+                    "{err:?}"
+                );
             }
         }
     }
-    // The limit is the header's, not the verifier's: it takes them all.
-    assert_eq!(verifier.secret_count(), MAX_SIGNATURES + 1);
+    // The limit is the header's, not the verifier's: it holds them all.
+    let last = Signer::<Unleeshed>::new(secrets[MAX_SIGNATURES].as_str())
+        .unwrap()
+        .sign_at(body, 1_790_000_000);
+    let verified = verifier.verify_at(&last, body, 1_790_000_000).unwrap();
+    assert_eq!(verified.secret_index(), MAX_SIGNATURES);
+}
+
+/// The same rule for a scheme whose header carries one signature
+/// (GitHub's): a signer takes one secret, a verifier as many as rotation
+/// needs.
+#[test]
+fn a_single_signature_signer_takes_one_secret() {
+    let secrets = ["gh-old-secret", "gh-new-secret"];
+    let err = Signer::<GitHub>::from_secrets(secrets).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ConfigError::TooManySecrets {
+                count: 2,
+                max: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let verifier = Verifier::<GitHub>::from_secrets(secrets).unwrap();
+    for (index, secret) in secrets.iter().enumerate() {
+        let headers = Signer::<GitHub>::new(*secret).unwrap().sign(b"{}");
+        assert_eq!(
+            verifier
+                .verify_at(&headers, b"{}", 0)
+                .unwrap()
+                .secret_index(),
+            index
+        );
+    }
 }

@@ -1,13 +1,18 @@
-//! The verify path allocates nothing: parse, time check, HMAC and compare
-//! all work on the stack.
+//! The verify path allocates nothing: headers read from a slice of pairs,
+//! parse, time check, HMAC and compare all work on the stack, for every
+//! scheme whose signed time is in a header (or that signs none). Commet and
+//! LeadLex read a time inside the body: measured below, not assumed.
 
-mod common;
+mod support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use common::{NOW, OTHER_SECRET, SECRET, fixture};
-use signed_webhooks::{SignatureHeader, Signer, Verifier};
+use signed_webhooks::__private::SignatureHeader;
+use signed_webhooks::{
+    Commet, GitHub, LeadLex, Provider, Signer, Stripe, Unleeshed, Verified, Verifier,
+};
+use support::{NOW, OTHER_SECRET, SECRET, UNLEESHED, fixture, unleeshed};
 
 /// Counts allocations made by the current thread, so tests running in
 /// parallel do not see each other's.
@@ -42,6 +47,37 @@ fn allocations_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
     (ALLOCATIONS.with(Cell::get) - before, out)
 }
 
+/// The headers `Signer<P>` writes, as the owned pairs a test keeps; they
+/// are lent to the verifier as a slice of `(&str, &str)`.
+fn signed<P: Provider>(secret: &str, body: &[u8], at: i64) -> Vec<(String, String)> {
+    Signer::<P>::new(secret)
+        .unwrap()
+        .sign_with_id(body, at, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
+        .iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+fn borrowed(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
+    pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect()
+}
+
+/// Verifies once to warm up (lazy statics, thread-locals), then counts the
+/// allocations of a second verification.
+fn count<P: Provider>(
+    verifier: &Verifier<P>,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    now: i64,
+) -> (usize, Verified) {
+    verifier.verify_at(headers, body, now).unwrap();
+    let (count, result) = allocations_during(|| verifier.verify_at(headers, body, now));
+    (count, result.unwrap())
+}
+
 #[test]
 fn the_counter_sees_allocations() {
     let (count, v) = allocations_during(|| vec![1u8; 100]);
@@ -52,35 +88,95 @@ fn the_counter_sees_allocations() {
 #[test]
 fn successful_verification_allocates_nothing() {
     let body = fixture("unleeshed/creator.approved.json");
-    let header = Signer::new(SECRET).unwrap().sign_at(&body, NOW);
-    let verifier = Verifier::new(SECRET).unwrap();
-    verifier.verify_at(&header, &body, NOW).unwrap();
+    let pairs = signed::<Unleeshed>(SECRET, &body, NOW);
+    let verifier = Verifier::<Unleeshed>::new(SECRET).unwrap();
+    let (allocations, _) = count(&verifier, &borrowed(&pairs), &body, NOW);
+    assert_eq!(allocations, 0, "verify_at allocated");
 
-    let (count, result) = allocations_during(|| verifier.verify_at(&header, &body, NOW));
-    assert!(result.is_ok());
-    assert_eq!(count, 0, "verify_at allocated");
-
-    let fresh = Signer::new(SECRET).unwrap().sign(&body);
-    let (count, result) = allocations_during(|| verifier.verify(&fresh, &body));
+    let fresh = Signer::<Unleeshed>::new(SECRET).unwrap().sign(&body);
+    let header = [(UNLEESHED, fresh.get(UNLEESHED).unwrap())];
+    let (count, result) = allocations_during(|| verifier.verify(&header, &body));
     assert!(result.is_ok());
     assert_eq!(count, 0, "verify allocated");
+}
+
+#[test]
+fn every_scheme_with_its_time_in_a_header_verifies_without_allocating() {
+    let stripe_body = fixture("stripe/invoice.paid.json");
+    let pairs = signed::<Stripe>(SECRET, &stripe_body, NOW);
+    let stripe = Verifier::<Stripe>::new(SECRET).unwrap();
+    assert_eq!(
+        count(&stripe, &borrowed(&pairs), &stripe_body, NOW).0,
+        0,
+        "stripe"
+    );
+
+    let github_body = fixture("github/issues.opened.json");
+    let pairs = signed::<GitHub>("It's a Secret to Everybody", &github_body, NOW);
+    let mut with_others = borrowed(&pairs);
+    with_others.extend([
+        ("X-GitHub-Event", "issues"),
+        ("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+    ]);
+    let github = Verifier::<GitHub>::new("It's a Secret to Everybody").unwrap();
+    let (allocations, verified) = count(&github, &with_others, &github_body, NOW);
+    assert_eq!(allocations, 0, "github");
+    assert_eq!(verified.timestamp(), None);
+}
+
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn standard_webhooks_verifies_without_allocating() {
+    use signed_webhooks::{StandardWebhooks, Svix};
+    use support::SW_SECRET;
+
+    let body = fixture("standard/contact.created.json");
+    let pairs = signed::<StandardWebhooks>(SW_SECRET, &body, NOW);
+    let verifier = Verifier::<StandardWebhooks>::new(SW_SECRET).unwrap();
+    assert_eq!(count(&verifier, &borrowed(&pairs), &body, NOW).0, 0);
+
+    // Rotation: three signatures and two secrets, under Svix's names.
+    let other = "whsec_/xWOUKLcN1wZma0+Sy5x0/g+RuiwNyEQGiudycJeSVo=";
+    let rotating = signed::<StandardWebhooks>(other, &body, NOW);
+    let signature = |pairs: &[(String, String)]| pairs[2].1.clone();
+    let list = format!(
+        "v1a,abc {} v1,{} {}",
+        signature(&rotating),
+        "A".repeat(43) + "=",
+        signature(&pairs)
+    );
+    let svix_headers = [
+        ("svix-id", pairs[0].1.as_str()),
+        ("svix-timestamp", pairs[1].1.as_str()),
+        ("svix-signature", list.as_str()),
+    ];
+    let svix = Verifier::<Svix>::from_secrets([other, SW_SECRET]).unwrap();
+    let (allocations, verified) = count(&svix, &svix_headers, &body, NOW);
+    assert_eq!(allocations, 0, "svix, rotation");
+    assert_eq!(verified.secret_index(), 0);
 }
 
 #[test]
 fn rotation_worst_case_allocates_nothing() {
     let body = vec![b'x'; 16 * 1024];
     let third = "custom-secret-number-three-of-at-least-32";
-    let verifier = Verifier::from_secrets([OTHER_SECRET, third, SECRET]).unwrap();
-    let signer = Signer::from_secrets([third, OTHER_SECRET, SECRET]).unwrap();
+    let verifier = Verifier::<Unleeshed>::from_secrets([OTHER_SECRET, third, SECRET]).unwrap();
+    let signer = Signer::<Unleeshed>::from_secrets([third, OTHER_SECRET, SECRET]).unwrap();
     // Three signatures, the matching one (for the last secret) last.
-    let header = signer.sign_at(&body, NOW);
-    let sigs: Vec<&str> = header.split(",v1=").skip(1).collect();
+    let headers = signer.sign_at(&body, NOW);
+    let sigs: Vec<&str> = headers
+        .get(UNLEESHED)
+        .unwrap()
+        .split(",v1=")
+        .skip(1)
+        .collect();
     let header = format!(
         "t={NOW},v1={},v1={},v1={}",
         "0".repeat(64),
         sigs[0].replace(|c: char| c.is_ascii_digit(), "a"),
         sigs[2]
     );
+    let header = unleeshed(&header);
     let (count, result) = allocations_during(|| verifier.verify_at(&header, &body, NOW));
     assert_eq!(result.unwrap().secret_index(), 2);
     assert_eq!(count, 0);
@@ -88,15 +184,127 @@ fn rotation_worst_case_allocates_nothing() {
 
 #[test]
 fn parsing_and_refusing_allocate_nothing() {
-    let verifier = Verifier::new(SECRET).unwrap();
+    let verifier = Verifier::<Unleeshed>::new(SECRET).unwrap();
     let body = b"{}";
-    let stale = Signer::new(SECRET).unwrap().sign_at(body, NOW - 10_000);
+    let stale = signed::<Unleeshed>(SECRET, body, NOW - 10_000);
+    let stale = borrowed(&stale);
     let forged = format!("t={NOW},v1={}", "ab".repeat(32));
+    let none: [(&str, &str); 0] = [];
     let (count, _) = allocations_during(|| {
         assert!(SignatureHeader::parse(&forged).is_ok());
         assert!(verifier.verify_at(&stale, body, NOW).is_err());
-        assert!(verifier.verify_at(&forged, body, NOW).is_err());
-        assert!(verifier.verify_at("t=x", body, NOW).is_err());
+        assert!(verifier.verify_at(&unleeshed(&forged), body, NOW).is_err());
+        assert!(verifier.verify_at(&unleeshed("t=x"), body, NOW).is_err());
+        assert!(verifier.verify_at(&none, body, NOW).is_err());
     });
     assert_eq!(count, 0);
+}
+
+/// Commet and LeadLex read the emission time from the signed body, once the
+/// MAC matched, with a JSON scan (`src/body.rs`) that borrows the values it
+/// reads. What it costs, measured: one allocation per top-level key of the
+/// body (serde's `Cow<str>` always copies a key), one more for serde_json's
+/// scratch buffer when a skipped value nests two levels deep, nothing for
+/// the size of the body, non-ASCII text or escapes: 7 or 8 for a Commet
+/// envelope (7 keys), 5 for LeadLex's fixtures (4 keys, nested data). The
+/// verify path of these two schemes is therefore not allocation-free; it
+/// is bounded by the envelope's width, not by the body's size.
+mod body_time {
+    use super::*;
+
+    /// A Commet envelope (seven top-level keys) around `data`, emitted a
+    /// minute before `NOW`.
+    fn commet_body(data: &str) -> Vec<u8> {
+        format!(
+            r#"{{"id":"whev_8AzNvGSAZJw0YBOUMTn9vM1V","event":"subscription.activated","timestamp":"2026-09-21T14:12:20.000Z","organizationId":"org_1","mode":"live","apiVersion":"2026-08-27","data":{data}}}"#
+        )
+        .into_bytes()
+    }
+
+    /// One allocation per top-level key, and serde_json's scratch buffer
+    /// once a skipped value nests two levels deep.
+    fn bound(body: &[u8]) -> usize {
+        serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+            .unwrap()
+            .len()
+            + 1
+    }
+
+    #[test]
+    fn reading_the_body_time_costs_by_the_envelopes_width_not_the_bodys_size() {
+        let secret = "whsec_c0mM3tTeStS1gN1nGs3cReTkEy0123";
+        let verifier = Verifier::<Commet>::new(secret).unwrap();
+        let big: String = (0..2000)
+            .map(|i| format!(r#"{{"n":{i},"s":"\u00e9\"{i}\""}},"#))
+            .collect();
+        let big = format!(r#"{{"rows":[{}null]}}"#, big);
+        for (what, body) in [
+            (
+                "a flat envelope",
+                commet_body(r#"{"subscriptionId":"sub_1"}"#),
+            ),
+            (
+                "nested arrays and objects",
+                commet_body(r#"{"items":[{"a":[1,2,{"b":null}]},true,-1.5e3]}"#),
+            ),
+            (
+                "non-ASCII text",
+                commet_body(r#"{"name":"Société Générale — 東京"}"#),
+            ),
+            (
+                "escaped text",
+                commet_body(r#"{"note":"a \"quoted\" word","city":"Montr\u00e9al"}"#),
+            ),
+            ("2000 rows of escaped text", commet_body(&big)),
+        ] {
+            let pairs = signed::<Commet>(secret, &body, NOW);
+            let (allocations, verified) = count(&verifier, &borrowed(&pairs), &body, NOW);
+            assert!(
+                allocations <= bound(&body),
+                "commet, {what}: {allocations} allocations"
+            );
+
+            assert_eq!(verified.timestamp(), Some(NOW - 60), "{what}");
+        }
+        // Fixtures from Commet's contract and LeadLex's documentation.
+        let leadlex_secret = "whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f";
+        let leadlex = Verifier::<LeadLex>::new(leadlex_secret)
+            .unwrap()
+            .dangerous_without_timestamp_check();
+        let commet = verifier.dangerous_without_timestamp_check();
+        for name in [
+            "commet/subscription.activated.json",
+            "commet/payment.failed.json",
+            "leadlex/contact.created.json",
+            "leadlex/deal.bulk_created.json",
+        ] {
+            let body = fixture(name);
+            let allocations = if name.starts_with("commet") {
+                let pairs = signed::<Commet>(secret, &body, NOW);
+                count(&commet, &borrowed(&pairs), &body, NOW).0
+            } else {
+                let pairs = signed::<LeadLex>(leadlex_secret, &body, NOW);
+                count(&leadlex, &borrowed(&pairs), &body, NOW).0
+            };
+            assert!(allocations <= bound(&body), "{name}: {allocations}");
+        }
+    }
+
+    /// The bound is not slack: the scan does allocate (so the schemes above
+    /// are the allocation-free ones), and a wider envelope costs more.
+    #[test]
+    fn the_body_time_scan_is_where_the_allocations_are() {
+        let secret = "whsec_c0mM3tTeStS1gN1nGs3cReTkEy0123";
+        let verifier = Verifier::<Commet>::new(secret).unwrap();
+        let narrow = br#"{"id":"whev_1","timestamp":1789999940}"#.to_vec();
+        let wide = br#"{"id":"whev_1","a":1,"b":2,"c":3,"d":4,"timestamp":1789999940}"#.to_vec();
+        let mut costs = Vec::new();
+        for body in [narrow, wide] {
+            let pairs = signed::<Commet>(secret, &body, NOW);
+            let (allocations, verified) = count(&verifier, &borrowed(&pairs), &body, NOW);
+            assert_eq!(verified.timestamp(), Some(NOW - 60));
+            costs.push(allocations);
+        }
+        assert!(costs[0] >= 1 && costs[1] > costs[0], "{costs:?}");
+    }
 }

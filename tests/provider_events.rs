@@ -7,16 +7,16 @@
 //! LeadLex ones follow its one documented example (see
 //! `tests/fixtures/leadlex/README.md`).
 
-mod common;
+mod support;
 
-use common::fixture;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use signed_webhooks::event::{CommetEnvelope, CommetMode, LeadLexEnvelope, StandardEvent};
 use signed_webhooks::{
-    CommetEnvelope, CommetEvent, CommetMode, DecodeError, Error, GitHubEvent, LeadLexEnvelope,
-    LeadLexEvent, StandardEvent, StripeEvent, decode_event,
+    CommetEvent, DecodeError, Error, GitHubEvent, LeadLexEvent, StripeEvent, decode_event,
 };
+use support::fixture;
 
 fn decode<E: DeserializeOwned>(name: &str) -> E {
     decode_event(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
