@@ -108,14 +108,8 @@ fn commet_and_leadlex_deliver_their_events_within_their_window() {
 }
 
 /// GitHub's event name is the `X-GitHub-Event` header, the body its
-/// payload: `GitHubEvent` is to be built from both (api-0.2.md: "GitHubEvent
-/// and StandardEvent get their own [WebhookEvent impl]").
-///
-/// Today `GitHubEvent` gets the blanket `DeserializeOwned` impl, which reads
-/// the body as this crate's own `{event, action, delivery, payload}` record,
-/// so every real GitHub delivery fails to decode (422).
+/// payload: `GitHubEvent` is built from both.
 #[test]
-#[ignore = "WebhookEvent for GitHubEvent is not implemented yet (blanket impl reads the body as the record)"]
 fn github_delivers_its_event_named_by_its_header() {
     let body = fixture("github/issues.opened.json");
     let event = round_trip::<GitHub>(
@@ -137,21 +131,22 @@ mod standard {
     use super::*;
     use crate::support::SW_SECRET;
 
-    /// The event's id is the signed `webhook-id` header; the verifier is to
-    /// fill `StandardEvent::webhook_id` from it (its documentation says so).
-    /// Today the blanket impl decodes the body alone and leaves it `None`.
+    /// The event's id is the signed `webhook-id` header, not part of the
+    /// body: the delivery key carries it (the premise changed: the event no
+    /// longer holds a copy, which only a decode fed the headers could fill).
     #[test]
-    #[ignore = "WebhookEvent for StandardEvent is not implemented yet (webhook_id left None)"]
     fn standard_webhooks_events_carry_their_signed_id() {
         let body = fixture("standard/contact.created.json");
         let headers = Signer::<StandardWebhooks>::new(SW_SECRET)
             .unwrap()
             .sign_with_id(&body, now(), "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W");
-        let event: StandardEvent = Verifier::<StandardWebhooks>::new(SW_SECRET)
-            .unwrap()
-            .verify_event(&headers, &body)
-            .unwrap();
-        assert_eq!(event.webhook_id(), Some("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"));
+        let verifier = Verifier::<StandardWebhooks>::new(SW_SECRET).unwrap();
+        let event: StandardEvent = verifier.verify_event(&headers, &body).unwrap();
+        assert_eq!(event.event_type(), "contact.created");
+        assert_eq!(
+            verifier.delivery_key(&headers, &body).unwrap(),
+            "standard-webhooks:id:msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
+        );
     }
 
     #[test]
