@@ -156,6 +156,9 @@ impl Provider for Svix {
     const NAME: &'static str = "svix";
     type Event = StandardEvent;
     fn scheme() -> Scheme {
-        Scheme::standard_webhooks()
+        // Svix's own names first: a `Signer<Svix>` writes them.
+        let mut scheme = Scheme::standard_webhooks();
+        scheme.headers.reverse();
+        scheme
     }
 }
