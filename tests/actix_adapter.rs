@@ -144,7 +144,7 @@ async fn the_shared_table_of_requests() {
     let service = test::init_service(receivers(runs.clone(), Deduplicator::in_memory())).await;
     let cases = requests::cases();
     requests::assert_covers_every_route(&cases);
-    assert!(cases.iter().filter(|c| c.status() != 200).count() >= 60);
+    assert!(cases.iter().filter(|c| c.status() != 200).count() >= 50);
     for case in &cases {
         let response = service.call(request(case).to_request()).await.unwrap();
         let (status, body) = body_of(response).await;

@@ -154,7 +154,7 @@ async fn the_shared_table_of_requests() {
     let app = receivers(runs.clone());
     let cases = requests::cases();
     requests::assert_covers_every_route(&cases);
-    assert!(cases.iter().filter(|c| c.status() != 200).count() >= 60);
+    assert!(cases.iter().filter(|c| c.status() != 200).count() >= 50);
     for case in &cases {
         let (status, body) = send(app.clone(), request(case)).await;
         requests::check_with_line(case, status.as_u16(), &body);
