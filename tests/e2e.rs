@@ -1,67 +1,191 @@
-//! End to end: the example receivers' own routes served on loopback ports,
-//! real HTTP from a real client, and the example binaries themselves.
-#![cfg(all(feature = "axum", feature = "actix"))]
-// Both examples include their shared `support` module; here both are included.
-#![allow(clippy::duplicate_mod)]
+//! End to end: the example receiver binaries, real HTTP from a real
+//! client, and `send_test_event` driving them.
+//!
+//! The binaries are built by `cargo test --all-features` (or `cargo build
+//! --all-features --examples`). They are driven rather than their `app()`
+//! served in-process, since they take their secrets from the environment
+//! only, and a test cannot set its own environment safely; driving them
+//! also checks what they print: one `processed` line per event.
+#![cfg(all(
+    feature = "axum",
+    feature = "actix",
+    feature = "redis",
+    feature = "standard-webhooks"
+))]
 
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::requests::{self, Case};
-use common::{SECRET, fixture};
-use signed_webhooks::replay::Deduplicator;
-use signed_webhooks::{Signer, Verifier};
+use common::requests::{self, Case, ROUTES};
+use common::{SECRET, fixture, now};
+use signed_webhooks::{
+    Exchange, Provider, SignedHeaders, Signer, StandardWebhooks, Stripe, Unleeshed,
+};
 
-#[allow(dead_code)]
-#[path = "../examples/axum_receiver.rs"]
-mod axum_receiver;
+const RECEIVERS: [&str; 2] = ["axum_receiver", "actix_receiver"];
 
-#[allow(dead_code)]
-#[path = "../examples/actix_receiver.rs"]
-mod actix_receiver;
+/// Every provider's secret variable, unset for the binaries so that only
+/// `WEBHOOK_SECRET` applies.
+const SECRET_VARS: &[&str] = &[
+    "UNLEESHED_WEBHOOK_SECRET",
+    "EXCHANGE_WEBHOOK_SECRET",
+    "STRIPE_WEBHOOK_SECRET",
+    "COMMET_WEBHOOK_SECRET",
+    "LEADLEX_WEBHOOK_SECRET",
+    "GITHUB_WEBHOOK_SECRET",
+    "STANDARD_WEBHOOK_SECRET",
+];
 
-/// Serves the axum example's router on an ephemeral loopback port.
-async fn start_axum() -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let app = axum_receiver::app(Verifier::new(SECRET).unwrap(), Deduplicator::in_memory());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+/// The path of an example binary (cargo builds them next to the tests).
+fn example_path(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let path = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --all-features` (or build the examples \
+         with `cargo build --all-features --examples`)",
+        path.display()
+    );
+    path
 }
 
-/// Serves the actix-web example's app on an ephemeral loopback port.
-fn start_actix() -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let verifier = actix_web::web::Data::new(Verifier::new(SECRET).unwrap());
-            let dedup = Deduplicator::in_memory();
-            let server = actix_web::HttpServer::new(move || {
-                actix_receiver::app(verifier.clone(), dedup.clone())
-            })
-            .workers(1)
-            .disable_signals()
-            .bind("127.0.0.1:0")
+/// A running example receiver, killed when dropped.
+struct Example {
+    name: &'static str,
+    child: Child,
+    lines: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+    addr: String,
+}
+
+impl Example {
+    /// Starts the receiver on an ephemeral port with [`SECRET`] for every
+    /// route, and waits until it listens.
+    fn start(name: &'static str) -> Example {
+        let mut command = Command::new(example_path(name));
+        for var in SECRET_VARS {
+            command.env_remove(var);
+        }
+        let mut child = command
+            .env("WEBHOOK_SECRET", SECRET)
+            .env("ADDR", "127.0.0.1:0")
+            .env_remove("REDIS_URL")
+            .env_remove("DEDUP_CAPACITY")
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .unwrap();
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
-        })
-    });
-    rx.recv().unwrap()
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            for line in stdout.lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut pipe = child.stderr.take().unwrap();
+        let log = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n @ 1..) = pipe.read(&mut buffer) {
+                log.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buffer[..n]));
+            }
+        });
+        let mut example = Example {
+            name,
+            child,
+            lines,
+            stderr,
+            addr: String::new(),
+        };
+        // Killed on drop from here on, even if it never listens.
+        loop {
+            let line = example.next_line();
+            if let Some(addr) = line.strip_prefix("listening on http://") {
+                example.addr = addr.to_owned();
+                return example;
+            }
+        }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.addr.parse().unwrap()
+    }
+
+    /// The next line the receiver prints, within ten seconds.
+    fn next_line(&mut self) -> String {
+        match self.lines.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) => line,
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "{}: printed nothing for 10 s; its log:\n{}",
+                self.name,
+                self.stderr.lock().unwrap()
+            ),
+            Err(RecvTimeoutError::Disconnected) => panic!(
+                "{}: exited; its log:\n{}",
+                self.name,
+                self.stderr.lock().unwrap()
+            ),
+        }
+    }
+
+    /// Ctrl-C, then waits for a clean exit; returns what it printed since
+    /// the last line read.
+    fn interrupt(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = self.child.wait().unwrap();
+        let rest: Vec<String> = self.lines.iter().collect();
+        (status, rest.join("\n"))
+    }
 }
 
-async fn send(client: &reqwest::Client, addr: SocketAddr, case: &Case) -> (u16, Vec<u8>) {
+impl Drop for Example {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn send(client: &reqwest::Client, addr: &str, case: &Case) -> (u16, Vec<u8>) {
+    if case.body.len() >= requests::OVERSIZED {
+        let addr: SocketAddr = addr.parse().unwrap();
+        let case_head = head(addr, case);
+        return tokio::task::spawn_blocking(move || answer_to_head(addr, &case_head))
+            .await
+            .unwrap();
+    }
     let mut request = client
         .post(format!("http://{addr}{}", case.path))
         .body(case.body.clone());
     for (name, value) in &case.headers {
         request = request.header(
-            *name,
+            name.as_str(),
             reqwest::header::HeaderValue::from_bytes(value).unwrap(),
         );
     }
@@ -73,39 +197,104 @@ async fn send(client: &reqwest::Client, addr: SocketAddr, case: &Case) -> (u16, 
     (status, response.bytes().await.unwrap().to_vec())
 }
 
-async fn run_table(addr: SocketAddr) {
-    let client = reqwest::Client::new();
-    for case in &requests::cases() {
-        let (status, body) = send(&client, addr, case).await;
-        requests::check(case, status, &body);
+/// The head of `case`'s request, `Content-Length` included.
+fn head(addr: SocketAddr, case: &Case) -> Vec<u8> {
+    let mut head = format!(
+        "POST {} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        case.path,
+        case.body.len()
+    )
+    .into_bytes();
+    for (name, value) in &case.headers {
+        head.extend_from_slice(name.as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value);
+        head.extend_from_slice(b"\r\n");
     }
+    head.extend_from_slice(b"\r\n");
+    head
 }
 
-#[tokio::test]
-async fn axum_receiver_over_real_http() {
-    run_table(start_axum().await).await;
+/// Sends a request's head alone and reads the answer, for a body a
+/// receiver refuses by its declared length: the receiver answers and
+/// closes without reading it, which a client still uploading the body
+/// would see as a reset rather than an answer.
+fn answer_to_head(addr: SocketAddr, head: &[u8]) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(head).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {text:?}"));
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(&b""[..], |(head, _)| &answer[head.len() + 4..]);
+    (status, body.to_vec())
 }
 
+/// The whole table, in order, against each binary: every answer as the
+/// table says, one `processed` line per first delivery and one
+/// `duplicate` line per duplicate, in order, and nothing for a refusal.
 #[tokio::test]
-async fn actix_receiver_over_real_http() {
-    run_table(start_actix()).await;
+async fn the_table_of_requests_against_the_example_binaries() {
+    for name in RECEIVERS {
+        let mut example = Example::start(name);
+        let client = reqwest::Client::new();
+        let cases = requests::cases();
+        requests::assert_covers_every_route(&cases);
+        let mut printed = Vec::new();
+        for case in &cases {
+            let (status, body) = send(&client, &example.addr, case).await;
+            requests::check(case, status, &body);
+            if let Some(line) = case.line() {
+                let next = example.next_line();
+                assert_eq!(next, line, "{name}: {}", case.name);
+                printed.push(next);
+            }
+        }
+        let (status, rest) = example.interrupt();
+        assert!(status.success(), "{name} exited with {status}");
+        assert_eq!(
+            rest.trim(),
+            "shutting down",
+            "{name}: printed for a refused request"
+        );
+        let processed: Vec<_> = printed
+            .iter()
+            .filter(|line| line.starts_with("processed "))
+            .cloned()
+            .collect();
+        assert_eq!(
+            processed,
+            requests::processed_lines(&cases),
+            "{name}: one processed line per event"
+        );
+    }
 }
 
 /// Sends the head of a 10 MiB POST and not one byte of its body, then
 /// waits for the answer: it can only come if the receiver decided without
 /// the body.
-fn answer_before_upload(addr: SocketAddr, signature: Option<&str>) -> String {
+fn answer_before_upload(addr: SocketAddr, path: &str, headers: &[(String, String)]) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let signature = signature
-        .map(|s| format!("X-Unleeshed-Signature: {s}\r\n"))
-        .unwrap_or_default();
+    let headers: String = headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
     write!(
         stream,
-        "POST /webhooks/unleeshed HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\n{signature}\r\n",
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n{headers}\r\n",
         10 * 1024 * 1024
     )
     .unwrap();
@@ -116,104 +305,61 @@ fn answer_before_upload(addr: SocketAddr, signature: Option<&str>) -> String {
     String::from_utf8_lossy(&answer[..n]).into_owned()
 }
 
+/// The headers of an empty body signed an hour ago.
+fn stale<P: Provider>() -> Vec<(String, String)> {
+    pairs(Signer::<P>::new(SECRET).unwrap().sign_at(b"", now() - 3600))
+}
+
+fn pairs(headers: SignedHeaders) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|(name, value)| (name.into_owned(), value))
+        .collect()
+}
+
 #[tokio::test]
-async fn unsigned_10_mib_uploads_are_refused_before_the_body_is_sent() {
-    let axum = start_axum().await;
-    let actix = start_actix();
-    let stale = Signer::new(SECRET)
-        .unwrap()
-        .sign_at(b"", requests::now() - 3600);
-    for addr in [axum, actix] {
-        let answer = tokio::task::spawn_blocking(move || answer_before_upload(addr, None))
-            .await
-            .unwrap();
-        assert!(answer.starts_with("HTTP/1.1 400"), "{addr}: {answer}");
-        assert!(answer.contains("missing_signature_header"), "{answer}");
-        let stale = stale.clone();
-        let answer = tokio::task::spawn_blocking(move || answer_before_upload(addr, Some(&stale)))
-            .await
-            .unwrap();
-        assert!(answer.starts_with("HTTP/1.1 401"), "{addr}: {answer}");
-        assert!(answer.contains("timestamp_too_old"), "{answer}");
-    }
-}
-
-/// A running example binary, killed when dropped.
-struct Example {
-    child: Child,
-    stdout: BufReader<std::process::ChildStdout>,
-    addr: String,
-}
-
-impl Example {
-    /// Starts `target/<profile>/examples/<name>` (cargo test builds the
-    /// examples) on an ephemeral port, and waits until it listens.
-    fn start(name: &str) -> Example {
-        let exe = std::env::current_exe().unwrap();
-        let dir: PathBuf = exe.parent().unwrap().parent().unwrap().join("examples");
-        let path = dir.join(name);
-        assert!(
-            path.exists(),
-            "{} is missing: run the tests with `cargo test --all-features`",
-            path.display()
-        );
-        let mut child = Command::new(&path)
-            .env("WEBHOOK_SECRET", SECRET)
-            .env("ADDR", "127.0.0.1:0")
-            .env_remove("REDIS_URL")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut example = Example {
-            child,
-            stdout,
-            addr: String::new(),
-        };
-        // Killed on drop from here on, even if it never listens.
-        loop {
-            let line = example.next_line();
-            if let Some(addr) = line.strip_prefix("listening on http://") {
-                example.addr = addr.to_owned();
-                return example;
-            }
-            assert!(!line.is_empty(), "{name} exited before listening");
+async fn unsigned_or_stale_10_mib_uploads_are_refused_before_the_body_is_sent() {
+    // The routes whose signed time is in a header, checkable before the body.
+    let stale_routes = [
+        ("/webhooks/unleeshed", stale::<Unleeshed>()),
+        ("/webhooks/exchange", stale::<Exchange>()),
+        ("/webhooks/stripe", stale::<Stripe>()),
+        ("/webhooks/standard", stale::<StandardWebhooks>()),
+    ];
+    for name in RECEIVERS {
+        let example = Example::start(name);
+        let addr = example.addr();
+        for path in ROUTES {
+            let answer = tokio::task::spawn_blocking(move || answer_before_upload(addr, path, &[]))
+                .await
+                .unwrap();
+            assert!(
+                answer.starts_with("HTTP/1.1 400"),
+                "{name} {path}: {answer}"
+            );
+            assert!(answer.contains("missing_signature_header"), "{answer}");
         }
-    }
-
-    fn next_line(&mut self) -> String {
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).unwrap();
-        line.trim_end().to_owned()
-    }
-
-    /// Ctrl-C, then waits for a clean exit.
-    fn interrupt(mut self) -> (std::process::ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-INT", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let mut rest = String::new();
-        self.stdout.read_to_string(&mut rest).unwrap();
-        (self.child.wait().unwrap(), rest)
-    }
-}
-
-impl Drop for Example {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        for (path, headers) in &stale_routes {
+            let (path, headers) = (*path, headers.clone());
+            let answer =
+                tokio::task::spawn_blocking(move || answer_before_upload(addr, path, &headers))
+                    .await
+                    .unwrap();
+            assert!(
+                answer.starts_with("HTTP/1.1 401"),
+                "{name} {path}: {answer}"
+            );
+            assert!(answer.contains("timestamp_too_old"), "{answer}");
+        }
+        let (_, rest) = example.interrupt();
+        assert_eq!(rest.trim(), "shutting down", "{name}");
     }
 }
 
 #[tokio::test]
 async fn the_example_binaries_process_events_and_stop_on_ctrl_c() {
     let client = reqwest::Client::new();
-    for name in ["axum_receiver", "actix_receiver"] {
+    for name in RECEIVERS {
         let mut example = Example::start(name);
         for (path, fixture_name, expected) in [
             (
@@ -228,16 +374,11 @@ async fn the_example_binaries_process_events_and_stop_on_ctrl_c() {
             ),
         ] {
             let body = fixture(fixture_name);
-            let response = client
-                .post(format!("http://{}/webhooks/{path}", example.addr))
-                .header(
-                    "X-Unleeshed-Signature",
-                    Signer::new(SECRET).unwrap().sign(&body),
-                )
-                .body(body)
-                .send()
-                .await
-                .unwrap();
+            let mut request = client.post(format!("http://{}/webhooks/{path}", example.addr));
+            for (name, value) in Signer::<Unleeshed>::new(SECRET).unwrap().sign(&body) {
+                request = request.header(&*name, value);
+            }
+            let response = request.body(body).send().await.unwrap();
             assert_eq!(response.status(), 200, "{name}");
             assert_eq!(example.next_line(), expected, "{name}");
         }
@@ -264,7 +405,7 @@ async fn the_example_binaries_process_events_and_stop_on_ctrl_c() {
 #[tokio::test]
 async fn the_example_binaries_print_ids_escaped() {
     let client = reqwest::Client::new();
-    for name in ["axum_receiver", "actix_receiver"] {
+    for name in RECEIVERS {
         let mut example = Example::start(name);
         let body = serde_json::json!({
             "id": "evt_1\nprocessed evt_forged creator.approved",
@@ -273,16 +414,14 @@ async fn the_example_binaries_print_ids_escaped() {
             "data": { "external_reference": "post-7" }
         })
         .to_string();
-        let response = client
-            .post(format!("http://{}/webhooks/unleeshed", example.addr))
-            .header(
-                "X-Unleeshed-Signature",
-                Signer::new(SECRET).unwrap().sign(body.as_bytes()),
-            )
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let mut request = client.post(format!("http://{}/webhooks/unleeshed", example.addr));
+        for (name, value) in Signer::<Unleeshed>::new(SECRET)
+            .unwrap()
+            .sign(body.as_bytes())
+        {
+            request = request.header(&*name, value);
+        }
+        let response = request.body(body).send().await.unwrap();
         assert_eq!(response.status(), 200, "{name}");
         assert_eq!(
             example.next_line(),
@@ -299,12 +438,12 @@ async fn the_example_binaries_print_ids_escaped() {
 /// is answered 408, each within its timeout (5 s and 10 s) and a margin.
 #[test]
 fn the_example_binaries_time_out_slow_clients() {
-    let checks: Vec<_> = ["axum_receiver", "actix_receiver"]
+    let checks: Vec<_> = RECEIVERS
         .into_iter()
         .map(|name| {
             std::thread::spawn(move || {
                 let example = Example::start(name);
-                let addr: SocketAddr = example.addr.parse().unwrap();
+                let addr = example.addr();
 
                 // Headers that never end.
                 let mut silent = TcpStream::connect(addr).unwrap();
@@ -315,6 +454,12 @@ fn the_example_binaries_time_out_slow_clients() {
 
                 // A signed request whose body stops halfway.
                 let body = fixture("unleeshed/creator.approved.json");
+                let signature = Signer::<Unleeshed>::new(SECRET)
+                    .unwrap()
+                    .sign(&body)
+                    .get("x-unleeshed-signature")
+                    .unwrap()
+                    .to_owned();
                 let mut stalled = TcpStream::connect(addr).unwrap();
                 stalled
                     .set_read_timeout(Some(Duration::from_secs(20)))
@@ -322,9 +467,8 @@ fn the_example_binaries_time_out_slow_clients() {
                 write!(
                     stalled,
                     "POST /webhooks/unleeshed HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\
-                     X-Unleeshed-Signature: {}\r\n\r\n",
+                     X-Unleeshed-Signature: {signature}\r\n\r\n",
                     body.len(),
-                    Signer::new(SECRET).unwrap().sign(&body)
                 )
                 .unwrap();
                 stalled.write_all(&body[..body.len() / 2]).unwrap();
@@ -347,4 +491,175 @@ fn the_example_binaries_time_out_slow_clients() {
     for check in checks {
         check.join().unwrap();
     }
+}
+
+/// Runs `send_test_event` with `args` and the secret in `env`.
+fn send_test_event(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(example_path("send_test_event"));
+    for var in SECRET_VARS.iter().chain(&["WEBHOOK_SECRET", "ADDR"]) {
+        command.env_remove(var);
+    }
+    command
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap()
+}
+
+/// The statuses `send_test_event` printed, one per request.
+fn statuses(output: &Output) -> Vec<u16> {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .map(|line| {
+            let (_, status) = line
+                .split_once(" -> ")
+                .unwrap_or_else(|| panic!("not a result line: {line:?}"));
+            status[..3].parse().unwrap()
+        })
+        .collect()
+}
+
+/// The id `send_test_event` printed for its event (`#1 POST <url> <type> <id> -> …`).
+fn sent_id(output: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout.lines().next().expect("a result line");
+    let before = line.split_once(" -> ").unwrap().0;
+    before.rsplit(' ').next().unwrap().to_owned()
+}
+
+/// `send_test_event` drives every route of both receivers: a fresh event
+/// is processed, sent twice it is processed once, tampered or stale it is
+/// refused. GitHub signs no time (asked for a stale one, it says so and
+/// sends nothing), and names its deliveries by content: the same fixture
+/// sent again is a duplicate.
+#[tokio::test]
+async fn send_test_event_drives_every_route() {
+    let providers: &[(&str, &str)] = &[
+        ("unleeshed", "creator.approved"),
+        ("exchange", "order.created"),
+        ("stripe", "invoice.paid"),
+        ("commet", "subscription.activated"),
+        ("leadlex", "contact.created"),
+        ("github", "issues"),
+        ("standard", "contact.created"),
+    ];
+    assert_eq!(providers.len(), ROUTES.len());
+    for name in RECEIVERS {
+        let mut example = Example::start(name);
+        for &(provider, event_type) in providers {
+            let url = format!("http://{}/webhooks/{provider}", example.addr);
+            let env = [("WEBHOOK_SECRET", SECRET)];
+            let run = |extra: &[&str]| {
+                let mut args = vec!["--provider", provider, "--url", &url];
+                args.extend_from_slice(extra);
+                let output = send_test_event(&args, &env);
+                assert!(
+                    output.status.success(),
+                    "{provider} {extra:?}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                output
+            };
+            // What the receiver prints for an event `sent` named.
+            let processed_line = |sent: &str| {
+                if provider == "leadlex" {
+                    None // LeadLex's events are named by their content.
+                } else {
+                    Some(format!("processed {sent} {event_type}"))
+                }
+            };
+
+            let once = run(&[]);
+            assert_eq!(statuses(&once), [200], "{name} {provider}");
+            let line = example.next_line();
+            match processed_line(&sent_id(&once)) {
+                Some(expected) => assert_eq!(line, expected, "{name} {provider}"),
+                None => assert!(
+                    line.starts_with("processed sha256:") && line.ends_with(event_type),
+                    "{name} {provider}: {line}"
+                ),
+            }
+
+            let twice = run(&["--twice"]);
+            assert_eq!(statuses(&twice), [200, 200], "{name} {provider}");
+            let (first, second) = (example.next_line(), example.next_line());
+            if provider == "github" {
+                // The same fixture again is the same signed content: a
+                // duplicate, whatever its fresh X-GitHub-Delivery says.
+                let id = sent_id(&twice);
+                assert_eq!([&first, &second], [&format!("duplicate {id}"); 2], "{name}");
+                let tampered = run(&["--tampered"]);
+                assert_eq!(statuses(&tampered), [401], "{name} {provider}");
+                let output =
+                    send_test_event(&["--provider", provider, "--url", &url, "--stale"], &env);
+                assert!(!output.status.success());
+                assert!(output.stdout.is_empty());
+                assert!(
+                    String::from_utf8_lossy(&output.stderr).contains("GitHub signs no time"),
+                    "{}",
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                continue;
+            }
+            assert!(
+                first.starts_with("processed "),
+                "{name} {provider}: {first}"
+            );
+            let id = first.split(' ').nth(1).unwrap();
+            assert_eq!(second, format!("duplicate {id}"), "{name} {provider}");
+            if let Some(expected) = processed_line(&sent_id(&twice)) {
+                assert_eq!(first, expected, "{name} {provider}");
+            }
+
+            let tampered = run(&["--tampered"]);
+            assert_eq!(statuses(&tampered), [401], "{name} {provider}");
+
+            let stale = run(&["--stale"]);
+            assert_eq!(statuses(&stale), [401], "{name} {provider}");
+            assert!(
+                String::from_utf8_lossy(&stale.stdout).contains("timestamp_too_old"),
+                "{name} {provider}"
+            );
+        }
+        let (_, rest) = example.interrupt();
+        assert_eq!(
+            rest.trim(),
+            "shutting down",
+            "{name}: printed for a refused event"
+        );
+    }
+}
+
+/// The secret comes from `<PROVIDER>_WEBHOOK_SECRET` before
+/// `WEBHOOK_SECRET`, and from nowhere else.
+#[tokio::test]
+async fn send_test_event_takes_the_providers_own_secret_first() {
+    let mut example = Example::start("axum_receiver");
+    let url = format!("http://{}/webhooks/stripe", example.addr);
+    let args = ["--provider", "stripe", "--url", url.as_str()];
+
+    let own = send_test_event(
+        &args,
+        &[
+            ("STRIPE_WEBHOOK_SECRET", SECRET),
+            ("WEBHOOK_SECRET", common::OTHER_SECRET),
+        ],
+    );
+    assert_eq!(statuses(&own), [200]);
+    assert!(example.next_line().starts_with("processed evt_test_"));
+
+    let shared = send_test_event(&args, &[("WEBHOOK_SECRET", common::OTHER_SECRET)]);
+    assert_eq!(statuses(&shared), [401], "signed with WEBHOOK_SECRET");
+
+    let none = send_test_event(&args, &[]);
+    assert!(!none.status.success());
+    assert!(none.stdout.is_empty(), "nothing was sent");
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("STRIPE_WEBHOOK_SECRET"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+    let (_, rest) = example.interrupt();
+    assert_eq!(rest.trim(), "shutting down");
 }

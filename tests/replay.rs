@@ -9,19 +9,32 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-
+use axum::extract::{FromRef, State};
 use axum::http::{Request, StatusCode};
 use axum::routing::post;
-use common::requests::now;
 use common::runs::Runs;
-use common::{SECRET, fixture};
+use common::{SECRET, fixture, now};
 use http_body_util::BodyExt;
+use signed_webhooks::axum::{DeduplicationLayer, Delivery, Webhook, WebhookBody};
 use signed_webhooks::replay::{
-    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreFuture, Window,
+    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreError, StoreFuture, Window,
 };
-use signed_webhooks::{Error, Signer, UnleeshedEvent, Verifier};
+use signed_webhooks::{DeliveryId, Provider, Scheme, SignedHeaders, Signer, Unleeshed, Verifier};
 use tokio::sync::Notify;
 use tower::ServiceExt;
+
+/// Signs as Unleeshed does, but names its deliveries by their signed
+/// content (the timestamp and the body) rather than the body's id: what
+/// 0.1 did for raw bodies, and what GitHub and LeadLex do in 0.2.
+struct ContentKeyed;
+
+impl Provider for ContentKeyed {
+    const NAME: &'static str = "content";
+    type Event = serde_json::Value;
+    fn scheme() -> Scheme {
+        Scheme::timestamped("x-unleeshed-signature").with_delivery_id(DeliveryId::SignedContent)
+    }
+}
 
 /// How the test handler behaves on the first run of each event.
 #[derive(Clone)]
@@ -32,15 +45,22 @@ enum FirstRun {
 }
 
 #[derive(Clone)]
-struct State {
-    verifier: Verifier,
+struct AppState {
+    verifier: Verifier<Unleeshed>,
+    content: Verifier<ContentKeyed>,
     runs: Runs,
     first: FirstRun,
 }
 
-impl axum::extract::FromRef<State> for Verifier {
-    fn from_ref(state: &State) -> Verifier {
+impl FromRef<AppState> for Verifier<Unleeshed> {
+    fn from_ref(state: &AppState) -> Self {
         state.verifier.clone()
+    }
+}
+
+impl FromRef<AppState> for Verifier<ContentKeyed> {
+    fn from_ref(state: &AppState) -> Self {
+        state.content.clone()
     }
 }
 
@@ -48,12 +68,13 @@ fn axum_app(dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
     axum_app_with(Verifier::new(SECRET).unwrap(), dedup, runs, first)
 }
 
-fn axum_app_with(verifier: Verifier, dedup: Deduplicator, runs: Runs, first: FirstRun) -> Router {
-    use signed_webhooks::axum::{DeduplicationLayer, Delivery, VerifiedBody, VerifiedEvent};
-    async fn event(
-        axum::extract::State(state): axum::extract::State<State>,
-        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
-    ) -> StatusCode {
+fn axum_app_with(
+    verifier: Verifier<Unleeshed>,
+    dedup: Deduplicator,
+    runs: Runs,
+    first: FirstRun,
+) -> Router {
+    async fn event(State(state): State<AppState>, event: Webhook<Unleeshed>) -> StatusCode {
         let run = state.runs.record(event.id());
         match (&state.first, run) {
             (FirstRun::Fails, 1) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -64,49 +85,50 @@ fn axum_app_with(verifier: Verifier, dedup: Deduplicator, runs: Runs, first: Fir
             _ => StatusCode::OK,
         }
     }
-    async fn delivery(
-        axum::extract::State(state): axum::extract::State<State>,
-        delivery: Delivery<UnleeshedEvent>,
-    ) -> String {
+    async fn delivery(State(state): State<AppState>, delivery: Delivery<Unleeshed>) -> String {
         match delivery {
             Delivery::First(event) => format!("first {}", state.runs.record(event.id())),
             Delivery::Duplicate(event) => format!("duplicate {}", event.id()),
         }
     }
-    async fn raw(
-        axum::extract::State(state): axum::extract::State<State>,
-        body: VerifiedBody,
-    ) -> StatusCode {
-        state.runs.record(&hex::encode(body.verified.signature()));
+    async fn raw(State(state): State<AppState>, body: WebhookBody<Unleeshed>) -> StatusCode {
+        state.runs.record(body.delivery_key().unwrap());
+        StatusCode::OK
+    }
+    async fn content(State(state): State<AppState>, body: WebhookBody<ContentKeyed>) -> StatusCode {
+        state.runs.record(body.delivery_key().unwrap());
         StatusCode::OK
     }
     Router::new()
         .route("/event", post(event))
         .route("/delivery", post(delivery))
         .route("/raw", post(raw))
-        .with_state(State {
+        .route("/content", post(content))
+        .with_state(AppState {
             verifier,
+            content: Verifier::new(SECRET).unwrap(),
             runs,
             first,
         })
         .layer(DeduplicationLayer::new(dedup))
 }
 
-fn signed(path: &str, body: &[u8], at: i64) -> Request<Body> {
-    Request::post(path)
-        .header(
-            "X-Unleeshed-Signature",
-            Signer::new(SECRET).unwrap().sign_at(body, at),
-        )
-        .body(Body::from(body.to_vec()))
-        .unwrap()
+/// Unleeshed's headers for `body` signed at `at`.
+fn sign(body: &[u8], at: i64) -> SignedHeaders {
+    Signer::<Unleeshed>::new(SECRET).unwrap().sign_at(body, at)
 }
 
-fn same(path: &str, header: &str, body: &[u8]) -> Request<Body> {
-    Request::post(path)
-        .header("X-Unleeshed-Signature", header)
-        .body(Body::from(body.to_vec()))
-        .unwrap()
+fn signed(path: &str, body: &[u8], at: i64) -> Request<Body> {
+    same(path, &sign(body, at), body)
+}
+
+/// A request with these very headers: a replay, when they were sent before.
+fn same(path: &str, headers: &SignedHeaders, body: &[u8]) -> Request<Body> {
+    let mut request = Request::post(path);
+    for (name, value) in headers.iter() {
+        request = request.header(name, value);
+    }
+    request.body(Body::from(body.to_vec())).unwrap()
 }
 
 struct Answer {
@@ -165,16 +187,27 @@ fn event_body(id: &str) -> Vec<u8> {
     format!(r#"{{"id":"{id}","type":"creator.approved","created_at":"2026-11-22T10:00:00Z","data":{{"external_reference":"r"}}}}"#).into_bytes()
 }
 
+/// The key the adapters claim an Unleeshed delivery of `id` by.
+fn key_of(id: &str) -> String {
+    let body = event_body(id);
+    let key = Verifier::<Unleeshed>::new(SECRET)
+        .unwrap()
+        .delivery_key(&sign(&body, now()), &body)
+        .unwrap();
+    assert_eq!(key, format!("unleeshed:id:{id}"));
+    key
+}
+
 #[tokio::test]
 async fn a_replayed_request_runs_the_handler_once() {
     let runs = Runs::default();
     let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
     let body = fixture("unleeshed/creator.approved.json");
-    let header = Signer::new(SECRET).unwrap().sign(&body);
+    let headers = sign(&body, now());
 
-    let first = send(&app, same("/event", &header, &body)).await;
+    let first = send(&app, same("/event", &headers, &body)).await;
     assert_eq!((first.status, first.duplicate), (StatusCode::OK, false));
-    let replay = send(&app, same("/event", &header, &body)).await;
+    let replay = send(&app, same("/event", &headers, &body)).await;
     assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
     assert_eq!(replay.body, r#"{"duplicate":true}"#);
     assert_eq!(runs.of("evt_01JD7X4K2M9Q8R5T3V6W1Y0Z2A"), 1);
@@ -217,10 +250,13 @@ async fn a_refused_request_claims_nothing() {
     let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
     let body = event_body("evt_after_refusals");
     let forged = format!("t={},v1={}", now(), "00".repeat(32));
-    assert_eq!(
-        send(&app, same("/event", &forged, &body)).await.status,
-        StatusCode::UNAUTHORIZED
-    );
+    let forged = Request::post("/event")
+        .header("X-Unleeshed-Signature", forged)
+        .body(Body::from(body.clone()))
+        .unwrap();
+    assert_eq!(send(&app, forged).await.status, StatusCode::UNAUTHORIZED);
+    // Signed, with the event's id, but not an event: its key is known
+    // before it is decoded, and still nothing is claimed.
     let not_an_event = br#"{"id":"evt_after_refusals"}"#;
     assert_eq!(
         send(&app, signed("/event", not_an_event, now()))
@@ -280,23 +316,63 @@ async fn the_delivery_extractor_lets_the_handler_see_duplicates() {
     assert_eq!(runs.of("evt_seen"), 1);
 }
 
+/// 0.1's raw-body extractor named deliveries by their signed content; in
+/// 0.2 every extractor names them by the provider's key, so a raw body
+/// is claimed by its event id, as the decoded event is.
 #[tokio::test]
-async fn the_raw_body_extractor_deduplicates_by_signed_content() {
+async fn the_raw_body_extractor_deduplicates_by_the_providers_key() {
     let runs = Runs::default();
     let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
-    let body = b"no id in here".to_vec();
-    let header = Signer::new(SECRET).unwrap().sign_at(&body, now() - 5);
+    let body = event_body("evt_raw");
+    let headers = sign(&body, now() - 5);
     assert_eq!(
-        send(&app, same("/raw", &header, &body)).await.status,
+        send(&app, same("/raw", &headers, &body)).await.status,
         StatusCode::OK
     );
     assert!(
-        send(&app, same("/raw", &header, &body)).await.duplicate,
+        send(&app, same("/raw", &headers, &body)).await.duplicate,
+        "a replay is caught"
+    );
+    assert!(
+        send(&app, signed("/raw", &body, now())).await.duplicate,
+        "a redelivery signed anew is caught"
+    );
+    // The decoded event of the same id is the same delivery.
+    assert!(send(&app, signed("/event", &body, now())).await.duplicate);
+    assert_eq!(runs.of("unleeshed:id:evt_raw"), 1);
+    assert_eq!(runs.total(), 1);
+    // A body without the id the provider puts there cannot be claimed.
+    let no_id = send(&app, signed("/raw", b"no id in here", now())).await;
+    assert_eq!(
+        no_id.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        no_id.body
+    );
+}
+
+#[tokio::test]
+async fn a_scheme_keyed_by_signed_content_deduplicates_by_it() {
+    let runs = Runs::default();
+    let app = axum_app(Deduplicator::in_memory(), runs.clone(), FirstRun::Succeeds);
+    let body = b"no id in here".to_vec();
+    let headers = sign(&body, now() - 5);
+    assert_eq!(
+        send(&app, same("/content", &headers, &body)).await.status,
+        StatusCode::OK
+    );
+    assert!(
+        send(&app, same("/content", &headers, &body))
+            .await
+            .duplicate,
         "a replay is caught"
     );
     // Re-signed at another time, the same body is another delivery.
-    assert!(!send(&app, signed("/raw", &body, now())).await.duplicate);
+    assert!(!send(&app, signed("/content", &body, now())).await.duplicate);
     assert_eq!(runs.distinct(), 2);
+    for key in runs.ids() {
+        assert!(key.starts_with("content:sha256:"), "{key}");
+    }
 }
 
 #[tokio::test]
@@ -306,54 +382,57 @@ async fn a_replay_keeping_only_one_of_two_signatures_is_still_a_duplicate() {
     // get it processed again.
     const OLD: &str = "whsec_old_secret_0123456789abcdef0123456789";
     let runs = Runs::default();
-    let verifier = Verifier::from_secrets([OLD, SECRET]).unwrap();
     let app = Router::new()
         .route(
-            "/raw",
+            "/content",
             post(
-                |axum::extract::State(runs): axum::extract::State<Runs>,
-                 body: signed_webhooks::axum::VerifiedBody| async move {
-                    runs.record(&format!("{}", body.verified.timestamp()));
+                |State(runs): State<Runs>, body: WebhookBody<ContentKeyed>| async move {
+                    runs.record(&format!("{:?}", body.verified.timestamp()));
                     StatusCode::OK
                 },
             ),
         )
         .with_state(RawState {
-            verifier,
+            verifier: Verifier::from_secrets([OLD, SECRET]).unwrap(),
             runs: runs.clone(),
         })
-        .layer(signed_webhooks::axum::DeduplicationLayer::new(
-            Deduplicator::in_memory(),
-        ));
+        .layer(DeduplicationLayer::new(Deduplicator::in_memory()));
     let body = b"rotation".to_vec();
-    let both = Signer::from_secrets([SECRET, OLD])
+    let both = Signer::<ContentKeyed>::from_secrets([SECRET, OLD])
         .unwrap()
         .sign_at(&body, now());
+    let value = both.get("x-unleeshed-signature").unwrap();
     let only_old = {
-        let mut parts = both.split(',');
+        let mut parts = value.split(',');
         let t = parts.next().unwrap();
         let _new = parts.next().unwrap();
         format!("{t},{}", parts.next().unwrap())
     };
-    assert!(!send(&app, same("/raw", &both, &body)).await.duplicate);
-    let replay = send(&app, same("/raw", &only_old, &body)).await;
+    let request = |value: &str| {
+        Request::post("/content")
+            .header("X-Unleeshed-Signature", value)
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    assert!(!send(&app, request(value)).await.duplicate);
+    let replay = send(&app, request(&only_old)).await;
     assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
     assert_eq!(runs.total(), 1);
 }
 
 #[derive(Clone)]
 struct RawState {
-    verifier: Verifier,
+    verifier: Verifier<ContentKeyed>,
     runs: Runs,
 }
 
-impl axum::extract::FromRef<RawState> for Verifier {
-    fn from_ref(state: &RawState) -> Verifier {
+impl FromRef<RawState> for Verifier<ContentKeyed> {
+    fn from_ref(state: &RawState) -> Self {
         state.verifier.clone()
     }
 }
 
-impl axum::extract::FromRef<RawState> for Runs {
+impl FromRef<RawState> for Runs {
     fn from_ref(state: &RawState) -> Runs {
         state.runs.clone()
     }
@@ -439,7 +518,7 @@ async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
     let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(300));
     let app = axum_app(dedup.clone(), runs.clone(), FirstRun::Succeeds);
     // A receiver claims the event and dies before finishing: nothing releases it.
-    let Claim::First(guard) = dedup.claim("event:evt_orphan", window()).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim(&key_of("evt_orphan"), window()).await.unwrap() else {
         panic!()
     };
     std::mem::forget(guard);
@@ -485,16 +564,16 @@ impl ReplayStore for Down {
         _: Window,
     ) -> StoreFuture<'a, ClaimState> {
         Box::pin(async {
-            Err(Error::ReplayStoreUnavailable(
+            Err(StoreError::Unavailable(
                 "connection refused (redis at 10.0.0.7)".into(),
             ))
         })
     }
     fn complete<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
-        Box::pin(async { Err(Error::ReplayStoreUnavailable("connection refused".into())) })
+        Box::pin(async { Err(StoreError::Unavailable("connection refused".into())) })
     }
     fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, bool> {
-        Box::pin(async { Err(Error::ReplayStoreUnavailable("connection refused".into())) })
+        Box::pin(async { Err(StoreError::Unavailable("connection refused".into())) })
     }
 }
 
@@ -543,14 +622,13 @@ async fn a_panicking_first_run_is_released_and_the_retry_processed() {
     let client = reqwest::Client::new();
     let body = event_body("evt_panics_once");
     let deliver = || {
-        client
+        let mut request = client
             .post(format!("http://{addr}/event"))
-            .header(
-                "X-Unleeshed-Signature",
-                Signer::new(SECRET).unwrap().sign(&body),
-            )
-            .body(body.clone())
-            .send()
+            .body(body.clone());
+        for (name, value) in sign(&body, now()).iter() {
+            request = request.header(name, value);
+        }
+        request.send()
     };
     assert!(
         deliver().await.is_err(),
@@ -571,11 +649,7 @@ async fn a_panicking_first_run_is_released_and_the_retry_processed() {
 }
 
 fn panicking_app(runs: Runs) -> Router {
-    use signed_webhooks::axum::{DeduplicationLayer, VerifiedEvent};
-    async fn handler(
-        axum::extract::State(state): axum::extract::State<State>,
-        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
-    ) -> StatusCode {
+    async fn handler(State(state): State<AppState>, event: Webhook<Unleeshed>) -> StatusCode {
         if state.runs.record(event.id()) == 1 {
             panic!("the handler crashed on purpose");
         }
@@ -583,8 +657,9 @@ fn panicking_app(runs: Runs) -> Router {
     }
     Router::new()
         .route("/event", post(handler))
-        .with_state(State {
+        .with_state(AppState {
             verifier: Verifier::new(SECRET).unwrap(),
+            content: Verifier::new(SECRET).unwrap(),
             runs,
             first: FirstRun::Succeeds,
         })
@@ -596,19 +671,16 @@ mod actix {
     use super::*;
     use actix_web::dev::Service;
     use actix_web::{App, HttpResponse, test, web};
-    use signed_webhooks::actix::{Deduplication, Delivery, VerifiedEvent};
+    use signed_webhooks::actix::{Deduplication, Delivery, Webhook};
 
-    async fn event(
-        runs: web::Data<Runs>,
-        VerifiedEvent(event): VerifiedEvent<UnleeshedEvent>,
-    ) -> HttpResponse {
+    async fn event(runs: web::Data<Runs>, event: Webhook<Unleeshed>) -> HttpResponse {
         if runs.record(event.id()) == 1 && event.id().contains("fails") {
             return HttpResponse::InternalServerError().finish();
         }
         HttpResponse::Ok().finish()
     }
 
-    async fn delivery(runs: web::Data<Runs>, delivery: Delivery<UnleeshedEvent>) -> String {
+    async fn delivery(runs: web::Data<Runs>, delivery: Delivery<Unleeshed>) -> String {
         match delivery {
             Delivery::First(event) => format!("first {}", runs.record(event.id())),
             Delivery::Duplicate(event) => format!("duplicate {}", event.id()),
@@ -616,13 +688,11 @@ mod actix {
     }
 
     fn request(path: &str, body: &[u8]) -> test::TestRequest {
-        test::TestRequest::post()
-            .uri(path)
-            .insert_header((
-                "X-Unleeshed-Signature",
-                Signer::new(SECRET).unwrap().sign(body),
-            ))
-            .set_payload(body.to_vec())
+        let mut request = test::TestRequest::post().uri(path);
+        for (name, value) in sign(body, now()).iter() {
+            request = request.insert_header((name, value));
+        }
+        request.set_payload(body.to_vec())
     }
 
     #[actix_web::test]
@@ -630,7 +700,7 @@ mod actix {
         let runs = Runs::default();
         let service = test::init_service(
             App::new()
-                .app_data(web::Data::new(Verifier::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Verifier::<Unleeshed>::new(SECRET).unwrap()))
                 .app_data(web::Data::new(runs.clone()))
                 .wrap(Deduplication::new(Deduplicator::in_memory()))
                 .route("/event", web::post().to(event))
@@ -715,13 +785,16 @@ mod actix {
         let dedup = Deduplicator::in_memory();
         let service = test::init_service(
             App::new()
-                .app_data(web::Data::new(Verifier::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Verifier::<Unleeshed>::new(SECRET).unwrap()))
                 .app_data(web::Data::new(Runs::default()))
                 .wrap(Deduplication::new(dedup.clone()))
                 .route("/event", web::post().to(event)),
         )
         .await;
-        let Claim::First(_held) = dedup.claim("event:evt_actix_busy", window()).await.unwrap()
+        let Claim::First(_held) = dedup
+            .claim(&key_of("evt_actix_busy"), window())
+            .await
+            .unwrap()
         else {
             panic!()
         };
@@ -744,11 +817,11 @@ async fn a_handler_slower_than_its_lease_still_marks_its_delivery_done() {
     let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(200));
     let app = axum_app(dedup, runs.clone(), FirstRun::Waits(go.clone()));
     let body = event_body("evt_slower_than_lease");
-    let header = Signer::new(SECRET).unwrap().sign(&body);
+    let headers = sign(&body, now());
 
     let first = tokio::spawn({
-        let (app, header, body) = (app.clone(), header.clone(), body.clone());
-        async move { send(&app, same("/event", &header, &body)).await }
+        let (app, headers, body) = (app.clone(), headers.clone(), body.clone());
+        async move { send(&app, same("/event", &headers, &body)).await }
     });
     while runs.of("evt_slower_than_lease") == 0 {
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -756,12 +829,12 @@ async fn a_handler_slower_than_its_lease_still_marks_its_delivery_done() {
     // The lease runs out while the handler is still busy; another event
     // is delivered meanwhile.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let other = send(&app, signed("/raw", b"meanwhile", now())).await;
+    let other = send(&app, signed("/raw", &event_body("evt_meanwhile"), now())).await;
     assert_eq!(other.status, StatusCode::OK);
     go.notify_one();
     assert_eq!(first.await.unwrap().status, StatusCode::OK);
 
-    let replay = send(&app, same("/event", &header, &body)).await;
+    let replay = send(&app, same("/event", &headers, &body)).await;
     assert_eq!((replay.status, replay.duplicate), (StatusCode::OK, true));
     assert_eq!(
         runs.of("evt_slower_than_lease"),
@@ -771,13 +844,15 @@ async fn a_handler_slower_than_its_lease_still_marks_its_delivery_done() {
 }
 
 /// Issue 10, part 3: duplicate detection for deliveries whose signed time is
-/// not checked (`without_timestamp_check`) must not end with a memory store
-/// that refuses every delivery once it has held its capacity.
+/// not checked (`dangerous_without_timestamp_check`) must not end with a
+/// memory store that refuses every delivery once it has held its capacity.
 #[tokio::test]
 async fn deliveries_without_a_time_check_never_fill_the_memory_store_for_good() {
     let runs = Runs::default();
     let app = axum_app_with(
-        Verifier::new(SECRET).unwrap().without_timestamp_check(),
+        Verifier::new(SECRET)
+            .unwrap()
+            .dangerous_without_timestamp_check(),
         Deduplicator::new(MemoryStore::with_capacity(5)),
         runs.clone(),
         FirstRun::Succeeds,
@@ -810,8 +885,8 @@ async fn a_replay_held_until_its_window_closed_does_not_run_again() {
     );
     let body = event_body("evt_held");
     let signed_at = now() - 1;
-    let header = Signer::new(SECRET).unwrap().sign_at(&body, signed_at);
-    let first = send(&app, same("/event", &header, &body)).await;
+    let headers = sign(&body, signed_at);
+    let first = send(&app, same("/event", &headers, &body)).await;
     assert_eq!(first.status, StatusCode::OK);
 
     // The replay: headers and all of the body but its last byte.
@@ -821,10 +896,11 @@ async fn a_replay_held_until_its_window_closed_does_not_run_again() {
         rx.recv().await.map(|chunk| (chunk, rx))
     });
     let held = tokio::spawn({
-        let (app, header) = (app.clone(), header.clone());
+        let app = app.clone();
+        let value = headers.get("x-unleeshed-signature").unwrap().to_owned();
         async move {
             let request = Request::post("/event")
-                .header("X-Unleeshed-Signature", header)
+                .header("X-Unleeshed-Signature", value)
                 .body(Body::from_stream(rx))
                 .unwrap();
             send(&app, request).await
@@ -848,4 +924,64 @@ async fn a_replay_held_until_its_window_closed_does_not_run_again() {
     );
     assert_eq!(replay.status, StatusCode::UNAUTHORIZED, "{}", replay.body);
     assert!(replay.body.contains("timestamp_too_old"), "{}", replay.body);
+}
+
+/// A store slow to answer a claim, as a congested Redis is: by the time it
+/// looks at the claim, the delivery's window has closed.
+#[derive(Debug)]
+struct Slow {
+    store: MemoryStore,
+    delay: Duration,
+}
+
+impl ReplayStore for Slow {
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        lease: Duration,
+        window: Window,
+    ) -> StoreFuture<'a, ClaimState> {
+        Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            self.store.claim(key, token, lease, window).await
+        })
+    }
+    fn complete<'a>(
+        &'a self,
+        key: &'a str,
+        token: &'a str,
+        retention: Duration,
+    ) -> StoreFuture<'a, bool> {
+        self.store.complete(key, token, retention)
+    }
+    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, bool> {
+        self.store.release(key, token)
+    }
+}
+
+/// A claim that reaches the store after the delivery's window closed
+/// (`Claim::Stale`) is refused as the verifier would refuse the request by
+/// then: 401 `timestamp_too_old`, and the handler does not run.
+#[tokio::test]
+async fn a_claim_that_reaches_the_store_after_its_window_is_refused_401() {
+    let runs = Runs::default();
+    let tolerance = Duration::from_secs(1);
+    let app = axum_app_with(
+        Verifier::new(SECRET).unwrap().with_tolerance(tolerance),
+        Deduplicator::new(Slow {
+            store: MemoryStore::new(),
+            delay: Duration::from_millis(2500),
+        }),
+        runs.clone(),
+        FirstRun::Succeeds,
+    );
+    let answer = send(
+        &app,
+        signed("/event", &event_body("evt_stale_claim"), now()),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+    assert!(answer.body.contains("timestamp_too_old"), "{}", answer.body);
+    assert_eq!(runs.total(), 0);
 }

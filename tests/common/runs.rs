@@ -30,4 +30,11 @@ impl Runs {
     pub fn distinct(&self) -> usize {
         self.0.lock().unwrap().len()
     }
+
+    /// The ids that ran, sorted.
+    pub fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.0.lock().unwrap().keys().cloned().collect();
+        ids.sort();
+        ids
+    }
 }
