@@ -166,10 +166,13 @@ impl Error {
     pub fn public_message(&self) -> &'static str {
         match self {
             Error::MissingHeader { .. } => {
-                "a signature header is missing: this endpoint accepts signed webhook deliveries only"
+                "a header of the signed delivery is missing: this endpoint accepts signed webhook \
+                 deliveries only"
             }
-            Error::DuplicateHeader { .. } => "a signature header appears more than once",
-            Error::MalformedHeader { .. } => "a signature header is malformed",
+            Error::DuplicateHeader { .. } => {
+                "a header of the signed delivery appears more than once"
+            }
+            Error::MalformedHeader { .. } => "a header of the signed delivery is malformed",
             Error::NoSignature { .. } => {
                 "the signature header carries no signature of a supported version"
             }

@@ -390,7 +390,7 @@ async fn refusals_tell_the_sender_little_and_the_log_much() {
                 400,
                 "malformed_signature_header",
                 // 0.2's sentence: one of the scheme's headers, not "the" one.
-                "a signature header is malformed",
+                "a header of the signed delivery is malformed",
                 "leading zeros",
             ),
         ];

@@ -46,7 +46,8 @@ use crate::provider::WebhookEvent;
 pub struct GitHubEvent<T = Value> {
     /// The event name, from the `X-GitHub-Event` header, such as `issues`,
     /// `push` or `ping`.
-    pub event: String,
+    #[serde(rename = "event")]
+    pub name: String,
     /// The payload's top-level `action`, such as `opened`, when it has one
     /// (`push` has none).
     pub action: Option<String>,
@@ -70,7 +71,7 @@ impl<T: DeserializeOwned> GitHubEvent<T> {
     pub fn from_parts(event: &str, delivery: &str, body: &[u8]) -> Result<Self, Error> {
         let payload = decode_event(body)?;
         Ok(GitHubEvent {
-            event: event.to_owned(),
+            name: event.to_owned(),
             action: action(body),
             delivery: delivery.to_owned(),
             payload,
@@ -81,7 +82,7 @@ impl<T: DeserializeOwned> GitHubEvent<T> {
 impl<T> GitHubEvent<T> {
     /// The event name (`X-GitHub-Event`).
     pub fn event_type(&self) -> &str {
-        &self.event
+        &self.name
     }
 
     /// The payload's `action`, if any.
@@ -99,15 +100,15 @@ impl<T> GitHubEvent<T> {
     /// the action) or an event name and action (`issues.opened`).
     pub fn is(&self, name: &str) -> bool {
         match name.split_once('.') {
-            Some((event, action)) => self.event == event && self.action() == Some(action),
-            None => self.event == name,
+            Some((event, action)) => self.name == event && self.action() == Some(action),
+            None => self.name == name,
         }
     }
 
     /// The same event around another payload.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> GitHubEvent<U> {
         GitHubEvent {
-            event: self.event,
+            name: self.name,
             action: self.action,
             delivery: self.delivery,
             payload: f(self.payload),
