@@ -83,6 +83,7 @@ pub mod axum;
 mod body;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod claim;
+pub mod diagnose;
 mod error;
 pub mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]
