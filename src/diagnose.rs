@@ -17,7 +17,7 @@
 //!
 //! // The receiver parsed the JSON and verified `serde_json::to_vec(&value)`.
 //! let received = br#"{"id":"evt_1","object":"event"}"#;
-//! let diagnosis = diagnose::explain::<Stripe>(secret, &headers, received, 1_790_000_010);
+//! let diagnosis = diagnose::explain_at::<Stripe>(secret, &headers, received, 1_790_000_010);
 //! assert!(diagnosis.is_explained());
 //! assert!(matches!(diagnosis.findings(), [Finding::JsonReserialized { .. }]));
 //! println!("{diagnosis}");
@@ -62,11 +62,11 @@ use crate::verify::{Verified, Verifier};
 
 mod json;
 
-/// The most verifications one [`explain`] runs, the delivery as configured
+/// The most verifications one [`explain_at`] runs, the delivery as configured
 /// included; each costs at most one HMAC-SHA256 of the body: the delivery
-/// as configured, two newline and line-ending corrections of the body, six
-/// JSON re-serializations, and two secret corrections.
-pub const MAX_TRIES: usize = 11;
+/// as configured, two newline and line-ending corrections of the body,
+/// eight JSON re-serializations, and two secret corrections.
+pub const MAX_TRIES: usize = 13;
 
 /// The prefix providers put before their secrets (Stripe, Unleeshed,
 /// Commet, LeadLex, Standard Webhooks).
@@ -157,6 +157,9 @@ pub enum Finding {
         style: JsonStyle,
         /// Whether the sender wrote every object's keys sorted.
         sorted_keys: bool,
+        /// Whether the sender's JSON ended with a newline (tried for
+        /// pretty-printed JSON only: a file's usual shape).
+        final_newline: bool,
     },
     /// The signature is valid over a timestamp of 13 digits or more,
     /// refused as far in the future: the sender signs milliseconds where
@@ -210,12 +213,22 @@ pub enum JsonStyle {
     Spaced,
 }
 
+/// [`explain_at`] against the system clock.
+pub fn explain<P: Provider>(
+    secret: &str,
+    headers: &(impl Headers + ?Sized),
+    body: &[u8],
+) -> Diagnosis {
+    explain_at::<P>(secret, headers, body, crate::time::unix_now())
+}
+
 /// Verifies a delivery of provider `P` with `secret` exactly as configured
 /// and, when it is refused, tries the usual corrections one by one, and
 /// says which one would have made it verify.
 ///
 /// `headers` and `body` are the delivery as the receiver verified it (the
-/// bytes it passed to the verifier), `now` its clock in Unix seconds. The
+/// bytes it passed to the verifier), `now` its clock in Unix seconds
+/// ([`explain`] reads the system clock). The
 /// tolerance is the scheme's default (300 s, or the body-time window of
 /// Commet and LeadLex).
 ///
@@ -228,14 +241,14 @@ pub enum JsonStyle {
 /// 3. the body without its final newline, or with one; with CRLF line
 ///    endings turned into LF, or LF into CRLF;
 /// 4. a JSON body written compact, pretty or spaced, keys in their order
-///    and then sorted;
+///    and then sorted, and pretty with a final newline (a file's shape);
 /// 5. the secret with its `whsec_` prefix added or removed, and keyed
 ///    base64-decoded where the scheme keys it as issued (or the reverse).
 ///
 /// At most [`MAX_TRIES`] verifications in all: see the
 /// [module documentation](self) for the cost, and why this is never run on
 /// the request path.
-pub fn explain<P: Provider>(
+pub fn explain_at<P: Provider>(
     secret: &str,
     headers: &(impl Headers + ?Sized),
     body: &[u8],
@@ -385,7 +398,18 @@ impl fmt::Display for Diagnosis {
                 return Ok(());
             }
             Outcome::Refused(error) => {
-                write!(f, "refused: {error}")?;
+                match error {
+                    // Its text lists the usual causes: the findings say which.
+                    Error::SignatureMismatch {
+                        signatures,
+                        secrets,
+                    } => write!(
+                        f,
+                        "refused: no signature matched ({signatures} signature(s) tried against \
+                         {secrets} secret(s))"
+                    )?,
+                    _ => write!(f, "refused: {error}")?,
+                }
                 matches!(
                     error,
                     Error::MissingHeader { .. }
@@ -497,16 +521,25 @@ impl fmt::Display for Finding {
                 "the body was signed with CRLF line endings, converted to LF since (a text-mode \
                  read, git's autocrlf): verify the raw bytes you received",
             ),
-            Finding::JsonReserialized { style, sorted_keys } => {
+            Finding::JsonReserialized {
+                style,
+                sorted_keys,
+                final_newline,
+            } => {
                 let style = match style {
                     JsonStyle::Compact => "compact (no whitespace)",
                     JsonStyle::Pretty => "pretty-printed (two-space indent)",
                     JsonStyle::Spaced => "with spaces after `:` and `,` (Python's json.dumps)",
                 };
                 let sorted = if *sorted_keys { ", keys sorted" } else { "" };
+                let newline = if *final_newline {
+                    ", with a final newline"
+                } else {
+                    ""
+                };
                 write!(
                     f,
-                    "the body was re-serialized as JSON: the sender signed it {style}{sorted}, \
+                    "the body was re-serialized as JSON: the sender signed it {style}{sorted}{newline}, \
                      and what was verified is the same JSON written differently; verify the \
                      raw bytes you received, before any JSON parsing"
                 )
@@ -716,8 +749,33 @@ fn body_corrections(body: &[u8]) -> Vec<(Finding, Vec<u8>)> {
     } else if body.contains(&b'\n') {
         push(Finding::CrlfRemoved, replace(body, b"\n", b"\r\n"));
     }
-    for (style, sorted_keys, candidate) in json::reserializations(body) {
-        push(Finding::JsonReserialized { style, sorted_keys }, candidate);
+    let reserialized = json::reserializations(body);
+    let mut pretty_files = Vec::with_capacity(2);
+    for (style, sorted_keys, candidate) in reserialized {
+        if style == JsonStyle::Pretty {
+            pretty_files.push((sorted_keys, [&candidate[..], b"\n"].concat()));
+        }
+        let final_newline = false;
+        push(
+            Finding::JsonReserialized {
+                style,
+                sorted_keys,
+                final_newline,
+            },
+            candidate,
+        );
+    }
+    // A pretty-printed file ends with a newline, and is often what was
+    // signed (`sign < event.json`).
+    for (sorted_keys, candidate) in pretty_files {
+        push(
+            Finding::JsonReserialized {
+                style: JsonStyle::Pretty,
+                sorted_keys,
+                final_newline: true,
+            },
+            candidate,
+        );
     }
     candidates
 }

@@ -21,7 +21,12 @@ fn stripe_headers(secret: &str, body: &[u8], at: i64) -> SignedHeaders {
 /// `received`, and checks what every diagnosis must hold.
 fn stripe(configured: &str, sent: &[u8], received: &[u8]) -> Diagnosis {
     let headers = stripe_headers(SECRET, sent, NOW);
-    checked(explain::<Stripe>(configured, &headers, received, NOW + 5))
+    checked(explain_at::<Stripe>(
+        configured,
+        &headers,
+        received,
+        NOW + 5,
+    ))
 }
 
 fn checked(diagnosis: Diagnosis) -> Diagnosis {
@@ -50,6 +55,12 @@ fn a_delivery_that_verifies_is_said_so_after_one_try() {
         d.to_string(),
         format!("verified, signed at {NOW} (Unix seconds)")
     );
+    // `explain` reads the system clock.
+    let headers = Signer::<Stripe>::new(SECRET)
+        .unwrap()
+        .sign(PRETTY.as_bytes());
+    let d = explain::<Stripe>(SECRET, &headers, PRETTY.as_bytes());
+    assert!(d.verified().is_some(), "{d}");
 }
 
 #[test]
@@ -94,7 +105,11 @@ fn line_endings_converted_either_way() {
 
 #[test]
 fn json_re_serialized_in_each_style() {
-    let json = |style, sorted_keys| Finding::JsonReserialized { style, sorted_keys };
+    let json = |style, sorted_keys| Finding::JsonReserialized {
+        style,
+        sorted_keys,
+        final_newline: false,
+    };
     // Stripe sent pretty JSON; the receiver verified JSON.stringify(body).
     let d = stripe(SECRET, PRETTY.as_bytes(), COMPACT.as_bytes());
     assert_eq!(only(&d), &json(JsonStyle::Pretty, false));
@@ -103,6 +118,21 @@ fn json_re_serialized_in_each_style() {
          indent), and what was verified is the same JSON written differently; verify the raw \
          bytes you received, before any JSON parsing"
     ));
+    // A pretty-printed file, signed with its final newline.
+    let file = format!("{PRETTY}\n");
+    let d = stripe(SECRET, file.as_bytes(), COMPACT.as_bytes());
+    assert_eq!(
+        only(&d),
+        &Finding::JsonReserialized {
+            style: JsonStyle::Pretty,
+            sorted_keys: false,
+            final_newline: true
+        }
+    );
+    assert!(
+        d.to_string()
+            .contains("signed it pretty-printed (two-space indent), with a final newline,")
+    );
     // A compact sender, a receiver that pretty-printed.
     assert_eq!(
         only(&stripe(SECRET, COMPACT.as_bytes(), PRETTY.as_bytes())),
@@ -152,7 +182,8 @@ fn a_secret_with_whitespace_or_quotes_is_corrected_first() {
             Finding::SecretQuoted,
             Finding::JsonReserialized {
                 style: JsonStyle::Pretty,
-                sorted_keys: false
+                sorted_keys: false,
+                final_newline: false
             }
         ]
     );
@@ -181,7 +212,7 @@ fn a_whsec_prefix_lost_or_kept() {
 
     // The sender signed without the prefix; the receiver has the whole secret.
     let headers = stripe_headers(bare, body, NOW);
-    let d = checked(explain::<Stripe>(SECRET, &headers, body, NOW));
+    let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW));
     assert_eq!(
         only(&d),
         &Finding::SecretPrefixExtra {
@@ -228,7 +259,7 @@ fn a_secret_base64_decoded_or_not() {
     let headers = Signer::<StripeKeyedAsStandard>::new(SW_SECRET)
         .unwrap()
         .sign_at(body, NOW);
-    let d = checked(explain::<Stripe>(SW_SECRET, &headers, body, NOW));
+    let d = checked(explain_at::<Stripe>(SW_SECRET, &headers, body, NOW));
     assert_eq!(
         only(&d),
         &Finding::SecretBase64Decoded { provider: "stripe" }
@@ -238,7 +269,9 @@ fn a_secret_base64_decoded_or_not() {
         let headers = Signer::<StandardKeyedAsIssued>::new(signed_with)
             .unwrap()
             .sign_with_id(body, NOW, "msg_1");
-        let d = checked(explain::<StandardWebhooks>(SW_SECRET, &headers, body, NOW));
+        let d = checked(explain_at::<StandardWebhooks>(
+            SW_SECRET, &headers, body, NOW,
+        ));
         assert_eq!(only(&d), &Finding::SecretNotDecoded { prefix_kept });
     }
 
@@ -248,7 +281,7 @@ fn a_secret_base64_decoded_or_not() {
     let headers = Signer::<StandardKeyedAsIssued>::new(text_secret)
         .unwrap()
         .sign_with_id(body, NOW, "msg_1");
-    let d = explain::<StandardWebhooks>(text_secret, &headers, body, NOW);
+    let d = explain_at::<StandardWebhooks>(text_secret, &headers, body, NOW);
     assert!(matches!(d.outcome(), Outcome::InvalidSecret(_)));
     assert_eq!(only(&d), &Finding::SecretNotDecoded { prefix_kept: true });
 }
@@ -258,7 +291,7 @@ fn milliseconds_for_seconds() {
     let body = PRETTY.as_bytes();
     let millis = NOW * 1000 + 123;
     let headers = stripe_headers(SECRET, body, millis);
-    let d = checked(explain::<Stripe>(SECRET, &headers, body, NOW + 1));
+    let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW + 1));
     assert!(matches!(
         d.outcome(),
         Outcome::Refused(Error::TimestampInFuture { .. })
@@ -285,7 +318,7 @@ fn milliseconds_for_seconds() {
         "stripe-signature",
         format!("t={millis},v1={}", "ab".repeat(32)),
     )];
-    let d = checked(explain::<Stripe>(SECRET, &headers, body, NOW));
+    let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW));
     assert!(!d.is_explained() && d.findings().is_empty(), "{d}");
 }
 
@@ -300,7 +333,7 @@ fn a_clock_off_says_by_how_much() {
         ),
     ] {
         let headers = stripe_headers(SECRET, body, signed_at);
-        let d = checked(explain::<Stripe>(SECRET, &headers, body, NOW));
+        let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW));
         assert_eq!(
             only(&d),
             &Finding::OutsideTolerance {
@@ -317,7 +350,12 @@ fn a_clock_off_says_by_how_much() {
     }
     // Stale and re-serialized: both are said.
     let headers = stripe_headers(SECRET, body, NOW - 7200);
-    let d = checked(explain::<Stripe>(SECRET, &headers, COMPACT.as_bytes(), NOW));
+    let d = checked(explain_at::<Stripe>(
+        SECRET,
+        &headers,
+        COMPACT.as_bytes(),
+        NOW,
+    ));
     assert!(matches!(
         d.findings(),
         [
@@ -336,7 +374,7 @@ fn a_stale_time_in_the_body() {
     let emitted = 1_782_225_000; // 2026-06-23T14:30:00Z
     let headers = Signer::<Commet>::new(SECRET).unwrap().sign(body);
     let now = emitted + 3 * 86_400;
-    let d = checked(explain::<Commet>(SECRET, &headers, body, now));
+    let d = checked(explain_at::<Commet>(SECRET, &headers, body, now));
     assert!(matches!(
         d.outcome(),
         Outcome::Refused(Error::TimestampTooOld { .. })
@@ -361,7 +399,7 @@ fn a_stale_time_in_the_body() {
 fn another_providers_delivery() {
     let body = PRETTY.as_bytes();
     let headers = stripe_headers(SECRET, body, NOW);
-    let d = checked(explain::<GitHub>(SECRET, &headers, body, NOW));
+    let d = checked(explain_at::<GitHub>(SECRET, &headers, body, NOW));
     assert!(matches!(
         d.outcome(),
         Outcome::Refused(Error::MissingHeader { .. })
@@ -378,7 +416,7 @@ fn another_providers_delivery() {
     // Headers of the wrong shape: no correction is tried.
     assert_eq!(d.tried(), 1);
     let headers = [("stripe-signature", "v1=abc")];
-    let d = checked(explain::<Stripe>(SECRET, &headers, body, NOW));
+    let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW));
     assert!(d.findings().is_empty() && !d.is_explained());
     assert!(!d.to_string().contains("none of the usual mistakes"), "{d}");
 }
@@ -386,8 +424,8 @@ fn another_providers_delivery() {
 #[test]
 fn another_secret_is_not_explained_and_the_work_is_bounded() {
     // Every correction applies to this body (a final newline, LF line
-    // endings, JSON in six distinct styles) and to this secret (a prefix,
-    // and base64 after it): all are tried, and no more.
+    // endings, JSON in eight distinct shapes) and to this secret (a
+    // prefix, and base64 after it): all are tried, and no more.
     let body = "{\n    \"b\": \"é\",\n    \"a\": 1\n}\n";
     let headers = stripe_headers(
         "whsec_another/secret+of/another+endpoint",
@@ -395,7 +433,7 @@ fn another_secret_is_not_explained_and_the_work_is_bounded() {
         NOW,
     );
     let configured = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    let d = checked(explain::<Stripe>(
+    let d = checked(explain_at::<Stripe>(
         configured,
         &headers,
         body.as_bytes(),
@@ -418,7 +456,7 @@ fn another_secret_is_not_explained_and_the_work_is_bounded() {
 fn a_blank_secret_is_refused_without_guessing() {
     let body = PRETTY.as_bytes();
     let headers = stripe_headers(SECRET, body, NOW);
-    let d = explain::<Stripe>(" ", &headers, body, NOW);
+    let d = explain_at::<Stripe>(" ", &headers, body, NOW);
     assert!(matches!(d.outcome(), Outcome::InvalidSecret(_)));
     assert_eq!(d.tried(), 0);
     assert!(!d.is_explained());

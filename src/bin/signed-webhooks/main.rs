@@ -346,7 +346,7 @@ fn verify_as<P: Provider>(
 where
     P::Event: Describe,
 {
-    let diagnosis = diagnose::explain::<P>(&secret.secret, headers, body, now);
+    let diagnosis = diagnose::explain_at::<P>(&secret.secret, headers, body, now);
     let mut out = std::io::stdout().lock();
     let Some(verified) = diagnosis.verified() else {
         let _ = writeln!(out, "{diagnosis}");
