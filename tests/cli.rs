@@ -300,7 +300,7 @@ fn sign_prints_the_headers_each_provider_sends() {
 }
 
 #[test]
-fn sign_refuses_misuse_with_status_2() {
+fn misuse_is_refused_with_status_2() {
     let body = fixture_body("commet/invoice.created.json");
     for (args, env, expected) in [
         (
@@ -332,6 +332,43 @@ fn sign_refuses_misuse_with_status_2() {
             &["sign", "--provider", "acme"],
             &[("WEBHOOK_SECRET", SECRET)],
             "invalid value 'acme' for '--provider <PROVIDER>'",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "ftp://user:pw@host/",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "--url \"ftp://…@host/\": expected an http:// or https:// URL",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "http://h/",
+                "--time-scale",
+                "0",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "\"0\" is not a factor between 0.001 and 1000000000",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "http://h/",
+                "--timeout",
+                "1e30",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "\"1e30\" is not a number of seconds between 0 and 86400",
         ),
     ] {
         let output = run(args, env, &body);
@@ -1068,6 +1105,47 @@ fn send_gives_up_when_the_schedule_is_exhausted_or_there_is_none() {
 }
 
 #[test]
+fn send_says_when_a_receiver_accepts_what_it_must_refuse() {
+    // This receiver checks nothing: it answers 200 to everything.
+    let (addr, received) = failing_receiver(0);
+    let url = format!("http://{addr}/hook");
+    for flag in ["--tampered", "--stale"] {
+        let output = run(
+            &["send", "--provider", "stripe", "--url", &url, flag],
+            &[("WEBHOOK_SECRET", SECRET)],
+            b"",
+        );
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        assert!(
+            text.ends_with("ACCEPTED (200): this receiver processes deliveries it must refuse\n"),
+            "{text}"
+        );
+    }
+    // What was sent is what the flags say.
+    let received = received.lock().unwrap();
+    let verifier = Verifier::<Stripe>::new(SECRET).unwrap();
+    let tampered = verifier.verify(&received[0].headers, &received[0].body);
+    assert_eq!(tampered.unwrap_err().code(), "signature_mismatch");
+    let stale = verifier.verify(&received[1].headers, &received[1].body);
+    assert_eq!(stale.unwrap_err().code(), "timestamp_too_old");
+    let fresh = verifier
+        .clone()
+        .with_tolerance(Duration::from_secs(700))
+        .verify(&received[1].headers, &received[1].body);
+    assert!(fresh.is_ok(), "signed 600 s ago: {fresh:?}");
+
+    // GitHub signs no time: nothing can be stale.
+    let output = run(
+        &["send", "--provider", "github", "--url", &url, "--stale"],
+        &[("WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(stderr(&output).contains("--stale: github signs no time"));
+}
+
+#[test]
 fn send_a_body_of_ones_own() {
     let (addr, received) = failing_receiver(0);
     let file =
@@ -1163,6 +1241,24 @@ fn send_duplicate_is_processed_once_by_the_example_receiver() {
             "{text}"
         );
         expected.push(provider);
+    }
+    // Deliveries it must refuse: refused, and the command says so.
+    for (provider, route, flag) in [
+        ("stripe", "stripe", "--tampered"),
+        ("stripe", "stripe", "--stale"),
+        ("commet", "commet", "--stale"),
+        ("github", "github", "--tampered"),
+    ] {
+        let url = format!("http://{addr}/webhooks/{route}");
+        let output = run(
+            &["send", "--provider", provider, "--url", &url, flag],
+            &[("WEBHOOK_SECRET", SW_SECRET)],
+            b"",
+        );
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{flag}: {output:?}");
+        assert!(text.contains("the receiver must refuse it"), "{text}");
+        assert!(text.ends_with("as it must be\n"), "{text}");
     }
     receiver.kill().unwrap();
     let _ = receiver.wait();

@@ -127,22 +127,52 @@ pub struct SendArgs {
     pub retries: bool,
     /// Divide the schedule's waits by this factor: 3600 turns hours into
     /// seconds.
-    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = positive)]
+    #[arg(long, value_name = "FACTOR", default_value_t = 1.0, value_parser = scale)]
     pub time_scale: f64,
     /// After the first success, send the same event N more times, signed
     /// anew each time, as a provider's redelivery is.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub duplicate: u32,
+    /// Change the body after signing it: the receiver must refuse the
+    /// delivery (status 0 when it answers 4xx, 1 when it accepts it).
+    #[arg(long, conflicts_with_all = ["retries", "duplicate"])]
+    pub tampered: bool,
+    /// Sign a time beyond the provider's window (10 min ago, or a body
+    /// `timestamp` a day past Commet's and LeadLex's): the receiver must
+    /// refuse the delivery (status 0 when it answers 4xx, 1 when it accepts
+    /// it). Not for GitHub, which signs no time.
+    #[arg(long, conflicts_with_all = ["retries", "duplicate"])]
+    pub stale: bool,
     /// Seconds to wait for an answer before counting the attempt failed
     /// (providers wait about 10 s).
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = positive)]
-    pub timeout: f64,
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    pub timeout: std::time::Duration,
 }
 
 fn positive(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
         _ => Err(format!("{text:?} is not a positive number")),
+    }
+}
+
+/// A factor from 0.001 (waits a thousand times longer) to a billion.
+fn scale(text: &str) -> Result<f64, String> {
+    match positive(text) {
+        Ok(value) if (0.001..=1e9).contains(&value) => Ok(value),
+        _ => Err(format!(
+            "{text:?} is not a factor between 0.001 and 1000000000"
+        )),
+    }
+}
+
+/// A positive number of seconds, at most a day.
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    match positive(text) {
+        Ok(value) if value <= 86_400.0 => Ok(std::time::Duration::from_secs_f64(value)),
+        _ => Err(format!(
+            "{text:?} is not a number of seconds between 0 and 86400"
+        )),
     }
 }
 

@@ -92,6 +92,16 @@ impl Kind {
         )
     }
 
+    /// How long after the time in its body a delivery is accepted, in
+    /// seconds (the crate's `Commet` and `LeadLex` schemes).
+    pub fn body_time_window(self) -> Option<i64> {
+        match self {
+            Kind::Commet => Some(24 * 3600),
+            Kind::Leadlex => Some(72 * 3600),
+            _ => None,
+        }
+    }
+
     /// The body field holding the signed emission time, if any.
     pub fn body_time_field(self) -> Option<&'static str> {
         match self {
@@ -242,5 +252,22 @@ mod tests {
         assert_eq!(total(Kind::Standard), 75 * HOUR + 35 * MIN + 5);
         assert!(total(Kind::Stripe) <= 72 * HOUR);
         assert!(Kind::Github.schedule().waits.is_empty());
+    }
+
+    #[test]
+    fn body_time_windows_are_the_crates() {
+        use signed_webhooks::{Commet, LeadLex, Verifier};
+        let window = |tolerance: Option<std::time::Duration>| {
+            tolerance.map(|t| i64::try_from(t.as_secs()).unwrap())
+        };
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        assert_eq!(
+            Kind::Commet.body_time_window(),
+            window(Verifier::<Commet>::new(secret).unwrap().tolerance())
+        );
+        assert_eq!(
+            Kind::Leadlex.body_time_window(),
+            window(Verifier::<LeadLex>::new(secret).unwrap().tolerance())
+        );
     }
 }

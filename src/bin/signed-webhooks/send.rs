@@ -2,6 +2,7 @@
 //! schedule until a 2xx, then redelivered if asked, with a line per
 //! attempt and a summary.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,15 @@ const MAX_SHOWN: usize = 500;
 
 pub fn run(args: SendArgs) -> Result<(), Failure> {
     let kind = args.common.provider;
+    match args.url.parse::<ureq::http::Uri>() {
+        Ok(uri) if matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some() => {}
+        _ => {
+            return Err(Failure::Usage(format!(
+                "--url {:?}: expected an http:// or https:// URL",
+                redacted(&args.url)
+            )));
+        }
+    }
     let mut random = Random::new();
     let (body, event_type) = match &args.body {
         Some(path) => {
@@ -27,10 +37,31 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
         None => {
             let wanted = args.event_type.as_deref().unwrap_or(kind.default_type());
             let fixture = kind.fixture(wanted).map_err(Failure::Usage)?;
-            let body = fresh(kind, fixture, unix_now(), &mut random);
+            let mut emitted = unix_now();
+            if args.stale
+                && let Some(window) = kind.body_time_window()
+            {
+                emitted -= window + 24 * 3600;
+            }
+            let body = fresh(kind, fixture, emitted, &mut random);
             (body.into_bytes(), Some(fixture.event_type))
         }
     };
+    if args.stale {
+        if !kind.signs_header_time() && kind.body_time_field().is_none() {
+            return Err(Failure::Usage(format!(
+                "--stale: {} signs no time; only a duplicate store refuses its replays",
+                kind.name()
+            )));
+        }
+        if args.body.is_some() && !kind.signs_header_time() {
+            return Err(Failure::Usage(format!(
+                "--stale: {} signs the time inside the body; send a fixture (--type), whose \
+                 `timestamp` is set in the past",
+                kind.name()
+            )));
+        }
+    }
     let secret = args.common.secret()?;
     dispatch!(
         kind,
@@ -76,7 +107,7 @@ fn deliver<P: Provider>(
         .http_status_as_error(false)
         // Providers do not follow redirects: a 3xx is a failed delivery.
         .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs_f64(args.timeout)))
+        .timeout_global(Some(args.timeout))
         .user_agent(concat!("signed-webhooks/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
@@ -85,11 +116,15 @@ fn deliver<P: Provider>(
     let delivery_id = kind.id_header().map(|_| fresh_delivery_id(kind));
     let label = label(kind, body, event_type, delivery_id.as_deref());
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "sending {label} to {}", args.url);
+    let _ = writeln!(out, "sending {label} to {}", redacted(&args.url));
     let schedule = kind.schedule();
     let waits = if args.retries { schedule.waits } else { &[] };
     if args.retries {
         let _ = writeln!(out, "retries: {}", schedule.source);
+    }
+
+    if args.tampered || args.stale {
+        return must_be_refused(&agent, kind, &signer, args, body, event_type, &delivery_id);
     }
 
     let start = Instant::now();
@@ -99,6 +134,7 @@ fn deliver<P: Provider>(
         if number > 0 {
             let wait = waits[number - 1];
             scheduled += wait;
+            // At most 24 h × 1000: a Duration holds it.
             let real = Duration::from_secs_f64(wait as f64 / args.time_scale);
             let _ = writeln!(
                 out,
@@ -160,6 +196,70 @@ fn deliver<P: Provider>(
     }
 }
 
+/// `--tampered` and `--stale`: one delivery a receiver must refuse.
+fn must_be_refused<P: Provider>(
+    agent: &ureq::Agent,
+    kind: Kind,
+    signer: &Signer<P>,
+    args: &SendArgs,
+    body: &[u8],
+    event_type: Option<&str>,
+    delivery_id: &Option<String>,
+) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    let what = match (args.tampered, args.stale) {
+        (true, true) => "changed after signing, and signed beyond the provider's window",
+        (true, false) => "changed after signing",
+        _ => "signed beyond the provider's window",
+    };
+    let _ = writeln!(out, "the delivery is {what}: the receiver must refuse it");
+    let attempt = post(
+        agent,
+        kind,
+        signer,
+        args,
+        body,
+        event_type,
+        delivery_id,
+        "delivery",
+        0,
+        Instant::now(),
+    );
+    progress(&mut out, 1, &attempt);
+    match attempt.0.outcome {
+        Ok(status @ 400..500) => {
+            let _ = writeln!(out, "refused ({status}), as it must be");
+            Ok(())
+        }
+        Ok(status @ 200..300) => {
+            let _ = writeln!(
+                out,
+                "ACCEPTED ({status}): this receiver processes deliveries it must refuse"
+            );
+            Err(Failure::Refused)
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "not refused with a 4xx: a provider would retry it (a receiver answers 400 or \
+                 401 to a delivery that does not verify)"
+            );
+            Err(Failure::Refused)
+        }
+    }
+}
+
+/// The body with one character changed: its first digit, else a space
+/// added at its end.
+fn tamper(body: &[u8]) -> Vec<u8> {
+    let mut body = body.to_vec();
+    match body.iter().position(u8::is_ascii_digit) {
+        Some(at) => body[at] = if body[at] == b'9' { b'0' } else { body[at] + 1 },
+        None => body.push(b' '),
+    }
+    body
+}
+
 /// An attempt, the body of its answer (when refused), and whether the
 /// receiver flagged it a duplicate.
 struct Posted(Attempt, Option<String>, bool);
@@ -191,7 +291,19 @@ fn post<P: Provider>(
         (Kind::Leadlex, Some(_)) => Some(fresh_delivery_id(kind)),
         _ => delivery_id.clone(),
     };
-    let signed = signer.sign_with_id(body, now, id.as_deref().unwrap_or_default());
+    // --stale: ten minutes ago, twice the usual 300 s tolerance.
+    let signed_at = if args.stale && kind.signs_header_time() {
+        now - 600
+    } else {
+        now
+    };
+    let signed = signer.sign_with_id(body, signed_at, id.as_deref().unwrap_or_default());
+    let body = if args.tampered {
+        Cow::Owned(tamper(body))
+    } else {
+        Cow::Borrowed(body)
+    };
+    let body = &*body;
     let mut request = agent.post(&args.url);
     for (name, value) in signed.iter() {
         request = request.header(name, value);
@@ -235,6 +347,18 @@ fn post<P: Provider>(
             attempt.outcome = Err(failure(&error));
             Posted(attempt, None, false)
         }
+    }
+}
+
+/// The URL without the user and password it may carry.
+fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
+        None => url.to_owned(),
     }
 }
 
@@ -397,6 +521,26 @@ fn span(seconds: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tampering_changes_one_character() {
+        assert_eq!(tamper(br#"{"id":"evt_19"}"#), br#"{"id":"evt_29"}"#);
+        assert_eq!(tamper(b"9"), b"0");
+        assert_eq!(tamper(b"{}"), b"{} ");
+    }
+
+    #[test]
+    fn urls_are_printed_without_credentials() {
+        assert_eq!(
+            redacted("https://user:pass@example.com/hook?a=b@c"),
+            "https://…@example.com/hook?a=b@c"
+        );
+        assert_eq!(
+            redacted("http://127.0.0.1:3000/x@y"),
+            "http://127.0.0.1:3000/x@y"
+        );
+        assert_eq!(redacted("no scheme"), "no scheme");
+    }
 
     #[test]
     fn spans_and_refusals_print_on_one_line() {
