@@ -78,6 +78,9 @@ const WHSEC: &str = "whsec_";
 #[derive(Debug)]
 pub struct Diagnosis {
     outcome: Outcome,
+    /// Headers not of the scheme's shape, found once a secret refused as
+    /// configured was corrected.
+    malformed: Option<Error>,
     findings: Vec<Finding>,
     tried: usize,
     explained: bool,
@@ -271,6 +274,7 @@ pub fn explain_at<P: Provider>(
                 Ok(verified) => {
                     return Diagnosis {
                         outcome: Outcome::Verified(verified),
+                        malformed: None,
                         findings: Vec::new(),
                         tried: run.tried,
                         explained: true,
@@ -283,8 +287,10 @@ pub fn explain_at<P: Provider>(
     };
 
     let (cleaned, mut findings) = clean(secret);
+    let secret_refused = matches!(outcome, Outcome::InvalidSecret(_));
     let diagnosis = |findings: Vec<Finding>, tried: usize, explained: bool| Diagnosis {
         outcome,
+        malformed: None,
         findings,
         tried,
         explained,
@@ -302,10 +308,14 @@ pub fn explain_at<P: Provider>(
                 .and_then(|v| v.parse(headers).err())
         });
     if let Some(error) = shape {
-        if let Error::MissingHeader { header } = error {
-            findings.extend(other_provider(&scheme, header, headers));
+        if let Error::MissingHeader { header } = &error {
+            findings.extend(other_provider(&scheme, header.clone(), headers));
         }
-        return diagnosis(findings, run.tried, false);
+        let mut diagnosis = diagnosis(findings, run.tried, false);
+        // Refused as configured for its secret: the headers' fault is
+        // still to be said.
+        diagnosis.malformed = secret_refused.then_some(error);
+        return diagnosis;
     }
 
     // The secret as configured, cleaned of copy mistakes.
@@ -389,7 +399,7 @@ impl Diagnosis {
 
 impl fmt::Display for Diagnosis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shape_error = match &self.outcome {
+        let mut shape_error = match &self.outcome {
             Outcome::Verified(verified) => {
                 f.write_str("verified")?;
                 if let Some(timestamp) = verified.timestamp() {
@@ -425,6 +435,10 @@ impl fmt::Display for Diagnosis {
         };
         for finding in &self.findings {
             write!(f, "\n- {finding}")?;
+        }
+        if let Some(error) = &self.malformed {
+            write!(f, "\nand with the secret corrected, still refused: {error}")?;
+            shape_error = true;
         }
         let corrections = self
             .findings

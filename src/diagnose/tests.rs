@@ -415,6 +415,22 @@ fn another_providers_delivery() {
     );
     // Headers of the wrong shape: no correction is tried.
     assert_eq!(d.tried(), 1);
+    // A secret refused as configured does not hide the headers' fault.
+    let d = checked(explain_at::<GitHub>(
+        &format!("{SECRET} "),
+        &headers,
+        body,
+        NOW,
+    ));
+    assert!(matches!(d.outcome(), Outcome::InvalidSecret(_)));
+    let text = d.to_string();
+    assert!(
+        text.contains(
+            "\nand with the secret corrected, still refused: missing `x-hub-signature-256` header"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("none of the usual mistakes"), "{text}");
     let headers = [("stripe-signature", "v1=abc")];
     let d = checked(explain_at::<Stripe>(SECRET, &headers, body, NOW));
     assert!(d.findings().is_empty() && !d.is_explained());
