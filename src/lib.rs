@@ -33,6 +33,11 @@
 //! for the sender. Secrets never appear in `Debug` output, errors or logs,
 //! and are wiped from memory when dropped.
 //!
+//! When deliveries that should verify do not, [`diagnose::explain`] says
+//! which usual mistake would make them verify (a re-serialized body, a
+//! secret missing its `whsec_` prefix, milliseconds for seconds, …): opt-in,
+//! for development, never run on the request path.
+//!
 //! # Delivery semantics
 //!
 //! Providers retry every delivery that is not answered with a 2xx, with the
@@ -58,6 +63,10 @@
 //!   of receivers.
 //! - `store-contract`: `replay::contract`, the [`replay::ReplayStore`]
 //!   contract as a test suite, for authors of other stores.
+//! - `cli`: the `signed-webhooks` command (`cargo install signed-webhooks
+//!   --features cli`), which signs bodies, verifies deliveries and explains
+//!   a mismatch, and sends events as each provider does, retries included.
+//!   Its dependencies (`clap`, `ureq`) come with the feature only.
 //!
 //! Duplicate detection itself ([`replay`], with the in-memory store) needs
 //! no feature. Logging goes through `tracing` (with its `log` feature), a
@@ -83,6 +92,7 @@ pub mod axum;
 mod body;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod claim;
+pub mod diagnose;
 mod error;
 pub mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]

@@ -72,11 +72,12 @@ impl Secret {
     /// Validates the secret and derives its HMAC key as `format` says; the
     /// secret itself is then dropped (and wiped). Every verifier and signer
     /// is built through here, so a weak key is logged once, when it is
-    /// configured.
+    /// configured (under `provider`'s name; not at all when it is `None`:
+    /// the diagnosis's guesses are not configured keys).
     pub(crate) fn into_key(
         self,
         format: SecretFormat,
-        provider: &str,
+        provider: Option<&str>,
     ) -> Result<SigningKey, SecretError> {
         self.validate()?;
         let key = match format {
@@ -102,8 +103,10 @@ impl Secret {
 
 /// Logs a key shorter than [`WEAK_BELOW`] bytes, once, at configuration;
 /// never the key or its length.
-fn warn_if_weak(len: usize, provider: &str) {
-    if len < WEAK_BELOW {
+fn warn_if_weak(len: usize, provider: Option<&str>) {
+    if let Some(provider) = provider
+        && len < WEAK_BELOW
+    {
         crate::log_warn!(
             provider,
             "a webhook secret shorter than {WEAK_BELOW} bytes was configured; it is accepted \
@@ -154,11 +157,12 @@ pub(crate) struct SigningKey(Hmac<Sha256>);
 
 impl SigningKey {
     /// The keys of a verifier or signer: every secret given, each checked
-    /// and keyed as the scheme's `format` says.
+    /// and keyed as the scheme's `format` says; a weak one is logged under
+    /// `provider`'s name, unless it is `None`.
     pub(crate) fn from_secrets<I>(
         secrets: I,
         format: SecretFormat,
-        provider: &str,
+        provider: Option<&str>,
     ) -> Result<Box<[SigningKey]>, ConfigError>
     where
         I: IntoIterator,
@@ -255,7 +259,7 @@ mod tests {
     #[test]
     fn short_secret_from_githubs_documentation() {
         let key = Secret::from("It's a Secret to Everybody")
-            .into_key(SecretFormat::AsIssued, "github")
+            .into_key(SecretFormat::AsIssued, Some("github"))
             .unwrap();
         assert_eq!(
             hex::encode(key.tag(&[b"Hello, World!"])),

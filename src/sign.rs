@@ -69,7 +69,7 @@ impl<P: Provider> Signer<P> {
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
-        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, P::NAME)?;
+        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, Some(P::NAME))?;
         let max = match scheme.format {
             Format::Single { .. } => 1,
             Format::Pairs | Format::Versioned { .. } => MAX_SIGNATURES,

@@ -86,13 +86,18 @@ impl<P: Provider> Verifier<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        Self::with_scheme(P::scheme(), secrets)
+        Self::with_scheme(P::scheme(), secrets, true)
     }
 
     /// A verifier of `P`'s deliveries under another scheme than `P`'s own:
-    /// for the diagnosis of a mismatch, which tries the scheme's variants.
-    #[allow(dead_code)] // the diagnosis of a mismatch (issue 12) calls it
-    pub(crate) fn with_scheme<I>(scheme: Scheme, secrets: I) -> Result<Self, ConfigError>
+    /// for the diagnosis of a mismatch ([`crate::diagnose`]), which tries
+    /// the scheme's variants with guessed secrets, and so does not log a
+    /// guess as a weak configured secret (`log_weak` false).
+    pub(crate) fn with_scheme<I>(
+        scheme: Scheme,
+        secrets: I,
+        log_weak: bool,
+    ) -> Result<Self, ConfigError>
     where
         I: IntoIterator,
         I::Item: Into<Secret>,
@@ -100,7 +105,8 @@ impl<P: Provider> Verifier<P> {
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
-        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, P::NAME)?;
+        let provider = log_weak.then_some(P::NAME);
+        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, provider)?;
         let tolerance = Some(match scheme.body_time {
             Some(body_time) => body_time.max_age,
             None => scheme.tolerance,

@@ -1,0 +1,334 @@
+//! The events `send --type` signs: the crate's fixtures, one per event
+//! type, made fresh for each run (a new id, and a new `timestamp` where the
+//! provider signs its time in the body).
+
+use crate::provider::Kind;
+use crate::random::Random;
+
+/// An event type and the fixture that carries it.
+pub struct Fixture {
+    pub event_type: &'static str,
+    pub body: &'static str,
+}
+
+macro_rules! fixtures {
+    ($($provider:ident: [$(($event_type:literal, $path:literal)),* $(,)?],)*) => {$(
+        const $provider: &[Fixture] = &[$(Fixture {
+            event_type: $event_type,
+            body: include_str!(concat!("../../../tests/fixtures/", $path)),
+        }),*];
+    )*};
+}
+
+// One fixture per event type (tests/fixtures). Left out: Commet's
+// `extra-fields.json` (a second `payment.received`) and
+// `invoice.finalized.json` (not a type Commet sends).
+fixtures! {
+    UNLEESHED: [
+        ("commentary.failed", "unleeshed/commentary.failed.json"),
+        ("commentary.regenerated", "unleeshed/commentary.regenerated.json"),
+        ("creator.approved", "unleeshed/creator.approved.json"),
+        ("partner.approved", "unleeshed/partner.approved.json"),
+    ],
+    EXCHANGE: [
+        ("offer.updated", "exchange/offer.updated.json"),
+        ("order.cancelled", "exchange/order.cancelled.json"),
+        ("order.created", "exchange/order.created.json"),
+        ("order.status_changed", "exchange/order.status_changed.json"),
+    ],
+    STRIPE: [
+        ("charge.succeeded", "stripe/charge.succeeded.2017.json"),
+        ("checkout.session.completed", "stripe/checkout.session.completed.connect.json"),
+        ("customer.updated", "stripe/customer.updated.json"),
+        ("invoice.paid", "stripe/invoice.paid.json"),
+        ("payment_intent.succeeded", "stripe/payment_intent.succeeded.json"),
+    ],
+    COMMET: [
+        ("addon.activated", "commet/addon.activated.json"),
+        ("addon.deactivated", "commet/addon.deactivated.json"),
+        ("balance.depleted", "commet/balance.depleted.json"),
+        ("balance.low", "commet/balance.low.json"),
+        ("balance.topped_up", "commet/balance.topped_up.json"),
+        ("checkout.ready", "commet/checkout.ready.json"),
+        ("credits.depleted", "commet/credits.depleted.json"),
+        ("credits.expired", "commet/credits.expired.json"),
+        ("credits.granted", "commet/credits.granted.json"),
+        ("credits.low", "commet/credits.low.json"),
+        ("credits.purchased", "commet/credits.purchased.json"),
+        ("customer.created", "commet/customer.created.json"),
+        ("customer.state_changed", "commet/customer.state_changed.json"),
+        ("customer.updated", "commet/customer.updated.json"),
+        ("invoice.created", "commet/invoice.created.json"),
+        ("invoice.overdue", "commet/invoice.overdue.json"),
+        ("invoice.upcoming", "commet/invoice.upcoming.json"),
+        ("invoice.voided", "commet/invoice.voided.json"),
+        ("payment.dispute_resolved", "commet/payment.dispute_resolved.json"),
+        ("payment.disputed", "commet/payment.disputed.json"),
+        ("payment.failed", "commet/payment.failed.json"),
+        ("payment.received", "commet/payment.received.json"),
+        ("payment.recovered", "commet/payment.recovered.json"),
+        ("payment.refunded", "commet/payment.refunded.json"),
+        ("payment.retry_failed", "commet/payment.retry_failed.json"),
+        ("payment_link.canceled", "commet/payment_link.canceled.json"),
+        ("payment_link.completed", "commet/payment_link.completed.json"),
+        ("payment_link.created", "commet/payment_link.created.json"),
+        ("payment_link.failed", "commet/payment_link.failed.json"),
+        ("payment_method.attached", "commet/payment_method.attached.json"),
+        ("payment_method.updated", "commet/payment_method.updated.json"),
+        ("payout.available", "commet/payout.available.json"),
+        ("payout.created", "commet/payout.created.json"),
+        ("payout.failed", "commet/payout.failed.json"),
+        ("payout.paid", "commet/payout.paid.json"),
+        ("plan_grant.created", "commet/plan_grant.created.json"),
+        ("plan_grant.expired", "commet/plan_grant.expired.json"),
+        ("plan_grant.revoked", "commet/plan_grant.revoked.json"),
+        ("plan_grant.updated", "commet/plan_grant.updated.json"),
+        ("quota.exceeded", "commet/quota.exceeded.json"),
+        ("quota.threshold_reached", "commet/quota.threshold_reached.json"),
+        ("seats.limit_reached", "commet/seats.limit_reached.json"),
+        ("seats.updated", "commet/seats.updated.json"),
+        ("subscription.activated", "commet/subscription.activated.json"),
+        ("subscription.canceled", "commet/subscription.canceled.json"),
+        ("subscription.cancellation_revoked", "commet/subscription.cancellation_revoked.json"),
+        ("subscription.cancellation_scheduled", "commet/subscription.cancellation_scheduled.json"),
+        ("subscription.created", "commet/subscription.created.json"),
+        ("subscription.past_due", "commet/subscription.past_due.json"),
+        ("subscription.pause_revoked", "commet/subscription.pause_revoked.json"),
+        ("subscription.pause_scheduled", "commet/subscription.pause_scheduled.json"),
+        ("subscription.pause_updated", "commet/subscription.pause_updated.json"),
+        ("subscription.paused", "commet/subscription.paused.json"),
+        ("subscription.plan_change_revoked", "commet/subscription.plan_change_revoked.json"),
+        ("subscription.plan_change_scheduled", "commet/subscription.plan_change_scheduled.json"),
+        ("subscription.plan_changed", "commet/subscription.plan_changed.json"),
+        ("subscription.reactivated", "commet/subscription.reactivated.json"),
+        ("subscription.resume_failed", "commet/subscription.resume_failed.json"),
+        ("subscription.resumed", "commet/subscription.resumed.json"),
+        ("subscription.updated", "commet/subscription.updated.json"),
+        ("trial.checkout_ready", "commet/trial.checkout_ready.json"),
+        ("trial.converted", "commet/trial.converted.json"),
+        ("trial.expired", "commet/trial.expired.json"),
+        ("trial.started", "commet/trial.started.json"),
+        ("trial.will_end", "commet/trial.will_end.json"),
+        ("usage.recorded", "commet/usage.recorded.json"),
+    ],
+    LEADLEX: [
+        ("activity.created", "leadlex/activity.created.json"),
+        ("campaign.contacts_added", "leadlex/campaign.contacts_added.json"),
+        ("campaign.created", "leadlex/campaign.created.json"),
+        ("campaign.deleted", "leadlex/campaign.deleted.json"),
+        ("campaign.paused", "leadlex/campaign.paused.json"),
+        ("campaign.started", "leadlex/campaign.started.json"),
+        ("campaign.step_created", "leadlex/campaign.step_created.json"),
+        ("company.created", "leadlex/company.created.json"),
+        ("company.deleted", "leadlex/company.deleted.json"),
+        ("company.updated", "leadlex/company.updated.json"),
+        ("contact.bulk_created", "leadlex/contact.bulk_created.json"),
+        ("contact.created", "leadlex/contact.created.json"),
+        ("contact.deleted", "leadlex/contact.deleted.json"),
+        ("contact.merged", "leadlex/contact.merged.json"),
+        ("contact.updated", "leadlex/contact.updated.json"),
+        ("deal.bulk_created", "leadlex/deal.bulk_created.json"),
+        ("deal.bulk_updated", "leadlex/deal.bulk_updated.json"),
+        ("deal.created", "leadlex/deal.created.json"),
+        ("deal.deleted", "leadlex/deal.deleted.json"),
+        ("deal.updated", "leadlex/deal.updated.json"),
+        ("list.contacts_added", "leadlex/list.contacts_added.json"),
+        ("list.contacts_removed", "leadlex/list.contacts_removed.json"),
+        ("list.created", "leadlex/list.created.json"),
+        ("list.deleted", "leadlex/list.deleted.json"),
+        ("task.approved", "leadlex/task.approved.json"),
+        ("task.created", "leadlex/task.created.json"),
+        ("task.dismissed", "leadlex/task.dismissed.json"),
+        ("task.updated", "leadlex/task.updated.json"),
+    ],
+    GITHUB: [
+        ("issues.opened", "github/issues.opened.json"),
+        ("ping", "github/ping.json"),
+        ("push", "github/push.json"),
+    ],
+    STANDARD: [
+        ("contact.created", "standard/contact.created.json"),
+        ("email.sent", "standard/email.sent.squashed.json"),
+        ("invoice.paid", "standard/invoice.paid.extra.json"),
+        ("user.created", "standard/user.created.unix.json"),
+    ],
+}
+
+impl Kind {
+    /// The provider's fixtures.
+    pub fn fixtures(self) -> &'static [Fixture] {
+        match self {
+            Kind::Unleeshed => UNLEESHED,
+            Kind::Exchange => EXCHANGE,
+            Kind::Stripe => STRIPE,
+            Kind::Commet => COMMET,
+            Kind::Leadlex => LEADLEX,
+            Kind::Github => GITHUB,
+            Kind::Standard | Kind::Svix => STANDARD,
+        }
+    }
+
+    /// The event `send` signs when no `--type` is given.
+    pub fn default_type(self) -> &'static str {
+        match self {
+            Kind::Unleeshed => "creator.approved",
+            Kind::Exchange => "order.created",
+            Kind::Stripe => "invoice.paid",
+            Kind::Commet => "subscription.activated",
+            Kind::Leadlex => "contact.created",
+            Kind::Github => "ping",
+            Kind::Standard | Kind::Svix => "contact.created",
+        }
+    }
+
+    /// The fixture of `event_type`, or the list of valid types.
+    pub fn fixture(self, event_type: &str) -> Result<&'static Fixture, String> {
+        let fixtures = self.fixtures();
+        fixtures
+            .iter()
+            .find(|fixture| fixture.event_type == event_type)
+            .ok_or_else(|| {
+                let known: Vec<&str> = fixtures.iter().map(|f| f.event_type).collect();
+                format!(
+                    "no {} fixture of type {event_type:?}; --type is one of: {}",
+                    self.name(),
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+/// A fixture made into a fresh event, as the provider would send a new
+/// one: its final newline dropped, a new event id where the body carries
+/// one, and the signed `timestamp` set to `now` where the provider signs its
+/// time in the body (Commet, LeadLex). Everything else is left byte for
+/// byte: the values are replaced in the text, not re-serialized.
+pub fn fresh(kind: Kind, fixture: &Fixture, now: i64, random: &mut Random) -> String {
+    let mut body = fixture
+        .body
+        .strip_suffix('\n')
+        .unwrap_or(fixture.body)
+        .to_owned();
+    let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    if kind.body_id()
+        && let Some(id) = value.get("id").and_then(|id| id.as_str())
+    {
+        body = replace_first_string(&body, id, &random.like(id));
+    }
+    if let Some(field) = kind.body_time_field()
+        && let Some(old) = value.get(field).and_then(|t| t.as_str())
+    {
+        body = replace_first_string(&body, old, &rfc3339(now, old.contains('.')));
+    }
+    body
+}
+
+/// `text` with the first JSON string `"old"` replaced by `"new"`. The
+/// fixtures put `id` and `timestamp` before any value that could repeat
+/// them; a test checks every fixture.
+fn replace_first_string(text: &str, old: &str, new: &str) -> String {
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    text.replacen(&quoted(old), &quoted(new), 1)
+}
+
+/// Unix seconds as RFC 3339 in UTC: `2026-06-23T14:30:00Z`, or with
+/// `.000` milliseconds as Commet writes them.
+pub fn rfc3339(seconds: i64, millis: bool) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let fraction = if millis { ".000" } else { "" };
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const KINDS: [Kind; 8] = [
+        Kind::Unleeshed,
+        Kind::Exchange,
+        Kind::Stripe,
+        Kind::Commet,
+        Kind::Leadlex,
+        Kind::Github,
+        Kind::Standard,
+        Kind::Svix,
+    ];
+
+    #[test]
+    fn every_fixture_is_its_type_and_every_type_is_listed_once() {
+        for kind in KINDS {
+            let fixtures = kind.fixtures();
+            assert!(kind.fixture(kind.default_type()).is_ok(), "{}", kind.name());
+            for fixture in fixtures {
+                let value: Value = serde_json::from_str(fixture.body).unwrap();
+                let field = value.get("type").or_else(|| value.get("event"));
+                if kind != Kind::Github {
+                    assert_eq!(field.and_then(Value::as_str), Some(fixture.event_type));
+                }
+                let same = fixtures
+                    .iter()
+                    .filter(|f| f.event_type == fixture.event_type);
+                assert_eq!(same.count(), 1, "{}", fixture.event_type);
+            }
+        }
+        assert_eq!(COMMET.len(), 66);
+        assert_eq!(LEADLEX.len(), 28);
+    }
+
+    #[test]
+    fn a_fresh_event_changes_only_its_id_and_signed_time() {
+        let now = 1_790_000_000;
+        let mut random = Random::new();
+        for kind in KINDS {
+            for fixture in kind.fixtures() {
+                let body = fresh(kind, fixture, now, &mut random);
+                let fresh: Value = serde_json::from_str(&body).unwrap();
+                let mut expected: Value = serde_json::from_str(fixture.body).unwrap();
+                if kind.body_id() {
+                    let old = expected["id"].as_str().unwrap().to_owned();
+                    let new = fresh["id"].as_str().unwrap();
+                    assert_ne!(new, old);
+                    assert_eq!(new.len(), old.len());
+                    assert_eq!(
+                        new.rsplit_once('_').unwrap().0,
+                        old.rsplit_once('_').unwrap().0
+                    );
+                    expected["id"] = new.into();
+                }
+                if let Some(field) = kind.body_time_field() {
+                    let millis = expected[field].as_str().unwrap().contains('.');
+                    expected[field] = rfc3339(now, millis).into();
+                }
+                assert_eq!(fresh, expected, "{} {}", kind.name(), fixture.event_type);
+                assert!(!body.ends_with('\n'));
+            }
+        }
+    }
+
+    #[test]
+    fn rfc3339_writes_utc() {
+        // Expected values: datetime.fromtimestamp(s, timezone.utc).isoformat() in Python.
+        assert_eq!(rfc3339(0, false), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_782_225_000, true), "2026-06-23T14:30:00.000Z");
+        assert_eq!(rfc3339(1_709_251_199, false), "2024-02-29T23:59:59Z");
+        assert_eq!(rfc3339(951_868_800, false), "2000-03-01T00:00:00Z");
+        assert_eq!(rfc3339(-1, false), "1969-12-31T23:59:59Z");
+    }
+}

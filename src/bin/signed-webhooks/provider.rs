@@ -1,0 +1,273 @@
+//! What the command knows of each provider beyond its scheme: the name of
+//! its secret's variable, the unsigned headers it sends, and its retry
+//! schedule, each with its source.
+
+use clap::ValueEnum;
+
+/// A provider, as named on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Unleeshed,
+    Exchange,
+    Stripe,
+    Commet,
+    Leadlex,
+    Github,
+    /// Standard Webhooks (`webhook-*` headers).
+    #[value(alias = "standard-webhooks")]
+    Standard,
+    /// Svix (`svix-*` headers).
+    Svix,
+}
+
+/// How a provider retries a delivery not answered 2xx: the waits between
+/// attempts, in seconds, after the first one, and where that comes from.
+pub struct Schedule {
+    pub waits: &'static [u64],
+    pub source: &'static str,
+}
+
+const MIN: u64 = 60;
+const HOUR: u64 = 3600;
+
+/// For providers that publish no schedule: waits doubling from 1 min,
+/// eight retries, the last about 4 h 15 min after the first attempt. This
+/// command's choice, not a provider's.
+const DOUBLING: &[u64] = &[
+    MIN,
+    2 * MIN,
+    4 * MIN,
+    8 * MIN,
+    16 * MIN,
+    32 * MIN,
+    64 * MIN,
+    128 * MIN,
+];
+
+impl Kind {
+    /// The name used in output and in the secret's variable.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unleeshed => "unleeshed",
+            Kind::Exchange => "exchange",
+            Kind::Stripe => "stripe",
+            Kind::Commet => "commet",
+            Kind::Leadlex => "leadlex",
+            Kind::Github => "github",
+            Kind::Standard => "standard",
+            Kind::Svix => "svix",
+        }
+    }
+
+    /// The variable holding the secret, as the example receivers read it
+    /// (`STRIPE_WEBHOOK_SECRET`, …), before the shared `WEBHOOK_SECRET`.
+    pub fn secret_variable(self) -> String {
+        format!("{}_WEBHOOK_SECRET", self.name().to_ascii_uppercase())
+    }
+
+    /// Whether the provider signs a timestamp in a header (`--timestamp`).
+    pub fn signs_header_time(self) -> bool {
+        matches!(
+            self,
+            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Standard | Kind::Svix
+        )
+    }
+
+    /// The header carrying a delivery id, signed or not (`--id`).
+    pub fn id_header(self) -> Option<&'static str> {
+        match self {
+            Kind::Standard => Some("webhook-id"),
+            Kind::Svix => Some("svix-id"),
+            Kind::Github => Some("x-github-delivery"),
+            Kind::Leadlex => Some("x-leadlex-delivery-id"),
+            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Commet => None,
+        }
+    }
+
+    /// Whether the signed id is the body's `id`, kept across retries.
+    pub fn body_id(self) -> bool {
+        matches!(
+            self,
+            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Commet
+        )
+    }
+
+    /// How long after the time in its body a delivery is accepted, in
+    /// seconds (the crate's `Commet` and `LeadLex` schemes).
+    pub fn body_time_window(self) -> Option<i64> {
+        match self {
+            Kind::Commet => Some(24 * 3600),
+            Kind::Leadlex => Some(72 * 3600),
+            _ => None,
+        }
+    }
+
+    /// The body field holding the signed emission time, if any.
+    pub fn body_time_field(self) -> Option<&'static str> {
+        match self {
+            Kind::Commet | Kind::Leadlex => Some("timestamp"),
+            _ => None,
+        }
+    }
+
+    /// The retry schedule `send --retries` follows; see PROVIDERS.md in
+    /// tests/vectors for each source.
+    pub fn schedule(self) -> Schedule {
+        match self {
+            Kind::Unleeshed => Schedule {
+                waits: &[MIN, 5 * MIN, 30 * MIN, 2 * HOUR, 24 * HOUR],
+                source: "Unleeshed's webhook guide, \"Retry Behavior\": immediately, then 1 min, \
+                         5 min, 30 min, 2 h, 24 h",
+            },
+            Kind::Exchange => Schedule {
+                waits: DOUBLING,
+                source: "the exchange publishes no retry schedule: this command's default, waits \
+                         doubling from 1 min, 8 retries",
+            },
+            Kind::Stripe => Schedule {
+                waits: &[
+                    MIN,
+                    2 * MIN,
+                    4 * MIN,
+                    8 * MIN,
+                    16 * MIN,
+                    32 * MIN,
+                    64 * MIN,
+                    128 * MIN,
+                    256 * MIN,
+                    512 * MIN,
+                    1024 * MIN,
+                    2048 * MIN,
+                ],
+                source: "Stripe documents \"up to three days with exponential backoff\" (live \
+                         mode) but no waits: this command doubles them from 1 min, 12 retries \
+                         within 3 days",
+            },
+            Kind::Commet => Schedule {
+                waits: &[MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, HOUR, HOUR],
+                source: "Commet's docs, \"Retry policy\": immediately, then 1 min, 5 min, 15 min, \
+                         30 min, 1 h, 1 h, 1 h",
+            },
+            Kind::Leadlex => Schedule {
+                waits: DOUBLING,
+                source: "LeadLex documents \"exponential backoff\" but no waits: this command's \
+                         default, waits doubling from 1 min, 8 retries",
+            },
+            Kind::Github => Schedule {
+                waits: &[],
+                source: "GitHub does not retry failed deliveries (docs, \"Handling failed \
+                         webhook deliveries\"): they are redelivered by hand within 3 days",
+            },
+            Kind::Standard => Schedule {
+                waits: &[
+                    5,
+                    5 * MIN,
+                    30 * MIN,
+                    2 * HOUR,
+                    5 * HOUR,
+                    10 * HOUR,
+                    14 * HOUR,
+                    20 * HOUR,
+                    24 * HOUR,
+                ],
+                source: "the Standard Webhooks spec's example schedule: immediately, then 5 s, \
+                         5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h",
+            },
+            Kind::Svix => Schedule {
+                waits: &[
+                    5,
+                    5 * MIN,
+                    30 * MIN,
+                    2 * HOUR,
+                    5 * HOUR,
+                    10 * HOUR,
+                    10 * HOUR,
+                ],
+                source: "Svix's docs, \"Retry Schedule\": immediately, then 5 s, 5 min, 30 min, \
+                         2 h, 5 h, 10 h, 10 h",
+            },
+        }
+    }
+
+    /// The unsigned headers the provider sends besides the signature's, as
+    /// far as `body` and the delivery tell them. `event_type` names a
+    /// GitHub event (its body does not); `delivery` is the delivery id of
+    /// a provider with an id header.
+    pub fn unsigned_headers(
+        self,
+        body: &[u8],
+        event_type: Option<&str>,
+        delivery: Option<&str>,
+        now: i64,
+    ) -> Vec<(String, String)> {
+        let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+        let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        let mut add = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                headers.push((name.to_owned(), value));
+            }
+        };
+        match self {
+            // Commet's docs, "Headers" and the envelope table.
+            Kind::Commet => {
+                add("x-commet-event", field("event"));
+                add("x-commet-event-id", field("id"));
+                add("x-commet-timestamp", field("timestamp"));
+            }
+            // LeadLex's docs: the delivery id and the time of the attempt.
+            Kind::Leadlex => {
+                add("x-leadlex-delivery-id", delivery.map(str::to_owned));
+                add(
+                    "x-leadlex-timestamp",
+                    Some(crate::fixtures::rfc3339(now, false)),
+                );
+                add("user-agent", Some("LeadLex-Webhook/1.0".to_owned()));
+            }
+            // GitHub's docs: the event's name and the delivery's GUID.
+            Kind::Github => {
+                add(
+                    "x-github-event",
+                    event_type.map(|t| t.split('.').next().unwrap_or(t).to_owned()),
+                );
+                add("x-github-delivery", delivery.map(str::to_owned));
+            }
+            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Standard | Kind::Svix => {}
+        }
+        headers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_span_what_the_providers_say() {
+        let total = |kind: Kind| kind.schedule().waits.iter().sum::<u64>();
+        // PROVIDERS.md, section 7: about 26 h 36 min, 3 h 51 min, 27 h 35 min, 75 h 35 min.
+        assert_eq!(total(Kind::Unleeshed), 26 * HOUR + 36 * MIN);
+        assert_eq!(total(Kind::Commet), 3 * HOUR + 51 * MIN);
+        assert_eq!(total(Kind::Svix), 27 * HOUR + 35 * MIN + 5);
+        assert_eq!(total(Kind::Standard), 75 * HOUR + 35 * MIN + 5);
+        assert!(total(Kind::Stripe) <= 72 * HOUR);
+        assert!(Kind::Github.schedule().waits.is_empty());
+    }
+
+    #[test]
+    fn body_time_windows_are_the_crates() {
+        use signed_webhooks::{Commet, LeadLex, Verifier};
+        let window = |tolerance: Option<std::time::Duration>| {
+            tolerance.map(|t| i64::try_from(t.as_secs()).unwrap())
+        };
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        assert_eq!(
+            Kind::Commet.body_time_window(),
+            window(Verifier::<Commet>::new(secret).unwrap().tolerance())
+        );
+        assert_eq!(
+            Kind::Leadlex.body_time_window(),
+            window(Verifier::<LeadLex>::new(secret).unwrap().tolerance())
+        );
+    }
+}

@@ -1,0 +1,1288 @@
+//! The `signed-webhooks` command, run as a user runs it: its `sign` output
+//! checked by the providers' own libraries, `verify` explaining each usual
+//! mistake on a real mismatch, `send --retries` against a receiver that
+//! fails twice, and `send --duplicate` against the example receiver.
+#![cfg(feature = "cli")]
+
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use signed_webhooks::{
+    Commet, Provider, Scheme, SecretFormat, Signer, StandardWebhooks, Stripe, Unleeshed, Verifier,
+};
+use support::{NOW, OTHER_SECRET, SECRET, SW_SECRET, fixture};
+
+/// The command, with an environment of its own: no secret, proxy or
+/// log setting of the machine's leaks in.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_signed-webhooks"));
+    command.args(args).env_clear();
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+}
+
+/// Runs the command with `stdin`, and checks what every run must hold:
+/// the exit status is one the command documents, and no secret given in
+/// `env` appears in its output.
+fn run(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    let mut child = command(args, env)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the signed-webhooks binary");
+    // A usage error exits before reading stdin: a broken pipe then is fine.
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0..=2)),
+        "{args:?}: {output:?}"
+    );
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    for (name, secret) in env {
+        if name.ends_with("SECRET") && secret.trim().len() > 8 {
+            assert!(
+                !text.contains(secret.trim()),
+                "{args:?} printed the secret:\n{text}"
+            );
+        }
+    }
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `sign`'s output: `name: value` lines.
+fn signed(output: &Output) -> Vec<(String, String)> {
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    stdout(output)
+        .lines()
+        .map(|line| {
+            let (name, value) = line.split_once(": ").expect("name: value");
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+/// The headers as `--header` arguments.
+fn header_args(headers: &[(String, String)]) -> Vec<String> {
+    headers
+        .iter()
+        .flat_map(|(name, value)| ["--header".to_owned(), format!("{name}: {value}")])
+        .collect()
+}
+
+fn verify(
+    provider: &str,
+    secret: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+    now: i64,
+) -> Output {
+    let now = now.to_string();
+    let mut args = vec!["verify", "--provider", provider, "--now", &now];
+    let headers = header_args(headers);
+    args.extend(headers.iter().map(String::as_str));
+    run(&args, &[("WEBHOOK_SECRET", secret)], body)
+}
+
+fn sign(provider: &str, secret: &str, body: &[u8], extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["sign", "--provider", provider];
+    args.extend(extra);
+    signed(&run(&args, &[("WEBHOOK_SECRET", secret)], body))
+}
+
+/// The fixture without its final newline, as providers send bodies.
+fn fixture_body(name: &str) -> Vec<u8> {
+    let mut body = fixture(name);
+    if body.last() == Some(&b'\n') {
+        body.pop();
+    }
+    body
+}
+
+// ---------------------------------------------------------------- sign
+
+/// Every provider's `sign` output, for the providers' libraries.
+struct Signed {
+    provider: &'static str,
+    library_name: &'static str,
+    secret: &'static str,
+    body: Vec<u8>,
+    headers: Vec<(String, String)>,
+}
+
+impl Signed {
+    /// A clock at which the delivery verifies: a minute after the time its
+    /// body carries for Commet and LeadLex (2026-06-23T14:30:00.000Z and
+    /// 2026-04-17T14:23:05Z), else a second after it was signed.
+    fn now(&self) -> i64 {
+        match self.provider {
+            "commet" => 1_782_225_000 + 60,
+            "leadlex" => 1_776_435_785 + 60,
+            _ => NOW + 1,
+        }
+    }
+}
+
+fn signed_by_the_command() -> Vec<Signed> {
+    let at = NOW.to_string();
+    let leadlex = "whsec_0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
+    let commet = "whsec_c0mM3tTeStS1gN1nGs3cReTkEy0123";
+    let cases: [(&str, &str, &str, &str, &[&str]); 7] = [
+        (
+            "stripe",
+            "stripe",
+            SECRET,
+            "stripe/invoice.paid.json",
+            &["--timestamp", &at],
+        ),
+        (
+            "unleeshed",
+            "unleeshed",
+            SECRET,
+            "unleeshed/creator.approved.json",
+            &["--timestamp", &at],
+        ),
+        (
+            "standard",
+            "standard_webhooks",
+            SW_SECRET,
+            "standard/contact.created.json",
+            &[
+                "--timestamp",
+                &at,
+                "--id",
+                "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W",
+            ],
+        ),
+        (
+            "svix",
+            "svix",
+            SW_SECRET,
+            "standard/contact.created.json",
+            &["--timestamp", &at],
+        ),
+        (
+            "commet",
+            "commet",
+            commet,
+            "commet/subscription.activated.json",
+            &[],
+        ),
+        (
+            "leadlex",
+            "leadlex",
+            leadlex,
+            "leadlex/contact.created.json",
+            &[],
+        ),
+        (
+            "github",
+            "github",
+            "It's a Secret to Everybody",
+            "github/issues.opened.json",
+            &["--type", "issues"],
+        ),
+    ];
+    cases
+        .into_iter()
+        .map(|(provider, library_name, secret, file, extra)| {
+            let body = fixture_body(file);
+            let headers = sign(provider, secret, &body, extra);
+            Signed {
+                provider,
+                library_name,
+                secret,
+                body,
+                headers,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn sign_prints_the_headers_each_provider_sends() {
+    let all = signed_by_the_command();
+    let names = |provider: &str| -> Vec<String> {
+        let signed = all.iter().find(|s| s.provider == provider).unwrap();
+        signed.headers.iter().map(|(n, _)| n.clone()).collect()
+    };
+    assert_eq!(names("stripe"), ["stripe-signature", "content-type"]);
+    assert_eq!(
+        names("unleeshed"),
+        ["x-unleeshed-signature", "content-type"]
+    );
+    assert_eq!(
+        names("standard"),
+        [
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "content-type"
+        ]
+    );
+    assert_eq!(
+        names("svix"),
+        [
+            "svix-id",
+            "svix-timestamp",
+            "svix-signature",
+            "content-type"
+        ]
+    );
+    assert_eq!(
+        names("commet"),
+        [
+            "x-commet-signature",
+            "content-type",
+            "x-commet-event",
+            "x-commet-event-id",
+            "x-commet-timestamp"
+        ]
+    );
+    assert_eq!(
+        names("github"),
+        [
+            "x-hub-signature-256",
+            "content-type",
+            "x-github-event",
+            "x-github-delivery"
+        ]
+    );
+    let stripe = &all[0].headers[0].1;
+    assert!(stripe.starts_with(&format!("t={NOW},v1=")), "{stripe}");
+    let standard = &all[2].headers;
+    assert_eq!(standard[0].1, "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W");
+    assert_eq!(standard[1].1, NOW.to_string());
+
+    // What it signs, the crate verifies, for every provider.
+    for signed in &all {
+        let output = verify(
+            signed.provider,
+            signed.secret,
+            &signed.headers,
+            &signed.body,
+            signed.now(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}: {output:?}",
+            signed.provider
+        );
+        assert!(
+            stdout(&output).starts_with("verified: a "),
+            "{}",
+            stdout(&output)
+        );
+    }
+}
+
+#[test]
+fn misuse_is_refused_with_status_2() {
+    let body = fixture_body("commet/invoice.created.json");
+    for (args, env, expected) in [
+        (
+            &["sign", "--provider", "commet"][..],
+            &[][..],
+            "no secret: set COMMET_WEBHOOK_SECRET or WEBHOOK_SECRET",
+        ),
+        (
+            &["sign", "--provider", "commet", "--timestamp", "1"],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "--timestamp: commet signs no time in a header",
+        ),
+        (
+            &["sign", "--provider", "stripe", "--id", "x"],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "--id: stripe sends no delivery id in a header",
+        ),
+        (
+            &["sign", "--provider", "stripe", "--secret-env", "MY_SECRET"],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "no secret: set MY_SECRET",
+        ),
+        (
+            &["sign", "--provider", "stripe"],
+            &[("WEBHOOK_SECRET", " whsec_padded_secret_of_the_right_shape ")],
+            "the secret cannot sign",
+        ),
+        (
+            &["sign", "--provider", "acme"],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "invalid value 'acme' for '--provider <PROVIDER>'",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "ftp://user:pw@host/",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "--url \"ftp://…@host/\": expected an http:// or https:// URL",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "http://h/",
+                "--time-scale",
+                "0",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "\"0\" is not a factor between 0.001 and 1000000000",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                "http://h/",
+                "--timeout",
+                "1e30",
+            ],
+            &[("WEBHOOK_SECRET", SECRET)],
+            "\"1e30\" is not a number of seconds between 0 and 86400",
+        ),
+    ] {
+        let output = run(args, env, &body);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty());
+    }
+    // The provider's own variable comes first, then WEBHOOK_SECRET.
+    let own = signed(&run(
+        &["sign", "--provider", "commet"],
+        &[
+            ("COMMET_WEBHOOK_SECRET", SECRET),
+            ("WEBHOOK_SECRET", OTHER_SECRET),
+        ],
+        &body,
+    ));
+    let expected = Signer::<Commet>::new(SECRET).unwrap().sign(&body);
+    assert_eq!(own[0].1, expected.get("x-commet-signature").unwrap());
+}
+
+const NOT_INSTALLED: i32 = 77;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The deliveries `sign` wrote, in the format of
+/// tests/vectors/verify_deliveries.py, with a tampered copy of each that
+/// the libraries must refuse (so the check can fail).
+fn deliveries() -> Vec<Value> {
+    let mut out = Vec::new();
+    for signed in signed_by_the_command() {
+        let headers: serde_json::Map<String, Value> = signed
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::from(v.clone())))
+            .collect();
+        let text = String::from_utf8(signed.body.clone()).unwrap();
+        let delivery = |name: &str, body: String, expect: &str| {
+            json!({
+                "provider": signed.library_name,
+                "name": format!("{} (signed by the command): {name}", signed.provider),
+                "secrets": [signed.secret],
+                "body": body,
+                "headers": headers,
+                "now": signed.now(),
+                "expect": expect,
+            })
+        };
+        out.push(delivery("as signed", text.clone(), "accepted"));
+        out.push(delivery(
+            "body changed",
+            text.replacen('e', "E", 1),
+            "refused",
+        ));
+    }
+    out
+}
+
+/// Runs one of the scripts over the deliveries; `None` when its libraries
+/// are missing (skipped loudly, or a failure under CI).
+fn run_script(program: &Path, script: &str, tag: &str) -> Option<String> {
+    let file = std::env::temp_dir().join(format!(
+        "signed-webhooks-cli-deliveries-{tag}-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&file, serde_json::to_vec_pretty(&deliveries()).unwrap()).unwrap();
+    let output = Command::new(program)
+        .arg(manifest_dir().join(script))
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_file(&file);
+    let why = match &output {
+        Err(error) => Some(format!("cannot run {}: {error}", program.display())),
+        Ok(output) if output.status.code() == Some(NOT_INSTALLED) => {
+            Some(stderr(output).trim().to_owned())
+        }
+        Ok(_) => None,
+    };
+    if let Some(why) = why {
+        let message = format!(
+            "the providers' libraries are not available ({why}); install them with \
+             tests/vectors/install"
+        );
+        assert!(std::env::var_os("CI").is_none(), "CI is set: {message}");
+        eprintln!("\n!!! SKIPPED: {message}\n");
+        return None;
+    }
+    let output = output.unwrap();
+    assert!(output.status.success(), "{script}: {output:?}");
+    Some(stdout(&output))
+}
+
+/// Every delivery of the providers the script checks got its verdict
+/// (twice for Standard Webhooks: standardwebhooks and svix), the tampered
+/// ones refused.
+fn assert_all_checked(report: &str, skipped: &str) {
+    assert!(!report.contains("FAIL"), "{report}");
+    let expected: usize = deliveries()
+        .iter()
+        .filter(|d| d["provider"] != skipped)
+        .map(|d| {
+            if d["provider"] == "standard_webhooks" {
+                2
+            } else {
+                1
+            }
+        })
+        .sum();
+    assert!(
+        report.contains(&format!("{expected} passed, 0 failed")),
+        "{report}"
+    );
+    let refused = report
+        .lines()
+        .filter(|l| l.starts_with("ok  ") && l.contains("expected refused"))
+        .count();
+    assert_eq!(refused * 2, expected, "{report}");
+}
+
+#[test]
+fn sign_output_is_verified_by_the_providers_python_libraries() {
+    let python = std::env::var_os("PROVIDER_LIBS_PYTHON").map_or_else(
+        || manifest_dir().join("target/provider-libs/venv/bin/python"),
+        PathBuf::from,
+    );
+    let Some(report) = run_script(&python, "tests/vectors/verify_deliveries.py", "python") else {
+        return;
+    };
+    // GitHub publishes no Python library: the Node check has it.
+    assert_all_checked(&report, "github");
+}
+
+#[test]
+fn sign_output_is_verified_by_the_providers_node_libraries() {
+    let node =
+        std::env::var_os("PROVIDER_LIBS_NODE").map_or_else(|| PathBuf::from("node"), PathBuf::from);
+    let Some(report) = run_script(&node, "tests/vectors/node/verify_deliveries.mjs", "node") else {
+        return;
+    };
+    // LeadLex publishes no library: its recipe is checked in Python.
+    assert_all_checked(&report, "leadlex");
+}
+
+// ---------------------------------------------------------------- verify
+
+/// Runs `verify` on a real mismatch: headers signed for `sent`, the body
+/// `received`, the secret `configured`. It must refuse (status 1) and
+/// print `expected`.
+fn explains(
+    provider: &str,
+    headers: &[(String, String)],
+    configured: &str,
+    received: &[u8],
+    now: i64,
+    expected: &str,
+) -> String {
+    let output = verify(provider, configured, headers, received, now);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        text.starts_with("refused: ") || text.starts_with("the secret as configured is refused"),
+        "{text}"
+    );
+    assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    text
+}
+
+#[test]
+fn verify_explains_a_changed_body() {
+    let at = NOW.to_string();
+    let stripe = |sent: &[u8]| sign("stripe", SECRET, sent, &["--timestamp", &at]);
+    let pretty = fixture_body("stripe/invoice.paid.json");
+    let with_newline = [&pretty[..], b"\n"].concat();
+
+    explains(
+        "stripe",
+        &stripe(&pretty),
+        SECRET,
+        &with_newline,
+        NOW,
+        "- a newline was added at the end of the body after it was signed",
+    );
+    explains(
+        "stripe",
+        &stripe(&with_newline),
+        SECRET,
+        &pretty,
+        NOW,
+        "- the body lost the final newline it was signed with",
+    );
+    let crlf = String::from_utf8(pretty.clone())
+        .unwrap()
+        .replace('\n', "\r\n");
+    explains(
+        "stripe",
+        &stripe(&pretty),
+        SECRET,
+        crlf.as_bytes(),
+        NOW,
+        "- the body's line endings were converted from LF to CRLF after it was signed",
+    );
+    explains(
+        "stripe",
+        &stripe(crlf.as_bytes()),
+        SECRET,
+        &pretty,
+        NOW,
+        "- the body was signed with CRLF line endings, converted to LF since",
+    );
+
+    // serde_json's Value sorts keys: these re-serializations keep that order.
+    let value: Value = serde_json::from_slice(&pretty).unwrap();
+    let compact = serde_json::to_vec(&value).unwrap();
+    let pretty_sorted = serde_json::to_vec_pretty(&value).unwrap();
+    let text = explains(
+        "stripe",
+        &stripe(&pretty_sorted),
+        SECRET,
+        &compact,
+        NOW,
+        "- the body was re-serialized as JSON: the sender signed it pretty-printed (two-space \
+         indent), and what was verified is the same JSON written differently; verify the raw \
+         bytes you received, before any JSON parsing",
+    );
+    assert!(
+        text.contains("with that corrected, the delivery verifies"),
+        "{text}"
+    );
+    explains(
+        "stripe",
+        &stripe(&compact),
+        SECRET,
+        &pretty_sorted,
+        NOW,
+        "the sender signed it compact (no whitespace),",
+    );
+    // Signed with its keys sorted, verified in the fixture's order.
+    explains(
+        "stripe",
+        &stripe(&compact),
+        SECRET,
+        &pretty,
+        NOW,
+        "the sender signed it compact (no whitespace), keys sorted,",
+    );
+    // Python's json.dumps, verified as JSON.stringify would write it.
+    explains(
+        "stripe",
+        &stripe(br#"{"id": "evt_1", "object": "event", "note": "Gr\u00fc\u00dfe"}"#),
+        SECRET,
+        r#"{"id":"evt_1","object":"event","note":"Grüße"}"#.as_bytes(),
+        NOW,
+        "the sender signed it with spaces after `:` and `,` (Python's json.dumps)",
+    );
+}
+
+#[test]
+fn verify_explains_a_mistaken_secret() {
+    let at = NOW.to_string();
+    let body = fixture_body("unleeshed/creator.approved.json");
+    let headers = sign("unleeshed", SECRET, &body, &["--timestamp", &at]);
+    let bare = SECRET.strip_prefix("whsec_").unwrap();
+
+    let text = explains(
+        "unleeshed",
+        &headers,
+        &format!("{SECRET}\n"),
+        &body,
+        NOW,
+        "- the secret has leading or trailing whitespace",
+    );
+    assert!(
+        text.contains("with that corrected, the delivery verifies"),
+        "{text}"
+    );
+    explains(
+        "unleeshed",
+        &headers,
+        bare,
+        &body,
+        NOW,
+        "- the secret lost its `whsec_` prefix: unleeshed keys the HMAC with the whole secret",
+    );
+    // The sender dropped the prefix; the receiver has the whole secret.
+    let headers = sign("unleeshed", bare, &body, &["--timestamp", &at]);
+    explains(
+        "unleeshed",
+        &headers,
+        SECRET,
+        &body,
+        NOW,
+        "- the delivery was signed with the secret minus its `whsec_` prefix",
+    );
+
+    // A sender keying Stripe's scheme with the base64-decoded secret, and
+    // one keying Standard Webhooks' with the secret's text.
+    struct StripeKeyedAsStandard;
+    impl Provider for StripeKeyedAsStandard {
+        const NAME: &'static str = "stripe";
+        type Event = Value;
+        fn scheme() -> Scheme {
+            Stripe::scheme().with_secret_format(SecretFormat::Base64 { prefix: "whsec_" })
+        }
+    }
+    struct StandardKeyedAsIssued;
+    impl Provider for StandardKeyedAsIssued {
+        const NAME: &'static str = "standard-webhooks";
+        type Event = Value;
+        fn scheme() -> Scheme {
+            StandardWebhooks::scheme().with_secret_format(SecretFormat::AsIssued)
+        }
+    }
+    let pairs = |signed: signed_webhooks::SignedHeaders| -> Vec<(String, String)> {
+        signed
+            .iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect()
+    };
+    let headers = pairs(
+        Signer::<StripeKeyedAsStandard>::new(SW_SECRET)
+            .unwrap()
+            .sign_at(&body, NOW),
+    );
+    explains(
+        "stripe",
+        &headers,
+        SW_SECRET,
+        &body,
+        NOW,
+        "- the delivery was signed with the base64-decoded secret as the key (the Standard \
+         Webhooks rule), but stripe keys the HMAC with the secret as issued",
+    );
+    let headers = pairs(
+        Signer::<StandardKeyedAsIssued>::new(SW_SECRET)
+            .unwrap()
+            .sign_with_id(&body, NOW, "msg_1"),
+    );
+    explains(
+        "standard",
+        &headers,
+        SW_SECRET,
+        &body,
+        NOW,
+        "- the delivery was signed with the secret's text as the key (`whsec_` included), but \
+         Standard Webhooks keys the HMAC with the bytes base64-decoded",
+    );
+
+    // Another endpoint's secret: nothing explains it, and it says so.
+    let headers = sign("unleeshed", SECRET, &body, &["--timestamp", &at]);
+    let text = explains(
+        "unleeshed",
+        &headers,
+        OTHER_SECRET,
+        &body,
+        NOW,
+        "none of the usual mistakes explains it",
+    );
+    assert!(
+        text.ends_with("(secret read from WEBHOOK_SECRET)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn verify_explains_the_time() {
+    let body = fixture_body("stripe/invoice.paid.json");
+    let millis = (NOW * 1000 + 417).to_string();
+    let headers = sign("stripe", SECRET, &body, &["--timestamp", &millis]);
+    explains(
+        "stripe",
+        &headers,
+        SECRET,
+        &body,
+        NOW,
+        &format!(
+            "- the timestamp {millis} is in milliseconds (the signature over it is valid): the \
+             sender signs milliseconds where Unix seconds are expected; it should sign and send \
+             {NOW}"
+        ),
+    );
+    let two_hours_ago = (NOW - 7200).to_string();
+    let headers = sign("stripe", SECRET, &body, &["--timestamp", &two_hours_ago]);
+    let text = explains(
+        "stripe",
+        &headers,
+        SECRET,
+        &body,
+        NOW,
+        "- the signature is valid, but the delivery was signed 2 h ago, beyond the 5 min \
+         tolerance",
+    );
+    assert!(text.starts_with("refused: timestamp "), "{text}");
+
+    // Commet signs the event's time in its body.
+    let commet = fixture_body("commet/invoice.created.json");
+    let headers = sign("commet", SECRET, &commet, &[]);
+    explains(
+        "commet",
+        &headers,
+        SECRET,
+        &commet,
+        1_782_225_000 + 2 * 86_400,
+        "the event's `timestamp` in the body is 2 d old, and commet deliveries are accepted \
+         for 24 h after it",
+    );
+}
+
+#[test]
+fn verify_names_the_provider_a_delivery_is_from() {
+    let at = NOW.to_string();
+    let body = fixture_body("stripe/invoice.paid.json");
+    let headers = sign("stripe", SECRET, &body, &["--timestamp", &at]);
+    let text = explains(
+        "github",
+        &headers,
+        SECRET,
+        &body,
+        NOW,
+        "- the request has no `x-hub-signature-256` header but has `stripe-signature`: it \
+         looks like a stripe delivery",
+    );
+    assert!(
+        text.starts_with("refused: missing `x-hub-signature-256` header"),
+        "{text}"
+    );
+}
+
+#[test]
+fn verify_says_what_verified() {
+    let body = fixture_body("stripe/invoice.paid.json");
+    let at = NOW.to_string();
+    let headers = sign("stripe", SECRET, &body, &["--timestamp", &at]);
+    let output = verify("stripe", SECRET, &headers, &body, NOW + 42);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "verified: a stripe delivery, signed at {NOW} (42 s ago), with the secret in \
+             WEBHOOK_SECRET\ndelivery key: stripe:id:evt_1P9yA1LkdIwHu7ixZ9y8X7w6\nevent: \
+             invoice.paid evt_1P9yA1LkdIwHu7ixZ9y8X7w6\n"
+        )
+    );
+    // Headers from a file, as `sign` prints them.
+    let file = std::env::temp_dir().join(format!(
+        "signed-webhooks-cli-headers-{}",
+        std::process::id()
+    ));
+    let lines: String = headers.iter().map(|(n, v)| format!("{n}: {v}\n")).collect();
+    std::fs::write(&file, lines).unwrap();
+    let output = run(
+        &[
+            "verify",
+            "--provider",
+            "stripe",
+            "--now",
+            &at,
+            "--headers",
+            file.to_str().unwrap(),
+        ],
+        &[("STRIPE_WEBHOOK_SECRET", SECRET)],
+        &body,
+    );
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).contains("with the secret in STRIPE_WEBHOOK_SECRET"));
+    // A header that is not `Name: value` is a usage error.
+    let output = run(
+        &[
+            "verify",
+            "--provider",
+            "stripe",
+            "--header",
+            "stripe-signature t=1",
+        ],
+        &[("WEBHOOK_SECRET", SECRET)],
+        &body,
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+// ---------------------------------------------------------------- send
+
+/// One request a test receiver got.
+struct Received {
+    at: Instant,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+/// A receiver on a loopback port that answers 500 to its first `failures`
+/// requests, 200 after, and keeps every request.
+fn failing_receiver(failures: usize) -> (SocketAddr, Arc<Mutex<Vec<Received>>>) {
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, StatusCode};
+
+    let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let log = Arc::clone(&received);
+    let handler = move |headers: HeaderMap, body: Bytes| {
+        let log = Arc::clone(&log);
+        async move {
+            let mut log = log.lock().unwrap();
+            log.push(Received {
+                at: Instant::now(),
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
+                    .collect(),
+                body: body.to_vec(),
+            });
+            if log.len() <= failures {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    r#"{"error":"database unavailable"}"#,
+                )
+            } else {
+                (StatusCode::OK, "")
+            }
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    (rx.recv().unwrap(), received)
+}
+
+#[test]
+fn send_retries_on_the_providers_schedule_until_a_2xx() {
+    let (addr, received) = failing_receiver(2);
+    let url = format!("http://{addr}/hook");
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "unleeshed",
+            "--url",
+            &url,
+            "--retries",
+            "--time-scale",
+            "3600",
+        ],
+        &[("UNLEESHED_WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    // Three attempts, each verified and signed anew, all of one event.
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 3, "{text}");
+    let verifier = Verifier::<Unleeshed>::new(SECRET).unwrap();
+    let mut ids = Vec::new();
+    for request in received.iter() {
+        verifier.verify(&request.headers, &request.body).unwrap();
+        let event: Value = serde_json::from_slice(&request.body).unwrap();
+        ids.push(event["id"].as_str().unwrap().to_owned());
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    assert_ne!(
+        ids[0], "evt_01JD7X4K2M9Q8R5T3V6W1Y0Z2A",
+        "a fresh id, not the fixture's"
+    );
+
+    // Unleeshed's waits, 1 min then 5 min, divided by 3600: at least that
+    // long between attempts, and far less than the waits themselves.
+    let gaps: Vec<Duration> = received.windows(2).map(|w| w[1].at - w[0].at).collect();
+    for (gap, wait) in gaps.iter().zip([60.0, 300.0]) {
+        assert!(gap.as_secs_f64() >= wait / 3600.0, "{gaps:?}");
+        assert!(gap.as_secs_f64() < wait, "{gaps:?}");
+    }
+
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!(
+            "sending unleeshed creator.approved {} to {url}",
+            ids[0]
+        )),
+        "{text}"
+    );
+    assert!(
+        lines[1].starts_with("retries: Unleeshed's webhook guide"),
+        "{text}"
+    );
+    let attempt = |prefix: &str, rest: &str| {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(prefix) && l.contains(rest)),
+            "{prefix} … {rest} in\n{text}"
+        );
+    };
+    attempt("#1  delivery", "+0 s  500 Internal Server Error in ");
+    attempt("   refused with: ", r#"{"error":"database unavailable"}"#);
+    attempt(
+        "   retry in 1 min",
+        "(waiting 0.017 s at --time-scale 3600)",
+    );
+    attempt("#2  retry", "+1 min  500 Internal Server Error in ");
+    attempt(
+        "   retry in 5 min",
+        "(waiting 0.083 s at --time-scale 3600)",
+    );
+    attempt("#3  retry", "+6 min  200 OK in ");
+    assert_eq!(lines.last(), Some(&"delivered on attempt 3 of 6"), "{text}");
+    // The summary table: a row per attempt.
+    let rows = lines.iter().filter(|l| l.contains(" ms  ")).count();
+    assert_eq!(rows, 3, "{text}");
+}
+
+#[test]
+fn send_keeps_the_delivery_id_of_a_standard_webhooks_retry() {
+    let (addr, received) = failing_receiver(1);
+    let url = format!("http://{addr}/hook");
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "standard",
+            "--url",
+            &url,
+            "--retries",
+            "--time-scale",
+            "1000",
+        ],
+        &[("WEBHOOK_SECRET", SW_SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 2);
+    let verifier = Verifier::<StandardWebhooks>::new(SW_SECRET).unwrap();
+    let keys: Vec<String> = received
+        .iter()
+        .map(|r| {
+            verifier.verify(&r.headers, &r.body).unwrap();
+            verifier.delivery_key(&r.headers, &r.body).unwrap()
+        })
+        .collect();
+    assert_eq!(keys[0], keys[1]);
+    assert!(stdout(&output).contains("retries: the Standard Webhooks spec's example schedule"));
+}
+
+#[test]
+fn send_gives_up_when_the_schedule_is_exhausted_or_there_is_none() {
+    // GitHub does not retry: one attempt, status 1.
+    let (addr, received) = failing_receiver(usize::MAX);
+    let url = format!("http://{addr}/hook");
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "github",
+            "--url",
+            &url,
+            "--retries",
+            "--type",
+            "push",
+        ],
+        &[("WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(received.lock().unwrap().len(), 1);
+    let text = stdout(&output);
+    assert!(
+        text.contains("retries: GitHub does not retry failed deliveries"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("not delivered after 1 attempt(s) of 1\n"),
+        "{text}"
+    );
+    let request = &received.lock().unwrap()[0];
+    let event = request.headers.iter().find(|(n, _)| n == "x-github-event");
+    assert_eq!(event.map(|(_, v)| v.as_str()), Some("push"));
+
+    // No receiver at all: every attempt fails, each is reported.
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "commet",
+            "--url",
+            "http://127.0.0.1:9/hook",
+        ],
+        &[("WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(
+        stdout(&output).contains("no answer: "),
+        "{}",
+        stdout(&output)
+    );
+
+    // An unknown type lists the known ones.
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "stripe",
+            "--url",
+            &url,
+            "--type",
+            "invoice.nope",
+        ],
+        &[],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        stderr(&output).contains(
+            "no stripe fixture of type \"invoice.nope\"; --type is one of: charge.succeeded, \
+             checkout.session.completed, customer.updated, invoice.paid, \
+             payment_intent.succeeded"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn send_says_when_a_receiver_accepts_what_it_must_refuse() {
+    // This receiver checks nothing: it answers 200 to everything.
+    let (addr, received) = failing_receiver(0);
+    let url = format!("http://{addr}/hook");
+    for flag in ["--tampered", "--stale"] {
+        let output = run(
+            &["send", "--provider", "stripe", "--url", &url, flag],
+            &[("WEBHOOK_SECRET", SECRET)],
+            b"",
+        );
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        assert!(
+            text.ends_with("ACCEPTED (200): this receiver processes deliveries it must refuse\n"),
+            "{text}"
+        );
+    }
+    // What was sent is what the flags say.
+    let received = received.lock().unwrap();
+    let verifier = Verifier::<Stripe>::new(SECRET).unwrap();
+    let tampered = verifier.verify(&received[0].headers, &received[0].body);
+    assert_eq!(tampered.unwrap_err().code(), "signature_mismatch");
+    let stale = verifier.verify(&received[1].headers, &received[1].body);
+    assert_eq!(stale.unwrap_err().code(), "timestamp_too_old");
+    let fresh = verifier
+        .clone()
+        .with_tolerance(Duration::from_secs(700))
+        .verify(&received[1].headers, &received[1].body);
+    assert!(fresh.is_ok(), "signed 600 s ago: {fresh:?}");
+
+    // GitHub signs no time: nothing can be stale.
+    let output = run(
+        &["send", "--provider", "github", "--url", &url, "--stale"],
+        &[("WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(stderr(&output).contains("--stale: github signs no time"));
+}
+
+#[test]
+fn send_a_body_of_ones_own() {
+    let (addr, received) = failing_receiver(0);
+    let file =
+        std::env::temp_dir().join(format!("signed-webhooks-cli-body-{}", std::process::id()));
+    let own = br#"{"id":"evt_mine","object":"event","type":"invoice.paid","data":{"object":{}}}"#;
+    std::fs::write(&file, own).unwrap();
+    let url = format!("http://{addr}/hook");
+    let output = run(
+        &[
+            "send",
+            "--provider",
+            "stripe",
+            "--url",
+            &url,
+            "--body",
+            file.to_str().unwrap(),
+        ],
+        &[("WEBHOOK_SECRET", SECRET)],
+        b"",
+    );
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let received = received.lock().unwrap();
+    assert_eq!(received[0].body, own);
+    Verifier::<Stripe>::new(SECRET)
+        .unwrap()
+        .verify(&received[0].headers, &received[0].body)
+        .unwrap();
+}
+
+/// The example receiver's binary, which `cargo test --all-features` builds.
+#[cfg(all(feature = "axum", feature = "redis"))]
+fn example_receiver() -> PathBuf {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_signed-webhooks"));
+    let path = exe
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("axum_receiver{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} is missing: run the tests with `cargo test --all-features` (which builds the \
+         examples), or `cargo build --example axum_receiver --features axum,redis` first",
+        path.display()
+    );
+    path
+}
+
+#[cfg(all(feature = "axum", feature = "redis"))]
+#[test]
+fn send_duplicate_is_processed_once_by_the_example_receiver() {
+    let mut receiver = Command::new(example_receiver())
+        .env_clear()
+        .env("ADDR", "127.0.0.1:0")
+        .env("WEBHOOK_SECRET", SW_SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(receiver.stdout.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines.next().expect("the receiver's address").unwrap();
+        if let Some(addr) = line.strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    // Ids in the body (Stripe), in a signed header (Standard Webhooks), and
+    // none (GitHub: the signed content is the key).
+    let mut expected = Vec::new();
+    for (provider, route) in [
+        ("stripe", "stripe"),
+        ("standard", "standard"),
+        ("github", "github"),
+    ] {
+        let url = format!("http://{addr}/webhooks/{route}");
+        let output = run(
+            &[
+                "send",
+                "--provider",
+                provider,
+                "--url",
+                &url,
+                "--duplicate",
+                "3",
+            ],
+            &[("WEBHOOK_SECRET", SW_SECRET)],
+            b"",
+        );
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{output:?}");
+        assert!(
+            text.ends_with("delivered on attempt 1 of 1; 3 of 3 redeliveries answered 2xx\n"),
+            "{text}"
+        );
+        expected.push(provider);
+    }
+    // Deliveries it must refuse: refused, and the command says so.
+    for (provider, route, flag) in [
+        ("stripe", "stripe", "--tampered"),
+        ("stripe", "stripe", "--stale"),
+        ("commet", "commet", "--stale"),
+        ("github", "github", "--tampered"),
+    ] {
+        let url = format!("http://{addr}/webhooks/{route}");
+        let output = run(
+            &["send", "--provider", provider, "--url", &url, flag],
+            &[("WEBHOOK_SECRET", SW_SECRET)],
+            b"",
+        );
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{flag}: {output:?}");
+        assert!(text.contains("the receiver must refuse it"), "{text}");
+        assert!(text.ends_with("as it must be\n"), "{text}");
+    }
+    receiver.kill().unwrap();
+    let _ = receiver.wait();
+    let printed: Vec<String> = lines.map_while(Result::ok).collect();
+    let processed: Vec<&String> = printed
+        .iter()
+        .filter(|l| l.starts_with("processed "))
+        .collect();
+    let duplicates: Vec<&String> = printed
+        .iter()
+        .filter(|l| l.starts_with("duplicate "))
+        .collect();
+    // Each event processed once, its three redeliveries recognised.
+    assert_eq!(processed.len(), expected.len(), "{printed:#?}");
+    assert_eq!(duplicates.len(), 3 * expected.len(), "{printed:#?}");
+    for line in &processed {
+        let id = line.split(' ').nth(1).unwrap();
+        assert_eq!(
+            duplicates
+                .iter()
+                .filter(|d| **d == &format!("duplicate {id}"))
+                .count(),
+            3,
+            "{printed:#?}"
+        );
+    }
+}
