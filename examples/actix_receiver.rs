@@ -5,7 +5,8 @@
 //! ```sh
 //! cargo run --example actix_receiver --features actix,redis
 //! # in another terminal, with the secret it printed:
-//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event -- --provider github
+//! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
+//!     send --provider github --url http://127.0.0.1:3000/webhooks/github
 //! ```
 //!
 //! Routes, secrets, `ADDR`, `REDIS_URL` and `DEDUP_CAPACITY` as for

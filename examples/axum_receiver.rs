@@ -5,7 +5,8 @@
 //! ```sh
 //! cargo run --example axum_receiver --features axum,redis
 //! # in another terminal, with the secret it printed:
-//! WEBHOOK_SECRET=whsec_… cargo run --example send_test_event -- --provider stripe
+//! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
+//!     send --provider stripe --url http://127.0.0.1:3000/webhooks/stripe
 //! ```
 //!
 //! Routes: `POST /webhooks/{unleeshed,exchange,stripe,commet,leadlex,github,standard}`.

@@ -65,8 +65,9 @@ impl Secrets {
                     let secret = generate();
                     println!(
                         "WEBHOOK_SECRET is not set; generated a secret for this run. Send test \
-                         events with:\n  WEBHOOK_SECRET={secret} cargo run --example \
-                         send_test_event -- --provider unleeshed"
+                         events with:\n  WEBHOOK_SECRET={secret} cargo run --features cli --bin \
+                         signed-webhooks -- send --provider unleeshed --url \
+                         http://<address below>/webhooks/unleeshed"
                     );
                     secret
                 });
