@@ -242,16 +242,6 @@ impl<P: Provider> Verifier<P> {
         self.delivery_key_of(&parsed, body)
     }
 
-    /// Reads and checks the shape of every header the scheme reads.
-    pub(crate) fn parse<'h>(
-        &self,
-        headers: &'h (impl Headers + ?Sized),
-    ) -> Result<Parsed<'h>, Error> {
-        let mut parsed = Parsed::EMPTY;
-        self.parse_into(headers, &mut parsed)?;
-        Ok(parsed)
-    }
-
     /// Reads and checks the shape of every header the scheme reads, into
     /// a slot of the caller's frame ([`Parsed::EMPTY`]): the ~300 bytes of
     /// parsed signatures are written where they are used, not copied there
