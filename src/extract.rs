@@ -525,6 +525,8 @@ pub(crate) enum Claimed<T, F> {
 impl Received {
     /// Decodes the event (before anything is claimed: a body that does not
     /// decode claims nothing), then claims the delivery.
+    // The claim's type is a future's: it has no name to alias.
+    #[allow(clippy::type_complexity)]
     pub(crate) fn into_delivery<'s, P: Provider, E: WebhookEvent + 's>(
         self,
         headers: &(dyn Headers + Sync),
