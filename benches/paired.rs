@@ -3,21 +3,28 @@
 //! (see `common/paired.rs`). Criterion's `verify` bench gives the full
 //! matrix; this one gives the ratios the targets are judged on.
 //!
+//! For each provider family, at each size: the limit (`hmac_prekeyed`, the
+//! `hmac` crate keyed once and cloned per message, over the exact message
+//! the provider signs, assembled in one buffer), then the crate's full
+//! `verify` of the same delivery, from an `http::HeaderMap` as a server
+//! hands it over, and the other paths a delivery can take.
+//!
 //! ```sh
-//! cargo bench --bench paired            # ROUNDS=400 BATCH_US=200 by default
+//! cargo bench --bench paired                          # ROUNDS=400 BATCH_US=200 by default
+//! ONLY=unleeshed,commet SIZES=256,1024 cargo bench --bench paired
 //! ```
 
+#[path = "common/cases.rs"]
+mod cases;
 mod common;
 #[path = "common/mirrors.rs"]
 mod mirrors;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::paired::{Contender, compare, print_table};
-use common::{NOW, OTHER_SECRETS, SECRET, SIZES, label, unleeshed_body};
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-use signed_webhooks::{SignatureHeader, Signer, UnleeshedEvent, Verifier};
+use common::paired::{Outcome, compare, print_table};
+use common::{SIZES, label, unix_now};
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -32,108 +39,83 @@ fn main() {
     }
     let rounds = env("ROUNDS", 400) as usize;
     let batch = Duration::from_micros(env("BATCH_US", 200));
-    let verifier = Verifier::new(SECRET).unwrap();
-    let rotating = Verifier::from_secrets([OTHER_SECRETS[0], OTHER_SECRETS[1], SECRET]).unwrap();
-    let signer = Signer::new(SECRET).unwrap();
-    let three = Signer::from_secrets([OTHER_SECRETS[0], OTHER_SECRETS[1], SECRET]).unwrap();
-    let prekeyed = <Hmac<Sha256> as KeyInit>::new_from_slice(SECRET.as_bytes()).unwrap();
+    let only = std::env::var("ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|o| o == name);
+    let sizes: Vec<usize> = match std::env::var("SIZES") {
+        Ok(list) => list.split(',').map(|s| s.parse().unwrap()).collect(),
+        Err(_) => SIZES.to_vec(),
+    };
+
+    let families = cases::families();
 
     println!("rounds: {rounds}, batch: {batch:?}");
-    for size in SIZES {
-        let body = unleeshed_body(size);
-        let header = signer.sign_at(&body, NOW);
-        let rotation = {
-            let last = three
-                .sign_at(&body, NOW)
-                .rsplit(",v1=")
-                .next()
-                .unwrap()
-                .to_owned();
-            format!(
-                "t={NOW},v1={},v1={},v1={last}",
-                "0".repeat(64),
-                "ab".repeat(32)
-            )
-        };
-        let forged = format!("t={NOW},v1={}", "ab".repeat(32));
-        let stale = signer.sign_at(&body, NOW - 3600);
-        let message = [format!("{NOW}.").as_bytes(), &body].concat();
-        let digits = NOW.to_string().len();
-        let blocks = vec![[0x5au8; 64]; (message.len() + 9).div_ceil(64)];
-        assert!(rotating.verify_at(&rotation, &body, NOW).is_ok());
-
-        let mut contenders = vec![
-            Contender::new("hmac_prekeyed", || {
-                let mut mac = prekeyed.clone();
-                mac.update(&message);
-                mac.finalize().into_bytes()
-            }),
-            // The floor: only the SHA-256 compressions an HMAC of this
-            // message needs (its padded blocks, then the outer block), on
-            // blocks prepared in advance.
-            Contender::new("sha256_compressions_only", || {
-                let mut inner = [0x6a09_e667u32; 8];
-                sha2::block_api::compress256(&mut inner, &blocks);
-                let mut outer = [0xbb67_ae85u32; 8];
-                sha2::block_api::compress256(&mut outer, &blocks[..1]);
-                (inner, outer)
-            }),
-            // The same HMAC fed as `verify` feeds it: digits, `.`, body.
-            Contender::new("hmac_in_parts", || {
-                let mut mac = prekeyed.clone();
-                mac.update(&message[..digits]);
-                mac.update(b".");
-                mac.update(&body);
-                mac.finalize().into_bytes()
-            }),
-            Contender::new("parse", || SignatureHeader::parse(&header).is_ok()),
-            Contender::new("verify", || verifier.verify_at(&header, &body, NOW)),
-            Contender::new("verify_rotation_3x3", || {
-                rotating.verify_at(&rotation, &body, NOW)
-            }),
-            Contender::new("refuse_wrong_signature", || {
-                verifier.verify_at(&forged, &body, NOW)
-            }),
-            Contender::new("refuse_stale", || verifier.verify_at(&stale, &body, NOW)),
-            Contender::new("from_slice", || {
-                serde_json::from_slice::<UnleeshedEvent>(&body)
-            }),
-            Contender::new("from_slice_borrowed", || {
-                serde_json::from_slice::<mirrors::borrowed::Event<'_>>(&body)
-            }),
-            Contender::new("from_slice_plain_derive", || {
-                serde_json::from_slice::<mirrors::plain::Event>(&body)
-            }),
-            Contender::new("verify_event", || {
-                verifier.verify_event_at::<UnleeshedEvent>(&header, &body, NOW)
-            }),
-        ];
-        // Fewer rounds for the big bodies: each batch is one or two calls.
-        let rounds = if size >= 1 << 20 { rounds / 4 } else { rounds };
-        let outcomes = compare(
-            &mut contenders,
-            rounds,
-            batch.max(Duration::from_micros(if size >= 1 << 20 {
-                2_000
+    // verify / hmac_prekeyed per provider and size, for the summary.
+    let mut summary: BTreeMap<(usize, &str), (Outcome, Outcome)> = BTreeMap::new();
+    for &size in &sizes {
+        for (name, secret, family) in &families {
+            if !wanted(name) {
+                continue;
+            }
+            // Signed right before it is measured, so the system clock's
+            // check passes.
+            let t = unix_now();
+            let mut contenders = cases::for_provider(name, secret, family, size, t);
+            // Fewer rounds for the big bodies: each batch is one or two calls.
+            let (rounds, batch) = if size >= 1 << 20 {
+                (rounds / 4, batch.max(Duration::from_millis(2)))
             } else {
-                0
-            })),
-        );
-        print_table(&format!("{} body", label(size)), size, &outcomes);
-        let get = |name: &str| outcomes.iter().find(|o| o.name == name).unwrap();
-        // verify_event against verify + from_slice, from the same rounds.
-        let mut per_round: Vec<f64> = (get("verify_event").times.iter())
-            .zip(&get("verify").times)
-            .zip(&get("from_slice").times)
-            .map(|((event, verify), decode)| event / (verify + decode))
-            .collect();
-        per_round.sort_by(f64::total_cmp);
-        let at = |p: f64| per_round[((per_round.len() - 1) as f64 * p).round() as usize];
-        println!(
-            "\nverify_event / (verify + from_slice), per round: median {:.3} (IQR {:.3}–{:.3})",
-            at(0.5),
-            at(0.25),
-            at(0.75)
-        );
+                (rounds, batch)
+            };
+            let mut outcomes = compare(&mut contenders, rounds, batch);
+            print_table(&format!("{name}, {} body", label(size)), size, &outcomes);
+            let get = |outcomes: &[Outcome], name: &str| {
+                outcomes.iter().position(|o| o.name == name).unwrap()
+            };
+            // verify_event against verify + decode, from the same rounds.
+            let mut per_round: Vec<f64> = (outcomes[get(&outcomes, "verify_event")].times.iter())
+                .zip(&outcomes[get(&outcomes, "verify")].times)
+                .zip(&outcomes[get(&outcomes, "decode")].times)
+                .map(|((event, verify), decode)| event / (verify + decode))
+                .collect();
+            per_round.sort_by(f64::total_cmp);
+            let at = |p: f64| per_round[((per_round.len() - 1) as f64 * p).round() as usize];
+            println!(
+                "\nverify_event / (verify + decode), per round: median {:.3} (IQR {:.3}–{:.3})",
+                at(0.5),
+                at(0.25),
+                at(0.75)
+            );
+            let verify = outcomes.remove(get(&outcomes, "verify"));
+            let verify_at = outcomes.remove(get(&outcomes, "verify_at"));
+            summary.insert((size, *name), (verify_at, verify));
+        }
+    }
+
+    println!(
+        "\n#### Summary: full verify / hmac_prekeyed of the same message, median of per-round ratios (IQR)\n"
+    );
+    let shown: Vec<usize> = sizes.clone();
+    print!("| provider | clock |");
+    for size in &shown {
+        print!(" {} |", label(*size));
+    }
+    println!();
+    println!("| --- | --- |{}", " ---: |".repeat(shown.len()));
+    for (name, _, _) in &families {
+        if !wanted(name) {
+            continue;
+        }
+        for (which, clock) in [(0, "pinned (`verify_at`)"), (1, "system (`verify`)")] {
+            print!("| {name} | {clock} |");
+            for size in &shown {
+                let (a, b) = &summary[&(*size, *name)];
+                let o = if which == 0 { a } else { b };
+                print!(
+                    " **{:.3}×** ({:.3}–{:.3}) |",
+                    o.ratio, o.ratio_iqr.0, o.ratio_iqr.1
+                );
+            }
+            println!();
+        }
     }
 }

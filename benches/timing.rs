@@ -56,7 +56,11 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use signed_webhooks::{SignatureHeader, Signer, Verifier};
+use signed_webhooks::__private::SignatureHeader;
+use signed_webhooks::{Signer, Unleeshed, Verifier};
+
+/// The header the signatures travel in.
+const HEADER: &str = "x-unleeshed-signature";
 use subtle::ConstantTimeEq;
 
 const SECRET: &str = "whsec_timing_0123456789abcdef0123456789abcdef";
@@ -264,7 +268,7 @@ fn tag_of(bytes: &[u8]) -> [u8; 32] {
 /// `BODY`: the whole path a request takes. With `leaky`, the entry also
 /// holds a tag after the header, and an early-exit comparison of it with
 /// `leaky` is timed too (the positive control).
-fn verify_op(verifier: &Verifier, header_len: usize, leaky: Option<[u8; 32]>) -> Op<'_> {
+fn verify_op(verifier: &Verifier<Unleeshed>, header_len: usize, leaky: Option<[u8; 32]>) -> Op<'_> {
     let mut slot = String::with_capacity(128);
     Box::new(move |entry| {
         let (header, rest) = entry.split_at(header_len);
@@ -272,7 +276,8 @@ fn verify_op(verifier: &Verifier, header_len: usize, leaky: Option<[u8; 32]>) ->
         slot.push_str(std::str::from_utf8(header).expect("ASCII header"));
         let tag = leaky.map(|_| tag_of(rest));
         let before = Instant::now();
-        let _ = black_box(verifier.verify_at(black_box(&slot), BODY, T));
+        let headers = [(HEADER, slot.as_str())];
+        let _ = black_box(verifier.verify_at(black_box(&headers), BODY, T));
         if let (Some(tag), Some(other)) = (tag, leaky) {
             black_box(early_exit_eq(&black_box(tag), &other));
         }
@@ -284,7 +289,11 @@ fn verify_op(verifier: &Verifier, header_len: usize, leaky: Option<[u8; 32]>) ->
 /// With `leaky`, the entry also holds the tag expected for the body, and an
 /// early-exit comparison of it with the header's signature `leaky` is timed
 /// too (the positive control).
-fn body_op<'a>(verifier: &'a Verifier, header: &'a str, leaky: Option<[u8; 32]>) -> Op<'a> {
+fn body_op<'a>(
+    verifier: &'a Verifier<Unleeshed>,
+    header: &'a str,
+    leaky: Option<[u8; 32]>,
+) -> Op<'a> {
     let mut slot = Vec::with_capacity(BODY.len());
     Box::new(move |entry| {
         let (body, rest) = entry.split_at(BODY.len());
@@ -292,7 +301,8 @@ fn body_op<'a>(verifier: &'a Verifier, header: &'a str, leaky: Option<[u8; 32]>)
         slot.extend_from_slice(body);
         let tag = leaky.map(|_| tag_of(rest));
         let before = Instant::now();
-        let _ = black_box(verifier.verify_at(black_box(header), black_box(&slot), T));
+        let headers = [(HEADER, header)];
+        let _ = black_box(verifier.verify_at(black_box(&headers), black_box(&slot), T));
         if let (Some(tag), Some(presented)) = (tag, leaky) {
             black_box(early_exit_eq(&black_box(tag), &presented));
         }
@@ -402,11 +412,16 @@ fn main() {
     let args = args();
     let mut rng = Rng(args.seed);
 
-    let verifier = Verifier::new(SECRET).expect("valid secret");
-    let signer = Signer::new(SECRET).expect("valid secret");
+    let verifier = Verifier::<Unleeshed>::new(SECRET).expect("valid secret");
+    let signer = Signer::<Unleeshed>::new(SECRET).expect("valid secret");
     let tag_for = |body: &[u8]| -> [u8; 32] {
-        let header = signer.sign_at(body, T);
-        let hex = header.rsplit_once("v1=").expect("v1").1;
+        let headers = signer.sign_at(body, T);
+        let hex = headers
+            .get(HEADER)
+            .expect("signed")
+            .rsplit_once("v1=")
+            .expect("v1")
+            .1;
         tag_of(&hex::decode(hex).expect("hex"))
     };
     let right = tag_for(BODY);

@@ -56,7 +56,7 @@
 //! here asks you for `http` 1.x types.
 
 use std::future::{Future, Ready, ready};
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
@@ -65,7 +65,7 @@ use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
 use crate::claim::ClaimSlot;
-use crate::extract::{DUPLICATE_HEADER, first, log_refusal, receive};
+use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
 use crate::replay::Deduplicator;
@@ -114,11 +114,12 @@ fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
         let verifier = registered_verifier::<P>(&req)?;
         let slot = req.extensions().get::<ClaimSlot>().cloned();
         let headers = req.headers();
-        let received = receive(&verifier, headers, slot.as_ref(), async {
-            body.await.map_err(body_error)
-        })
-        .await?;
-        received.into_delivery(headers, slot.as_ref()).await
+        let body = pin!(async { body.await.map_err(body_error) });
+        let received = receive(&verifier, headers, slot.as_ref(), body).await?;
+        match received.into_delivery(headers, slot.as_ref())? {
+            Claimed::Ready(delivery) => Ok(delivery),
+            Claimed::Pending(claim) => claim.await,
+        }
     })
 }
 
@@ -133,11 +134,12 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
             let extracted = async {
                 let verifier = registered_verifier::<P>(&req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
-                let received = receive(&verifier, req.headers(), slot.as_ref(), async {
-                    body.await.map_err(body_error)
-                })
-                .await?;
-                received.into_body(slot.as_ref()).await
+                let body = pin!(async { body.await.map_err(body_error) });
+                let received = receive(&verifier, req.headers(), slot.as_ref(), body).await?;
+                match received.into_body(slot.as_ref()) {
+                    Claimed::Ready(body) => Ok(body),
+                    Claimed::Pending(claim) => claim.await,
+                }
             };
             extracted.await.map_err(|r| refuse(&req, r))
         })

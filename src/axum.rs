@@ -71,27 +71,34 @@
 //! (or when it panics), so the provider's retry runs.
 
 use std::future::Future;
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
 use axum_core::RequestExt;
+use axum_core::body::Body;
 use axum_core::extract::{FromRef, FromRequest, Request};
 use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::HeaderValue;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::request::Parts;
 use http_body::Body as _;
 use http_body_util::{BodyExt, LengthLimitError};
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::claim::ClaimSlot;
-use crate::extract::{DUPLICATE_HEADER, first, log_refusal, receive};
+use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
 use crate::provider::{Provider, WebhookEvent};
 use crate::replay::Deduplicator;
 use crate::verify::Verifier;
 
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
+
+// The extractors are plain functions returning a future, not `async fn`s:
+// the request is split before the future is made, so the future (allocated
+// and moved for every request, inside axum's boxed handler future) does not
+// hold the request as an argument beside its parts.
 
 impl<S, P, E> FromRequest<S> for Webhook<P, E>
 where
@@ -102,12 +109,17 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let route = Route::of(&req);
-        let delivery = extract_delivery::<S, P, E>(req, state).await;
-        delivery
-            .and_then(first)
-            .map_err(|rejection| route.refuse(rejection))
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let (verifier, parts, body) = start::<S, P>(req, state);
+        async move {
+            let delivery = extract_delivery::<P, E>(&verifier, &parts, body).await;
+            delivery
+                .and_then(first)
+                .map_err(|rejection| refuse(&parts, rejection))
+        }
     }
 }
 
@@ -120,30 +132,17 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let route = Route::of(&req);
-        extract_delivery(req, state)
-            .await
-            .map_err(|rejection| route.refuse(rejection))
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let (verifier, parts, body) = start::<S, P>(req, state);
+        async move {
+            extract_delivery(&verifier, &parts, body)
+                .await
+                .map_err(|rejection| refuse(&parts, rejection))
+        }
     }
-}
-
-async fn extract_delivery<S, P, E>(
-    req: Request,
-    state: &S,
-) -> Result<Delivery<P, E>, WebhookRejection>
-where
-    Verifier<P>: FromRef<S>,
-    S: Send + Sync,
-    P: Provider,
-    E: WebhookEvent + Send,
-{
-    let verifier = Verifier::<P>::from_ref(state);
-    let (parts, body) = req.with_limited_body().into_parts();
-    let slot = parts.extensions.get::<ClaimSlot>();
-    let declared = declared_length(&parts.headers);
-    let received = receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
-    received.into_delivery(&parts.headers, slot).await
 }
 
 impl<S, P> FromRequest<S> for WebhookBody<P>
@@ -154,64 +153,90 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let route = Route::of(&req);
-        let extracted = async {
-            let verifier = Verifier::<P>::from_ref(state);
-            let (parts, body) = req.with_limited_body().into_parts();
-            let slot = parts.extensions.get::<ClaimSlot>();
-            let declared = declared_length(&parts.headers);
-            let received =
-                receive(&verifier, &parts.headers, slot, read_body(declared, body)).await?;
-            received.into_body(slot).await
-        };
-        extracted.await.map_err(|rejection| route.refuse(rejection))
-    }
-}
-
-/// The method and path of a request, kept for the log line of a refusal
-/// after the request itself has been consumed.
-struct Route {
-    method: http::Method,
-    uri: http::Uri,
-}
-
-impl Route {
-    fn of(req: &Request) -> Self {
-        Route {
-            method: req.method().clone(),
-            uri: req.uri().clone(),
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let (verifier, parts, body) = start::<S, P>(req, state);
+        async move {
+            let extracted = async {
+                let slot = parts.extensions.get::<ClaimSlot>();
+                let body = pin!(read_body(&parts.headers, body));
+                let received = receive(&verifier, &parts.headers, slot, body).await?;
+                let claim = match received.into_body(slot) {
+                    Claimed::Ready(body) => return Ok(body),
+                    Claimed::Pending(claim) => claim,
+                };
+                claim.await
+            };
+            extracted
+                .await
+                .map_err(|rejection| refuse(&parts, rejection))
         }
     }
-
-    fn refuse(&self, rejection: WebhookRejection) -> WebhookRejection {
-        log_refusal(&self.method, self.uri.path(), &rejection);
-        rejection
-    }
 }
 
-fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
-    headers
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+/// The provider's verifier, and the request's parts and body (limited by
+/// axum's `DefaultBodyLimit`).
+fn start<S, P>(req: Request, state: &S) -> (Verifier<P>, Parts, Body)
+where
+    Verifier<P>: FromRef<S>,
+    P: Provider,
+{
+    let verifier = Verifier::<P>::from_ref(state);
+    let (parts, body) = req.with_limited_body().into_parts();
+    (verifier, parts, body)
 }
 
-/// Reads a body limited by axum's
-/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), refusing at
-/// once one whose declared length already exceeds it.
-async fn read_body(
-    declared: Option<u64>,
-    body: axum_core::body::Body,
-) -> Result<Bytes, WebhookRejection> {
+async fn extract_delivery<P, E>(
+    verifier: &Verifier<P>,
+    parts: &Parts,
+    body: Body,
+) -> Result<Delivery<P, E>, WebhookRejection>
+where
+    P: Provider,
+    E: WebhookEvent + Send,
+{
+    let slot = parts.extensions.get::<ClaimSlot>();
+    let body = pin!(read_body(&parts.headers, body));
+    let received = receive(verifier, &parts.headers, slot, body).await?;
+    let claim = match received.into_delivery(&parts.headers, slot)? {
+        Claimed::Ready(delivery) => return Ok(delivery),
+        Claimed::Pending(claim) => claim,
+    };
+    claim.await
+}
+
+/// Logs a refusal with the request's method and path (kept in `parts`,
+/// which outlive the extraction: nothing is cloned for the log).
+fn refuse(parts: &Parts, rejection: WebhookRejection) -> WebhookRejection {
+    log_refusal(&parts.method, parts.uri.path(), &rejection);
+    rejection
+}
+
+/// Refuses a body whose declared length already exceeds axum's
+/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit).
+fn check_declared_length(headers: &http::HeaderMap, body: &Body) -> Result<(), WebhookRejection> {
     // The limited body's upper bound is the smaller of the declared length
     // and the limit: a declared length above it is over the limit.
-    if let (Some(declared), Some(upper)) = (declared, body.size_hint().upper())
-        && declared > upper
-    {
-        return Err(WebhookRejection::BodyTooLarge {
+    let declared = || {
+        headers
+            .get(CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+    };
+    match (body.size_hint().upper(), declared()) {
+        (Some(upper), Some(declared)) if declared > upper => Err(WebhookRejection::BodyTooLarge {
             limit: usize::try_from(upper).ok(),
-        });
+        }),
+        _ => Ok(()),
     }
+}
+
+/// Reads a body to its end within axum's
+/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), refusing at
+/// once one whose declared length already exceeds it.
+async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, WebhookRejection> {
+    check_declared_length(headers, &body)?;
     match body.collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) => {

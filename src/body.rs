@@ -79,8 +79,8 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut found = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == self.0 {
+        while let Some(is_field) = map.next_key_seed(IsField(self.0))? {
+            if is_field {
                 if found.is_some() {
                     return Err(de::Error::duplicate_field("the field read"));
                 }
@@ -90,6 +90,31 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
             }
         }
         Ok(found.flatten())
+    }
+}
+
+/// Whether a key is the field read, compared where it lies (or, escaped,
+/// in the parser's scratch space): a key deserialized as `Cow<str>` is
+/// always an owned copy, one allocation per key of the body.
+struct IsField<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for IsField<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsField<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
     }
 }
 

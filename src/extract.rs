@@ -6,6 +6,8 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +20,7 @@ use crate::provider::{Provider, WebhookEvent};
 use crate::replay::StoreError;
 use crate::scheme::DeliveryId;
 use crate::time::unix_now;
-use crate::verify::{Verified, Verifier};
+use crate::verify::{Parsed, Verified, Verifier};
 
 /// A verified delivery from provider `P`, decoded into `E` (the provider's
 /// event type unless you name another): the extractor a webhook handler
@@ -415,33 +417,88 @@ pub(crate) struct Received {
     key: Option<String>,
 }
 
-/// The steps every extractor takes: the headers and the signed time are
-/// checked before a byte of the body is read, the body is read
-/// (`read_body`), then the signed time is checked again against the clock
-/// of that moment (a body held back past the window must not pass on the
-/// strength of the first check) and the signature against the body. The
-/// duplicate-store key is worked out when `slot` says a store is in use.
+/// The steps every extractor takes, up to a verified delivery: the
+/// headers are parsed and the signed time checked before a byte of the body
+/// is read (a request that can never pass is refused without buffering
+/// anything), then the body is read and the signature checked against it.
+///
+/// Webhook bodies are small and usually arrive with their headers. So in
+/// the poll that starts the extraction, the body is polled once right after
+/// the headers are checked: if it is in already, it is verified then and
+/// there, against the same parse and the same reading of the clock (no
+/// time has passed). Only a body still coming is awaited; the parse is not
+/// kept meanwhile (it would add over 300 bytes to every extractor's future,
+/// which is allocated and moved for each request), and once the body is
+/// in, the headers are parsed again and the signed time checked against
+/// the clock of that moment: a body held back past the window must not
+/// pass on the strength of the first check.
+///
+/// The duplicate-store key is worked out when `slot` says a store is in
+/// use.
 pub(crate) async fn receive<P, H, F>(
     verifier: &Verifier<P>,
     headers: &H,
     slot: Option<&ClaimSlot>,
-    read_body: F,
+    mut body: Pin<&mut F>,
 ) -> Result<Received, WebhookRejection>
 where
     P: Provider,
     H: Headers + ?Sized,
     F: Future<Output = Result<Bytes, WebhookRejection>>,
 {
-    let parsed = verifier.parse(headers)?;
-    verifier.check_signed_time(&parsed, unix_now())?;
-    let body = read_body.await?;
+    // Never pending: it only lends the closure the poll's context.
+    let at_once = std::future::poll_fn(|cx| {
+        let mut parsed = Parsed::EMPTY;
+        let mut first = || {
+            let now = parse_and_check(verifier, headers, &mut parsed)?;
+            match body.as_mut().poll(cx) {
+                Poll::Ready(body) => verified(verifier, &parsed, body?, now, slot).map(Some),
+                Poll::Pending => Ok(None),
+            }
+        };
+        Poll::Ready(first())
+    })
+    .await?;
+    if let Some(received) = at_once {
+        return Ok(received);
+    }
+    let body = body.await?;
+    let mut parsed = Parsed::EMPTY;
+    let now = parse_and_check(verifier, headers, &mut parsed)?;
+    verified(verifier, &parsed, body, now, slot)
+}
+
+/// Parses the headers into `parsed` and checks the signed time against the
+/// clock, which it returns.
+fn parse_and_check<'h, P, H>(
+    verifier: &Verifier<P>,
+    headers: &'h H,
+    parsed: &mut Parsed<'h>,
+) -> Result<i64, Error>
+where
+    P: Provider,
+    H: Headers + ?Sized,
+{
+    verifier.parse_into(headers, parsed)?;
     let now = unix_now();
-    verifier.check_signed_time(&parsed, now)?;
-    let verified = verifier.verify_parsed(&parsed, &body, now)?;
+    verifier.check_signed_time(parsed, now)?;
+    Ok(now)
+}
+
+/// Checks the signature against the body (the signed time has been checked
+/// against `now`), and works out the duplicate-store key.
+fn verified<P: Provider>(
+    verifier: &Verifier<P>,
+    parsed: &Parsed<'_>,
+    body: Bytes,
+    now: i64,
+    slot: Option<&ClaimSlot>,
+) -> Result<Received, WebhookRejection> {
+    let verified = verifier.verify_parsed(parsed, &body, now)?;
     // Wanted for a claim; free when the key is a signed id header, so then
     // it is always there for the handler (Standard Webhooks' event id).
     let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {
-        Some(verifier.delivery_key_of(&parsed, &body)?)
+        Some(verifier.delivery_key_of(parsed, &body)?)
     } else {
         None
     };
@@ -452,48 +509,75 @@ where
     })
 }
 
+/// A verified delivery ready for its handler, or its claim in the
+/// duplicate store to await first.
+///
+/// Without duplicate detection there is nothing to await, and the delivery
+/// is handed over as is. With it, the claim's future (large, and holding
+/// the decoded event while it waits) is in a box of its own: either way
+/// the extractor's future, allocated and moved for every request, stays
+/// small.
+pub(crate) enum Claimed<T, F> {
+    Ready(T),
+    Pending(Pin<Box<F>>),
+}
+
 impl Received {
     /// Decodes the event (before anything is claimed: a body that does not
     /// decode claims nothing), then claims the delivery.
-    pub(crate) async fn into_delivery<P: Provider, E: WebhookEvent>(
+    // The claim's type is a future's: it has no name to alias.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn into_delivery<'s, P: Provider, E: WebhookEvent + 's>(
         self,
         headers: &(dyn Headers + Sync),
-        slot: Option<&ClaimSlot>,
-    ) -> Result<Delivery<P, E>, WebhookRejection> {
+        slot: Option<&'s ClaimSlot>,
+    ) -> Result<
+        Claimed<
+            Delivery<P, E>,
+            impl Future<Output = Result<Delivery<P, E>, WebhookRejection>> + 's,
+        >,
+        WebhookRejection,
+    > {
         let event = E::decode(&self.body, headers)?;
-        let admission = self.admit(slot).await?;
         let webhook = Webhook {
             event,
             verified: self.verified,
             key: self.key,
             provider: PhantomData,
         };
-        Ok(match admission {
-            Admission::First => Delivery::First(webhook),
-            Admission::Duplicate => Delivery::Duplicate(webhook),
+        Ok(match (slot, webhook.key.is_some()) {
+            (Some(slot), true) => Claimed::Pending(Box::pin(async move {
+                let key = webhook.key.as_deref().unwrap_or_default();
+                Ok(match slot.admit(key, &webhook.verified).await? {
+                    Admission::First => Delivery::First(webhook),
+                    Admission::Duplicate => Delivery::Duplicate(webhook),
+                })
+            })),
+            _ => Claimed::Ready(Delivery::First(webhook)),
         })
     }
 
     /// Claims the delivery and keeps it raw; a duplicate is refused.
-    pub(crate) async fn into_body<P: Provider>(
+    pub(crate) fn into_body<'s, P: Provider>(
         self,
-        slot: Option<&ClaimSlot>,
-    ) -> Result<WebhookBody<P>, WebhookRejection> {
-        match self.admit(slot).await? {
-            Admission::First => Ok(WebhookBody {
-                body: self.body,
-                verified: self.verified,
-                key: self.key,
-                provider: PhantomData,
-            }),
-            Admission::Duplicate => Err(WebhookRejection::Duplicate),
-        }
-    }
-
-    async fn admit(&self, slot: Option<&ClaimSlot>) -> Result<Admission, WebhookRejection> {
-        match (slot, &self.key) {
-            (Some(slot), Some(key)) => slot.admit(key, &self.verified).await,
-            _ => Ok(Admission::First),
+        slot: Option<&'s ClaimSlot>,
+    ) -> Claimed<WebhookBody<P>, impl Future<Output = Result<WebhookBody<P>, WebhookRejection>> + 's>
+    {
+        let body = WebhookBody {
+            body: self.body,
+            verified: self.verified,
+            key: self.key,
+            provider: PhantomData,
+        };
+        match (slot, body.key.is_some()) {
+            (Some(slot), true) => Claimed::Pending(Box::pin(async move {
+                let key = body.key.as_deref().unwrap_or_default();
+                match slot.admit(key, &body.verified).await? {
+                    Admission::First => Ok(body),
+                    Admission::Duplicate => Err(WebhookRejection::Duplicate),
+                }
+            })),
+            _ => Claimed::Ready(body),
         }
     }
 }

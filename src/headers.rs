@@ -20,12 +20,25 @@ pub trait Headers {
     /// present one, and one from several. `name` is lowercase ASCII, and
     /// header names match case-insensitively.
     fn first_two(&self, name: &str) -> [Option<&[u8]>; 2];
+
+    /// These headers as an `http::HeaderMap`, when they are one: a
+    /// verifier then looks its headers up by the names it parsed once when
+    /// it was built (looking an `http::HeaderMap` up by `&str` parses the
+    /// name on every call). Not meant to be implemented elsewhere.
+    #[doc(hidden)]
+    fn as_header_map(&self) -> Option<&http::HeaderMap> {
+        None
+    }
 }
 
 impl Headers for http::HeaderMap {
     fn first_two(&self, name: &str) -> [Option<&[u8]>; 2] {
         let mut values = self.get_all(name).iter().map(http::HeaderValue::as_bytes);
         [values.next(), values.next()]
+    }
+
+    fn as_header_map(&self) -> Option<&http::HeaderMap> {
+        Some(self)
     }
 }
 
@@ -54,6 +67,10 @@ impl<N: AsRef<str>, V: AsRef<[u8]>> Headers for Vec<(N, V)> {
 impl<H: Headers + ?Sized> Headers for &H {
     fn first_two(&self, name: &str) -> [Option<&[u8]>; 2] {
         (**self).first_two(name)
+    }
+
+    fn as_header_map(&self) -> Option<&http::HeaderMap> {
+        (**self).as_header_map()
     }
 }
 

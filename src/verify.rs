@@ -16,7 +16,7 @@ use crate::header::{ParseError, SignatureHeader, SignatureList, TAG_LEN, parse_t
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
 use crate::replay::Window;
-use crate::scheme::{DeliveryId, Format, MAX_PARTS, Part, Scheme};
+use crate::scheme::{DeliveryId, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;
 
@@ -54,6 +54,9 @@ pub struct Verifier<P> {
 #[derive(Clone)]
 struct Inner {
     scheme: Scheme,
+    /// The scheme's header names as `http` names, parsed once: looking a
+    /// name up in an `http::HeaderMap` by `&str` parses it on every call.
+    names: Box<[HttpNames]>,
     keys: Box<[SigningKey]>,
     /// How far the signed time may be from the clock; `None` when the time
     /// check is off.
@@ -113,6 +116,7 @@ impl<P: Provider> Verifier<P> {
         });
         Ok(Verifier {
             inner: Arc::new(Inner {
+                names: scheme.headers.iter().map(HttpNames::of).collect(),
                 scheme,
                 keys,
                 tolerance,
@@ -195,7 +199,8 @@ impl<P: Provider> Verifier<P> {
         body: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
-        let parsed = self.parse(headers)?;
+        let mut parsed = Parsed::EMPTY;
+        self.parse_into(headers, &mut parsed)?;
         self.check_signed_time(&parsed, now)?;
         self.verify_parsed(&parsed, body, now)
     }
@@ -232,25 +237,33 @@ impl<P: Provider> Verifier<P> {
         headers: &(impl Headers + ?Sized),
         body: &[u8],
     ) -> Result<String, Error> {
-        let parsed = self.parse(headers)?;
+        let mut parsed = Parsed::EMPTY;
+        self.parse_into(headers, &mut parsed)?;
         self.delivery_key_of(&parsed, body)
     }
 
-    /// Reads and checks the shape of every header the scheme reads.
-    pub(crate) fn parse<'h>(
+    /// Reads and checks the shape of every header the scheme reads, into
+    /// a slot of the caller's frame ([`Parsed::EMPTY`]): the ~300 bytes of
+    /// parsed signatures are written where they are used, not copied there
+    /// through `Result`s. On an error, `parsed` holds nothing meaningful.
+    #[inline]
+    pub(crate) fn parse_into<'h>(
         &self,
         headers: &'h (impl Headers + ?Sized),
-    ) -> Result<Parsed<'h>, Error> {
-        let scheme = &self.inner.scheme;
+        parsed: &mut Parsed<'h>,
+    ) -> Result<(), Error> {
+        let inner = &*self.inner;
+        let scheme = &inner.scheme;
+        let map = headers.as_header_map();
         let mut present = None;
-        for names in &scheme.headers {
-            let values = headers.first_two(&names.signature);
+        for (names, http_names) in scheme.headers.iter().zip(&inner.names) {
+            let values = lookup(headers, map, &names.signature, &http_names.signature);
             if values[0].is_some() {
-                present = Some((names, values));
+                present = Some((names, http_names, values));
                 break;
             }
         }
-        let Some((names, values)) = present else {
+        let Some((names, http_names, values)) = present else {
             return Err(Error::MissingHeader {
                 header: scheme.headers[0].signature.clone(),
             });
@@ -268,39 +281,43 @@ impl<P: Provider> Verifier<P> {
                 header: names.signature.clone(),
             },
         };
-        let (signatures, mut timestamp) = match &scheme.format {
+        parsed.timestamp = None;
+        match &scheme.format {
             Format::Pairs => {
-                let header = SignatureHeader::parse(value).map_err(malformed)?;
-                let timestamp = (header.timestamp(), header.timestamp_digits().as_bytes());
-                (Signatures::Pairs(header), Some(timestamp))
+                if !matches!(parsed.signatures, Signatures::Pairs(_)) {
+                    parsed.signatures = Signatures::Pairs(SignatureHeader::EMPTY);
+                }
+                if let Signatures::Pairs(header) = &mut parsed.signatures {
+                    header.parse_into(value).map_err(malformed)?;
+                    parsed.timestamp =
+                        Some((header.timestamp(), header.timestamp_digits().as_bytes()));
+                }
             }
-            Format::Versioned { version } => (
-                Signatures::List(
+            Format::Versioned { version } => {
+                parsed.signatures = Signatures::List(
                     SignatureList::parse_versioned(value, version, scheme.encoding)
                         .map_err(malformed)?,
-                ),
-                None,
-            ),
-            Format::Single { prefix } => (
-                Signatures::List(
+                );
+            }
+            Format::Single { prefix } => {
+                parsed.signatures = Signatures::List(
                     SignatureList::parse_single(value, prefix, scheme.encoding)
                         .map_err(malformed)?,
-                ),
-                None,
-            ),
-        };
+                );
+            }
+        }
         if let Some(name) = &names.timestamp {
-            let digits = required(headers, name)?;
+            let digits = required(headers, map, name, &http_names.timestamp)?;
             let seconds =
                 parse_timestamp(digits.as_bytes()).map_err(|reason| Error::MalformedHeader {
                     header: name.clone(),
                     reason,
                 })?;
-            timestamp = Some((seconds, digits.as_bytes()));
+            parsed.timestamp = Some((seconds, digits.as_bytes()));
         }
-        let id = match &names.id {
+        parsed.id = match &names.id {
             Some(name) => {
-                let id = required(headers, name)?;
+                let id = required(headers, map, name, &http_names.id)?;
                 if id.is_empty() || id.len() > MAX_ID_LEN {
                     return Err(Error::MalformedHeader {
                         header: name.clone(),
@@ -311,11 +328,7 @@ impl<P: Provider> Verifier<P> {
             }
             None => None,
         };
-        Ok(Parsed {
-            signatures,
-            timestamp,
-            id,
-        })
+        Ok(())
     }
 
     /// Checks a timestamp read from the headers against `now`: the check
@@ -446,6 +459,13 @@ impl Signatures<'_> {
 }
 
 impl<'h> Parsed<'h> {
+    /// Nothing parsed yet: the slot [`Verifier::parse_into`] fills.
+    pub(crate) const EMPTY: Self = Parsed {
+        signatures: Signatures::Pairs(SignatureHeader::EMPTY),
+        timestamp: None,
+        id: None,
+    };
+
     /// The signed message, part by part, in `slots`.
     fn signed_parts<'a>(
         &'a self,
@@ -559,14 +579,57 @@ fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result
 #[allow(clippy::ptr_arg)]
 fn required<'h>(
     headers: &'h (impl Headers + ?Sized),
+    map: Option<&'h http::HeaderMap>,
     name: &Cow<'static, str>,
+    http_name: &Option<http::HeaderName>,
 ) -> Result<&'h str, Error> {
-    let value = single(name, headers.first_two(name))?;
+    let value = single(name, lookup(headers, map, name, http_name))?;
     crate::header::check_text(value).map_err(|reason| Error::MalformedHeader {
         header: name.clone(),
         reason,
     })?;
     Ok(value.trim_matches([' ', '\t']))
+}
+
+/// The scheme's header names parsed as `http` names (`None` for a name
+/// `http` would not take, which is then looked up by text).
+#[derive(Clone)]
+struct HttpNames {
+    signature: Option<http::HeaderName>,
+    timestamp: Option<http::HeaderName>,
+    id: Option<http::HeaderName>,
+}
+
+impl HttpNames {
+    fn of(names: &HeaderNames) -> Self {
+        let parse = |name: &str| http::HeaderName::from_bytes(name.as_bytes()).ok();
+        HttpNames {
+            signature: parse(&names.signature),
+            timestamp: names.timestamp.as_deref().and_then(parse),
+            id: names.id.as_deref().and_then(parse),
+        }
+    }
+}
+
+/// [`Headers::first_two`], by the name parsed once when `headers` are an
+/// `http::HeaderMap`.
+#[inline]
+fn lookup<'h>(
+    headers: &'h (impl Headers + ?Sized),
+    map: Option<&'h http::HeaderMap>,
+    name: &str,
+    http_name: &Option<http::HeaderName>,
+) -> [Option<&'h [u8]>; 2] {
+    match (map, http_name) {
+        (Some(map), Some(http_name)) => {
+            let mut values = map
+                .get_all(http_name)
+                .iter()
+                .map(http::HeaderValue::as_bytes);
+            [values.next(), values.next()]
+        }
+        _ => headers.first_two(name),
+    }
 }
 
 /// Compares two tags in constant time: the differences of 32-bit words

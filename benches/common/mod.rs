@@ -1,5 +1,6 @@
-//! Inputs shared by the crate's benches and the peer comparison
-//! (`benches/peers`, which includes this file by path).
+//! Inputs shared by the crate's benches and the peer and before/after
+//! comparisons (`benches/peers`, `benches/before`, which include this file
+//! by path).
 #![allow(dead_code)]
 
 pub mod paired;
@@ -14,8 +15,14 @@ pub const OTHER_SECRETS: [&str; 2] = [
     "a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4e5f6a1b2",
     "custom-secret-number-three-of-at-least-32",
 ];
+/// A Standard Webhooks secret: `whsec_` and the key in base64 (24 bytes).
+pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// The key [`STANDARD_SECRET`] stands for, in hex.
+pub const STANDARD_KEY_HEX: &str = "31f290f6bf06298aab4f08d43c3f082cf648a362da2da4b0";
 /// A fixed clock, so the pinned-clock benches are deterministic.
 pub const NOW: i64 = 1_790_000_000;
+/// The Standard Webhooks message id the benches sign with.
+pub const MESSAGE_ID: &str = "msg_2b6Wc1LxZ0cpQ8Jm7Xk0dR3Wq9Y";
 
 /// A short human label for a size: `256B`, `1KiB`, `16KiB`, `1MiB`.
 pub fn label(size: usize) -> String {
@@ -71,4 +78,127 @@ pub fn wrap_to_size(size: usize, wrap: impl Fn(&str) -> String) -> Vec<u8> {
     let body = wrap(&text).into_bytes();
     assert_eq!(body.len(), size);
     body
+}
+
+/// The system clock in Unix seconds.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Unix seconds as RFC 3339 text in UTC (`2026-09-21T14:13:20Z`), as the
+/// providers that put a time in their bodies write it.
+pub fn rfc3339(t: i64) -> String {
+    // Howard Hinnant's days-to-civil.
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// A Commet `customer.updated` event of exactly `size` bytes (a metadata
+/// note grows), emitted at `emitted` (Unix seconds), compact.
+pub fn commet_body(size: usize, emitted: i64) -> Vec<u8> {
+    wrap_to_size(size, |note| {
+        format!(
+            concat!(
+                r#"{{"id":"whev_jf6KcEkxn970E5LggDGxLAiZ","event":"customer.updated","#,
+                r#""timestamp":"{}","organizationId":"8f14e45f","mode":"live","#,
+                r#""apiVersion":"2026-08-27","data":{{"id":"cus_1a2b3c4d","#,
+                r#""metadata":{{"note":"{}"}}}}}}"#
+            ),
+            rfc3339(emitted),
+            note
+        )
+    })
+}
+
+/// A LeadLex `contact.created` event of exactly `size` bytes (the contact's
+/// notes grow), emitted at `emitted`.
+pub fn leadlex_body(size: usize, emitted: i64) -> Vec<u8> {
+    wrap_to_size(size, |notes| {
+        format!(
+            concat!(
+                r#"{{"event":"contact.created","timestamp":"{}","#,
+                r#""workspace_id":"123e4567-e89b-12d3-a456-426614174000","data":{{"contact":{{"#,
+                r#""id":"5acd9751-99ba-54d0-9afb-2b439d8e9b56","full_name":"Jane Doe","#,
+                r#""notes":"{}"}}}}}}"#
+            ),
+            rfc3339(emitted),
+            notes
+        )
+    })
+}
+
+/// A GitHub `issues` (`opened`) payload of exactly `size` bytes (the
+/// issue's body grows).
+pub fn github_body(size: usize) -> Vec<u8> {
+    wrap_to_size(size, |text| {
+        format!(
+            concat!(
+                r#"{{"action":"opened","issue":{{"id":1,"number":1347,"title":"Found a bug","#,
+                r#""state":"open","body":"{}"}},"repository":{{"id":1296269,"#,
+                r#""full_name":"octocat/Hello-World"}},"sender":{{"login":"octocat","id":1}}}}"#
+            ),
+            text
+        )
+    })
+}
+
+/// A Standard Webhooks `invoice.paid` event of exactly `size` bytes (the
+/// invoice's description grows), occurred at `emitted`.
+pub fn standard_body(size: usize, emitted: i64) -> Vec<u8> {
+    wrap_to_size(size, |text| {
+        format!(
+            concat!(
+                r#"{{"type":"invoice.paid","timestamp":"{}","data":{{"id":"inv_1QxYz","#,
+                r#""amount":4200,"currency":"eur","description":"{}"}}}}"#
+            ),
+            rfc3339(emitted),
+            text
+        )
+    })
+}
+
+/// The headers of a delivery as a server sees them: the signed headers
+/// among those every HTTP client and provider sends, in an `http`
+/// `HeaderMap` (what axum, hyper and tower hand over).
+pub fn request_headers<'a>(
+    signed: impl IntoIterator<Item = (&'a str, &'a str)>,
+    body_len: usize,
+) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::new();
+    for (name, value) in [
+        ("host", "hooks.example.com"),
+        ("user-agent", "Provider-Hookshot/1.0"),
+        ("accept", "*/*"),
+        ("accept-encoding", "gzip"),
+        ("content-type", "application/json"),
+        ("x-github-event", "issues"),
+        ("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+    ] {
+        headers.insert(name, value.parse().unwrap());
+    }
+    headers.insert("content-length", body_len.into());
+    for (name, value) in signed {
+        headers.insert(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    headers
 }

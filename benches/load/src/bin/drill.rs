@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use signed_webhooks::Signer;
+use signed_webhooks::{Signer, Unleeshed};
 use signed_webhooks_load::{EVENT, SECRET, proc_status_kib};
 
 /// The id in the fixture, replaced by a fresh one per event.
@@ -306,7 +306,7 @@ struct Shared {
     pending: Mutex<VecDeque<Pending>>,
     next_id: AtomicU64,
     run: String,
-    signer: Signer,
+    signer: Signer<Unleeshed>,
     oversized: Arc<Vec<u8>>,
     /// Oversized requests go through a client of their own, without a pool:
     /// the server answers 413 and closes the connection without reading the
@@ -384,6 +384,15 @@ struct Answer {
     /// The `Webhook-Duplicate: true` header of a duplicate answered by the
     /// extractor (a handler using `Delivery` answers duplicates itself).
     duplicate: bool,
+}
+
+/// The `X-Unleeshed-Signature` value signing `body` at `t`.
+fn sign(signer: &Signer<Unleeshed>, body: &[u8], t: i64) -> String {
+    let headers = signer.sign_at(body, t);
+    headers
+        .get("x-unleeshed-signature")
+        .expect("the Unleeshed signer signs in X-Unleeshed-Signature")
+        .to_owned()
 }
 
 async fn send(
@@ -477,7 +486,7 @@ async fn deliver_valid(
     body: Arc<Vec<u8>>,
 ) {
     let signed_at = now();
-    let header = shared.signer.sign_at(&body, signed_at);
+    let header = sign(&shared.signer, &body, signed_at);
     let started = Instant::now();
     let answer = send(client, url, Some(&header), body.to_vec()).await;
     let status = answer.as_ref().map_or(0, |a| a.status);
@@ -555,7 +564,7 @@ async fn one_request(
         Kind::Redelivery => {
             let a = earlier.unwrap();
             (
-                Some(shared.signer.sign_at(&a.body, now())),
+                Some(sign(&shared.signer, &a.body, now())),
                 a.body.to_vec(),
                 200,
             )
@@ -566,7 +575,7 @@ async fn one_request(
         }
         Kind::Tampered => {
             let (id, body) = event();
-            let header = shared.signer.sign_at(&body, now());
+            let header = sign(&shared.signer, &body, now());
             (
                 Some(header),
                 String::from_utf8(body)
@@ -578,12 +587,12 @@ async fn one_request(
         }
         Kind::Stale => {
             let (_, body) = event();
-            (Some(shared.signer.sign_at(&body, now() - 600)), body, 401)
+            (Some(sign(&shared.signer, &body, now() - 600)), body, 401)
         }
         Kind::Unsigned => (None, event().1, 400),
         Kind::Garbage => (Some("sha256=not-the-scheme".to_owned()), event().1, 400),
         Kind::Oversized => (
-            Some(shared.signer.sign_at(&shared.oversized, now())),
+            Some(sign(&shared.signer, &shared.oversized, now())),
             shared.oversized.to_vec(),
             413,
         ),
