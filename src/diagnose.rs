@@ -301,11 +301,11 @@ pub fn explain_at<P: Provider>(
     let shape = as_is
         .as_ref()
         .ok()
-        .and_then(|v| v.parse(headers).err())
+        .and_then(|v| v.check_headers(headers).err())
         .or_else(|| {
             Verifier::<P>::with_scheme(scheme.clone(), [cleaned], false)
                 .ok()
-                .and_then(|v| v.parse(headers).err())
+                .and_then(|v| v.check_headers(headers).err())
         });
     if let Some(error) = shape {
         if let Error::MissingHeader { header } = &error {

@@ -242,6 +242,13 @@ impl<P: Provider> Verifier<P> {
         self.delivery_key_of(&parsed, body)
     }
 
+    /// Checks the shape of every header the scheme reads, and nothing else
+    /// (for `diagnose`, which tells a header's fault from the body's).
+    pub(crate) fn check_headers(&self, headers: &(impl Headers + ?Sized)) -> Result<(), Error> {
+        let mut parsed = Parsed::EMPTY;
+        self.parse_into(headers, &mut parsed)
+    }
+
     /// Reads and checks the shape of every header the scheme reads, into
     /// a slot of the caller's frame ([`Parsed::EMPTY`]): the ~300 bytes of
     /// parsed signatures are written where they are used, not copied there
