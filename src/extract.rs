@@ -26,11 +26,17 @@ use crate::verify::{Parsed, Verified, Verifier};
 /// event type unless you name another): the extractor a webhook handler
 /// takes.
 ///
-/// ```ignore
+/// ```
+/// # #[cfg(feature = "axum")] mod axum_handler {
+/// use http::StatusCode;
+/// use signed_webhooks::Stripe;
+/// use signed_webhooks::axum::Webhook; // or signed_webhooks::actix::Webhook
+///
 /// async fn stripe(webhook: Webhook<Stripe>) -> StatusCode {
 ///     println!("{} {}", webhook.id(), webhook.event_type()); // the event, through Deref
 ///     StatusCode::OK
 /// }
+/// # }
 /// ```
 ///
 /// Before the handler runs, the extractor has checked the signature headers
