@@ -126,10 +126,12 @@ pub use secret::Secret;
 pub use sign::{SignedHeaders, Signer};
 pub use verify::{Verified, Verifier};
 
-/// Internals exposed for the fuzz targets only: not part of the API.
+/// Internals for the crate's own command, tests, benches and fuzz targets:
+/// not part of the API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::header::{ParseError, SignatureHeader};
+    pub use crate::time::format_rfc3339;
 }
 
 /// The README's examples, compiled and run as doctests (they use every

@@ -78,6 +78,30 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
+/// Unix seconds as RFC 3339 UTC text (`2026-04-17T14:23:05Z`, or
+/// `2026-04-17T14:23:05.000Z` with `millis`), as Commet and LeadLex write
+/// the time in their bodies: for the signer's fixtures, the command, tests
+/// and benches (Howard Hinnant's `civil_from_days`).
+pub fn format_rfc3339(seconds: i64, millis: bool) -> String {
+    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60,
+        if millis { ".000" } else { "" },
+    )
+}
+
 /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar
 /// (Howard Hinnant's `days_from_civil`).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
@@ -134,6 +158,24 @@ mod tests {
             "２０２６-04-17T14:23:05Z",
         ] {
             assert_eq!(parse_rfc3339(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn formats_what_it_parses() {
+        assert_eq!(format_rfc3339(0, false), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            format_rfc3339(1_782_225_000, true),
+            "2026-06-23T14:30:00.000Z"
+        );
+        assert_eq!(format_rfc3339(-1, false), "1969-12-31T23:59:59Z");
+        // Every day from 1900 to 2200, at a time that moves through the day.
+        let mut t = -2_208_988_800;
+        while t < 7_258_118_400 {
+            for millis in [false, true] {
+                assert_eq!(parse_rfc3339(&format_rfc3339(t, millis)), Some(t), "{t}");
+            }
+            t += 86_400 + 3_607;
         }
     }
 

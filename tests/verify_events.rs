@@ -21,26 +21,11 @@ fn now() -> i64 {
         .unwrap()
 }
 
-/// `unix` as RFC 3339 (`2026-09-21T14:13:19Z`), by Howard Hinnant's
-/// `civil_from_days`: fixtures' emission times moved to the present, for
-/// the schemes that check the body's time against the clock.
+/// `unix` as RFC 3339 (`2026-09-21T14:13:19Z`): fixtures' emission times
+/// moved to the present, for the schemes that check the body's time
+/// against the clock.
 fn rfc3339(unix: i64) -> String {
-    let (days, seconds) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3600,
-        seconds / 60 % 60,
-        seconds % 60
-    )
+    signed_webhooks::__private::format_rfc3339(unix, false)
 }
 
 /// The fixture `name` with its top-level `timestamp` set to `at`.

@@ -91,23 +91,7 @@ pub fn unix_now() -> i64 {
 /// Unix seconds as RFC 3339 text in UTC (`2026-09-21T14:13:20Z`), as the
 /// providers that put a time in their bodies write it.
 pub fn rfc3339(t: i64) -> String {
-    // Howard Hinnant's days-to-civil.
-    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
+    signed_webhooks::__private::format_rfc3339(t, false)
 }
 
 /// A Commet `customer.updated` event of exactly `size` bytes (a metadata
