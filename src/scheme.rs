@@ -159,7 +159,7 @@ impl Scheme {
     pub fn timestamped(signature_header: &'static str) -> Self {
         Scheme {
             headers: vec![HeaderNames {
-                signature: Cow::Borrowed(signature_header),
+                signature: lowercase(Cow::Borrowed(signature_header)),
                 timestamp: None,
                 id: None,
             }],
@@ -181,7 +181,7 @@ impl Scheme {
     pub fn body(signature_header: &'static str) -> Self {
         Scheme {
             headers: vec![HeaderNames {
-                signature: Cow::Borrowed(signature_header),
+                signature: lowercase(Cow::Borrowed(signature_header)),
                 timestamp: None,
                 id: None,
             }],
@@ -327,7 +327,8 @@ impl Scheme {
 
     /// Whether a header carries a signed timestamp.
     pub(crate) fn signed_header_time(&self) -> bool {
-        matches!(self.format, Format::Pairs) || self.content.contains(&Part::Timestamp)
+        // `check` makes the `t=…,v1=…` family sign its `t`.
+        self.content.contains(&Part::Timestamp)
     }
 
     /// Every header a delivery of this scheme is read from: for error
@@ -355,9 +356,25 @@ impl Scheme {
             return Err("the signed content has more than 8 parts");
         }
         let pairs = matches!(self.format, Format::Pairs);
+        let signs_timestamp = count(Part::Timestamp) > 0;
+        if pairs && !signs_timestamp {
+            return Err(
+                "the `t=…,v1=…` family signs its `t`: the signed content must contain the timestamp",
+            );
+        }
         for names in &self.headers {
-            if count(Part::Timestamp) > 0 && !pairs && names.timestamp.is_none() {
+            if signs_timestamp && !pairs && names.timestamp.is_none() {
                 return Err("the signed content has a timestamp but no header carries one");
+            }
+            // A time that is checked but not signed would bound nothing: a
+            // replay could set it to the present.
+            if names.timestamp.is_some() && !signs_timestamp {
+                return Err(
+                    "a timestamp header the scheme does not sign: a replay could change it",
+                );
+            }
+            if pairs && names.timestamp.is_some() {
+                return Err("the `t=…,v1=…` family reads its time from `t=`, not from a header");
             }
             if count(Part::Id) > 0 && names.id.is_none() {
                 return Err("the signed content has an id but no header carries one");
@@ -461,6 +478,18 @@ mod tests {
                 body().with_signature_header("x acme"),
                 "a header name is empty or not a valid HTTP header name",
             ),
+            (
+                body().with_timestamp_header("x-acme-timestamp"),
+                "a timestamp header the scheme does not sign: a replay could change it",
+            ),
+            (
+                Scheme::timestamped("x-acme-signature").with_signed_content([Part::Body]),
+                "the `t=…,v1=…` family signs its `t`: the signed content must contain the timestamp",
+            ),
+            (
+                Scheme::timestamped("x-acme-signature").with_timestamp_header("x-acme-timestamp"),
+                "the `t=…,v1=…` family reads its time from `t=`, not from a header",
+            ),
         ] {
             assert_eq!(scheme.check(), Err(reason), "{scheme:?}");
         }
@@ -468,7 +497,7 @@ mod tests {
 
     #[test]
     fn header_names_are_lowercase_and_listed() {
-        let scheme = Scheme::body("x-acme-signature").with_timestamp_header("X-Acme-Timestamp");
+        let scheme = Scheme::body("X-Acme-Signature").with_timestamp_header("X-Acme-Timestamp");
         assert_eq!(
             scheme.header_names().collect::<Vec<_>>(),
             ["x-acme-signature", "x-acme-timestamp"]

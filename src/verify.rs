@@ -70,7 +70,10 @@ impl<P: Provider> Verifier<P> {
     ///
     /// [`ConfigError::InvalidSecret`] when the secret is empty, has
     /// surrounding whitespace or quotes, or is not of the shape the
-    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`).
+    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`);
+    /// [`ConfigError::InvalidScheme`] when the provider's scheme is one a
+    /// verifier cannot keep its promises with (a custom scheme that checks
+    /// a time it does not sign, say).
     pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::from_secrets([secret])
     }
