@@ -76,10 +76,19 @@ impl ClaimSlot {
                  redelivery may have been processed too (raise the lease)"
             ),
             Ok(false) => {}
+            // The provider got its 2xx and will not redeliver, but a replay
+            // inside the window after the lease would run the handler again.
+            Err(error) if success => tracing::error!(
+                target: "signed_webhooks",
+                key,
+                "could not complete the claim on a processed delivery: {error} ({:?}); it expires \
+                 with its lease, after which a replay inside its window would be processed again",
+                std::error::Error::source(&error).map(ToString::to_string)
+            ),
             Err(error) => crate::log_warn!(
                 key,
-                "could not {} the claim on a delivery: {error} ({:?}); it expires with its lease",
-                if success { "complete" } else { "release" },
+                "could not release the claim on a delivery: {error} ({:?}); it expires with its \
+                 lease",
                 std::error::Error::source(&error).map(ToString::to_string)
             ),
         }

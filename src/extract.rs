@@ -396,16 +396,14 @@ pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &Web
     }
     let mut detail = rejection.to_string();
     let mut cause = std::error::Error::source(rejection);
-    // The first source is the variant's own error, whose text is already in.
-    if matches!(
-        rejection,
-        WebhookRejection::Invalid(_) | WebhookRejection::Store(_)
-    ) {
-        cause = cause.and_then(std::error::Error::source);
-    }
+    // Some errors write their cause into their own text and also return it
+    // as their source: a cause is added only where its text is not in yet.
     while let Some(inner) = cause {
-        detail.push_str(": ");
-        detail.push_str(&inner.to_string());
+        let text = inner.to_string();
+        if !detail.contains(&text) {
+            detail.push_str(": ");
+            detail.push_str(&text);
+        }
         cause = inner.source();
     }
     if rejection.status().is_server_error() {

@@ -390,16 +390,17 @@ impl Deduplicator {
     }
 
     /// The same store and policy, with keys in their own namespace: one per
-    /// provider (or endpoint), so that two providers' event ids can never be
-    /// taken for each other's.
+    /// tenant or endpoint that receives the same provider's deliveries
+    /// separately. (Keys already start with the provider's name, so
+    /// providers never need a namespace of their own.)
     ///
     /// ```
     /// use signed_webhooks::replay::Deduplicator;
     ///
     /// let shared = Deduplicator::in_memory();
-    /// let unleeshed = shared.namespaced("unleeshed");
-    /// let exchange = shared.namespaced("exchange");
-    /// # let _ = (unleeshed, exchange);
+    /// let eu = shared.namespaced("eu");
+    /// let us = shared.namespaced("us");
+    /// # let _ = (eu, us);
     /// ```
     #[must_use]
     pub fn namespaced(&self, namespace: &str) -> Self {
@@ -496,15 +497,11 @@ impl Deduplicator {
                     retention: Duration::ZERO,
                 }))
             }
+            // Failing closed: the caller refuses the delivery (the adapters
+            // with 503, logging the error and its cause) and the provider
+            // retries it.
             Err(error) => {
-                // Failing closed: the delivery is refused with 503 and the
-                // provider retries it. The answer does not say why; the log does.
-                crate::log_warn!(
-                    "signed-webhooks: refusing {key} with 503: {error}{}",
-                    std::error::Error::source(&error)
-                        .map(|cause| format!(" (cause: {cause})"))
-                        .unwrap_or_default()
-                );
+                tracing::debug!(target: "signed_webhooks", key, "replay store refused a claim: {error}");
                 Err(error)
             }
         }
