@@ -277,40 +277,14 @@ pub(crate) struct SignatureList {
 
 impl SignatureList {
     /// Parses a space-separated list of `<version>,<signature>` items
-    /// (Standard Webhooks: `v1,<base64> v1a,<base64>`), keeping the
-    /// signatures of `version`. Items of other versions, and items without a
-    /// comma, are skipped, as are repeated spaces; a `version` signature that
-    /// does not decode is kept but never matches.
-    pub(crate) fn parse_versioned(
-        header: &str,
-        version: &str,
-        encoding: Encoding,
-    ) -> Result<Self, ParseError> {
-        check_text(header)?;
-        let mut list = SignatureList {
-            tags: [None; MAX_SIGNATURES],
-            count: 0,
-        };
-        for item in header.split(' ').filter(|item| !item.is_empty()) {
-            let Some((item_version, signature)) = item.split_once(',') else {
-                continue;
-            };
-            if item_version != version {
-                continue;
-            }
-            if list.count == MAX_SIGNATURES {
-                return Err(HeaderError::TooManySignatures {
-                    max: MAX_SIGNATURES,
-                }
-                .into());
-            }
-            list.tags[list.count] = decode_signature(signature.as_bytes(), encoding);
-            list.count += 1;
-        }
-        if list.count == 0 {
-            return Err(ParseError::NoSignature);
-        }
-        Ok(list)
+    /// ([`versioned_items`]) of hex signatures, decoding each: one that does
+    /// not decode is kept but never matches.
+    pub(crate) fn parse_versioned(header: &[u8], version: &str) -> Result<Self, ParseError> {
+        let mut tags = [None; MAX_SIGNATURES];
+        let count = versioned_items(header, version, |index, signature| {
+            tags[index] = decode_tag(signature);
+        })?;
+        Ok(SignatureList { tags, count })
     }
 
     /// Parses one signature after `prefix` (`sha256=<hex>`): a header
@@ -338,6 +312,101 @@ impl SignatureList {
     }
 }
 
+/// The length of an HMAC-SHA256 tag in padded base64.
+#[cfg(feature = "standard-webhooks")]
+pub(crate) const BASE64_TAG_LEN: usize = 44;
+
+/// The base64 signatures of a space-separated `<version>,<signature>` list
+/// (Standard Webhooks), kept as sent, borrowing the header.
+///
+/// They are public (the sender wrote them), so they are not decoded: the
+/// verifier encodes the tag it expects (secret-derived: in constant time,
+/// with `base64ct`) and compares the texts in constant time, as the
+/// reference `standardwebhooks` libraries do. Exactly the same signatures
+/// match as if each were decoded with `base64ct`, which takes only the
+/// canonical padded encoding of 32 bytes: that is the one text the expected
+/// tag encodes to (a test checks every last character). Decoding was most
+/// of the header work of a verification (`base64ct` is constant time, and
+/// slow for that).
+#[cfg(feature = "standard-webhooks")]
+#[derive(Clone)]
+pub(crate) struct EncodedList<'h> {
+    // `None` marks a signature that is not 44 characters: counted, never
+    // matched.
+    signatures: [Option<&'h [u8; BASE64_TAG_LEN]>; MAX_SIGNATURES],
+    count: usize,
+}
+
+#[cfg(feature = "standard-webhooks")]
+impl<'h> EncodedList<'h> {
+    /// Parses a space-separated list of `<version>,<base64>` items
+    /// ([`versioned_items`]).
+    pub(crate) fn parse_versioned(header: &'h [u8], version: &str) -> Result<Self, ParseError> {
+        let mut signatures = [None; MAX_SIGNATURES];
+        let count = versioned_items(header, version, |index, signature| {
+            signatures[index] = signature.try_into().ok();
+        })?;
+        Ok(EncodedList { signatures, count })
+    }
+
+    /// Every signature, `None` for one of the wrong length.
+    pub(crate) fn raw_signatures(&self) -> &[Option<&'h [u8; BASE64_TAG_LEN]>] {
+        &self.signatures[..self.count]
+    }
+}
+
+/// The padded base64 of a tag, in constant time (`base64ct`): what a
+/// signature in an [`EncodedList`] must be to match.
+#[cfg(feature = "standard-webhooks")]
+pub(crate) fn encode_base64_tag(tag: &[u8; TAG_LEN]) -> [u8; BASE64_TAG_LEN] {
+    use base64ct::Encoding as _;
+    let mut text = [0u8; BASE64_TAG_LEN];
+    let written = base64ct::Base64::encode(tag, &mut text).map(str::len);
+    debug_assert_eq!(written, Ok(BASE64_TAG_LEN));
+    text
+}
+
+/// Walks a space-separated list of `<version>,<signature>` items (Standard
+/// Webhooks: `v1,<base64> v1a,<base64>`) and hands `keep` the signature of
+/// each item of `version`, with its index; returns how many there were.
+/// Items of other versions, and items without a comma, are skipped, as are
+/// repeated spaces.
+///
+/// # Errors
+///
+/// The header's text is checked first ([`check_bytes`]); more than
+/// [`MAX_SIGNATURES`] items of `version` is malformed, none is
+/// `NoSignature`.
+fn versioned_items<'h>(
+    header: &'h [u8],
+    version: &str,
+    mut keep: impl FnMut(usize, &'h [u8]),
+) -> Result<usize, ParseError> {
+    check_bytes(header)?;
+    let mut count = 0;
+    for item in header.split(|&b| b == b' ') {
+        // An empty item (repeated spaces) has no comma either.
+        let Some(comma) = item.iter().position(|&b| b == b',') else {
+            continue;
+        };
+        if &item[..comma] != version.as_bytes() {
+            continue;
+        }
+        if count == MAX_SIGNATURES {
+            return Err(HeaderError::TooManySignatures {
+                max: MAX_SIGNATURES,
+            }
+            .into());
+        }
+        keep(count, &item[comma + 1..]);
+        count += 1;
+    }
+    if count == 0 {
+        return Err(ParseError::NoSignature);
+    }
+    Ok(count)
+}
+
 /// Checks the bounds every header shares: not empty, at most
 /// [`MAX_HEADER_LEN`] bytes, visible ASCII (and tabs).
 pub(crate) fn check_text(header: &str) -> Result<(), HeaderError> {
@@ -351,15 +420,33 @@ pub(crate) fn check_text(header: &str) -> Result<(), HeaderError> {
             max: MAX_HEADER_LEN,
         });
     }
-    // Every byte is looked at, without an early exit, so the loop
-    // vectorizes: byte by byte it was most of a short header's parse.
-    let visible = bytes.iter().fold(true, |ok, &b| {
-        ok & ((b == b'\t') | (b' '..=b'~').contains(&b))
-    });
-    if !visible {
+    if !visible(bytes) {
         return Err(HeaderError::InvalidCharacter);
     }
     Ok(())
+}
+
+/// [`check_text`] on a header value not yet known to be UTF-8, with the
+/// same answer as converting it to text (non-UTF-8 being
+/// `InvalidCharacter`) and then checking it, in one pass over a value that
+/// passes: visible ASCII is UTF-8.
+#[inline]
+pub(crate) fn check_bytes(bytes: &[u8]) -> Result<(), HeaderError> {
+    if (1..=MAX_HEADER_LEN).contains(&bytes.len()) && visible(bytes) {
+        return Ok(());
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| HeaderError::InvalidCharacter)?;
+    check_text(text)
+}
+
+/// Whether every byte is visible ASCII or a tab.
+#[inline]
+fn visible(bytes: &[u8]) -> bool {
+    // Every byte is looked at, without an early exit, so the loop
+    // vectorizes: byte by byte it was most of a short header's parse.
+    bytes.iter().fold(true, |ok, &b| {
+        ok & ((b == b'\t') | (b' '..=b'~').contains(&b))
+    })
 }
 
 /// Decodes a signature in `encoding` into a tag, or `None` when it is not
@@ -530,6 +617,66 @@ mod tests {
                     &general.signatures[..general.count]
                 );
             }
+        }
+    }
+
+    /// A base64 signature and `tag`'s canonical encoding are compared as
+    /// texts: that must match exactly the signatures `base64ct` decodes to
+    /// `tag`, so that comparing in the encoded domain accepts and refuses
+    /// what decoding did.
+    #[cfg(feature = "standard-webhooks")]
+    fn decodes_to_tag_iff_equal_to_its_encoding(text: &[u8], tag: &[u8; TAG_LEN]) {
+        let encoded = encode_base64_tag(tag);
+        assert_eq!(
+            decode_base64_tag(text).as_ref() == Some(tag),
+            text == encoded,
+            "{}",
+            String::from_utf8_lossy(text)
+        );
+    }
+
+    #[cfg(feature = "standard-webhooks")]
+    #[test]
+    fn encoded_comparison_matches_what_decoding_matched_in_the_last_two_characters() {
+        // The last two characters hold the padding and the unused low bits
+        // of the last byte: every pair of byte values there.
+        for tag in [
+            [0u8; TAG_LEN],
+            [0xff; TAG_LEN],
+            std::array::from_fn(|i| (i as u8).wrapping_mul(37)),
+        ] {
+            let mut text = encode_base64_tag(&tag);
+            assert_eq!(decode_base64_tag(&text), Some(tag));
+            for (a, b) in (0..=255u8).flat_map(|a| (0..=255u8).map(move |b| (a, b))) {
+                text[BASE64_TAG_LEN - 2] = a;
+                text[BASE64_TAG_LEN - 1] = b;
+                decodes_to_tag_iff_equal_to_its_encoding(&text, &tag);
+            }
+        }
+    }
+
+    #[cfg(feature = "standard-webhooks")]
+    proptest! {
+        /// Anywhere in the text: one or two characters replaced by any
+        /// base64 character, padding or other byte.
+        #[test]
+        fn encoded_comparison_matches_what_decoding_matched(
+            tag in any::<[u8; TAG_LEN]>(),
+            changes in prop::collection::vec(
+                (0..BASE64_TAG_LEN, prop_oneof![
+                    3 => prop::sample::select(
+                        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".to_vec()
+                    ),
+                    1 => any::<u8>(),
+                ]),
+                0..=2,
+            ),
+        ) {
+            let mut text = encode_base64_tag(&tag);
+            for (at, byte) in changes {
+                text[at] = byte;
+            }
+            decodes_to_tag_iff_equal_to_its_encoding(&text, &tag);
         }
     }
 

@@ -12,11 +12,15 @@ use subtle::{Choice, ConstantTimeEq};
 
 use crate::body;
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
-use crate::header::{ParseError, SignatureHeader, SignatureList, TAG_LEN, parse_timestamp};
+#[cfg(feature = "standard-webhooks")]
+use crate::header::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
+use crate::header::{
+    ParseError, SignatureHeader, SignatureList, TAG_LEN, check_bytes, parse_timestamp,
+};
 use crate::headers::Headers;
 use crate::provider::{Provider, WebhookEvent};
 use crate::replay::Window;
-use crate::scheme::{DeliveryId, Format, HeaderNames, MAX_PARTS, Part, Scheme};
+use crate::scheme::{DeliveryId, Encoding, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;
 
@@ -279,6 +283,12 @@ impl<P: Provider> Verifier<P> {
             });
         };
         let value = single(&names.signature, values)?;
+        let text = || {
+            std::str::from_utf8(value).map_err(|_| Error::MalformedHeader {
+                header: names.signature.clone(),
+                reason: HeaderError::InvalidCharacter,
+            })
+        };
         // The name is cloned only on a refusal: a scheme's names may be
         // owned strings (Standard Webhooks'), and a verification that
         // passes allocates nothing.
@@ -298,32 +308,36 @@ impl<P: Provider> Verifier<P> {
                     parsed.signatures = Signatures::Pairs(SignatureHeader::EMPTY);
                 }
                 if let Signatures::Pairs(header) = &mut parsed.signatures {
-                    header.parse_into(value).map_err(malformed)?;
+                    header.parse_into(text()?).map_err(malformed)?;
                     parsed.timestamp =
                         Some((header.timestamp(), header.timestamp_digits().as_bytes()));
                 }
             }
             Format::Versioned { version } => {
-                parsed.signatures = Signatures::List(
-                    SignatureList::parse_versioned(value, version, scheme.encoding)
-                        .map_err(malformed)?,
-                );
+                parsed.signatures = match scheme.encoding {
+                    Encoding::Hex => Signatures::List(
+                        SignatureList::parse_versioned(value, version).map_err(malformed)?,
+                    ),
+                    #[cfg(feature = "standard-webhooks")]
+                    Encoding::Base64 => Signatures::Encoded(
+                        EncodedList::parse_versioned(value, version).map_err(malformed)?,
+                    ),
+                };
             }
             Format::Single { prefix } => {
                 parsed.signatures = Signatures::List(
-                    SignatureList::parse_single(value, prefix, scheme.encoding)
+                    SignatureList::parse_single(text()?, prefix, scheme.encoding)
                         .map_err(malformed)?,
                 );
             }
         }
         if let Some(name) = &names.timestamp {
             let digits = required(headers, map, name, &http_names.timestamp)?;
-            let seconds =
-                parse_timestamp(digits.as_bytes()).map_err(|reason| Error::MalformedHeader {
-                    header: name.clone(),
-                    reason,
-                })?;
-            parsed.timestamp = Some((seconds, digits.as_bytes()));
+            let seconds = parse_timestamp(digits).map_err(|reason| Error::MalformedHeader {
+                header: name.clone(),
+                reason,
+            })?;
+            parsed.timestamp = Some((seconds, digits));
         }
         parsed.id = match &names.id {
             Some(name) => {
@@ -334,7 +348,7 @@ impl<P: Provider> Verifier<P> {
                         reason: HeaderError::InvalidId,
                     });
                 }
-                Some(id.as_bytes())
+                Some(id)
             }
             None => None,
         };
@@ -364,18 +378,13 @@ impl<P: Provider> Verifier<P> {
         let inner = &*self.inner;
         let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
         let parts = parsed.signed_parts(&inner.scheme.content, body, &mut parts);
-        let signatures = parsed.signatures.raw();
-        let secret_index = inner.keys.iter().position(|key| {
-            let expected = key.tag(parts);
-            let mut matched = Choice::from(0);
-            for signature in signatures.iter().flatten() {
-                matched |= tags_match(&expected, signature);
-            }
-            bool::from(matched)
-        });
+        let secret_index = inner
+            .keys
+            .iter()
+            .position(|key| bool::from(parsed.signatures.any_matches(&key.tag(parts))));
         let Some(secret_index) = secret_index else {
             return Err(Error::SignatureMismatch {
-                signatures: signatures.len(),
+                signatures: parsed.signatures.count(),
                 secrets: inner.keys.len(),
             });
         };
@@ -457,13 +466,44 @@ enum Signatures<'h> {
     /// Kept as parsed: the `t=…,v1=…` header is not copied again.
     Pairs(SignatureHeader<'h>),
     List(SignatureList),
+    /// Base64 signatures as sent, compared in the encoded domain.
+    #[cfg(feature = "standard-webhooks")]
+    Encoded(EncodedList<'h>),
 }
 
 impl Signatures<'_> {
-    fn raw(&self) -> &[Option<[u8; TAG_LEN]>] {
+    /// How many signatures the header carries, including those that can
+    /// never match.
+    fn count(&self) -> usize {
         match self {
-            Signatures::Pairs(header) => header.raw_signatures(),
-            Signatures::List(list) => list.raw_signatures(),
+            Signatures::Pairs(header) => header.raw_signatures().len(),
+            Signatures::List(list) => list.raw_signatures().len(),
+            #[cfg(feature = "standard-webhooks")]
+            Signatures::Encoded(list) => list.raw_signatures().len(),
+        }
+    }
+
+    /// Whether any signature is `expected`, compared in constant time with
+    /// every signature, whichever matches.
+    fn any_matches(&self, expected: &[u8; TAG_LEN]) -> Choice {
+        let any = |tags: &[Option<[u8; TAG_LEN]>]| {
+            tags.iter().flatten().fold(Choice::from(0), |matched, tag| {
+                matched | bytes_match(expected, tag)
+            })
+        };
+        match self {
+            Signatures::Pairs(header) => any(header.raw_signatures()),
+            Signatures::List(list) => any(list.raw_signatures()),
+            #[cfg(feature = "standard-webhooks")]
+            Signatures::Encoded(list) => {
+                let expected: [u8; BASE64_TAG_LEN] = encode_base64_tag(expected);
+                list.raw_signatures()
+                    .iter()
+                    .flatten()
+                    .fold(Choice::from(0), |matched, signature| {
+                        matched | bytes_match(&expected, signature)
+                    })
+            }
         }
     }
 }
@@ -565,12 +605,12 @@ fn add_secs(seconds: i64, duration: Duration) -> i64 {
     seconds.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// The one value of a header among those a request carries for it, as
-/// text: a request that repeats a header the scheme reads is refused, since
-/// there would be no single value to trust.
+/// The one value of a header among those a request carries for it: a
+/// request that repeats a header the scheme reads is refused, since there
+/// would be no single value to trust.
 // The name is a `Cow` so that the error borrows a `'static` one, not copies it.
 #[allow(clippy::ptr_arg)]
-fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result<&'h str, Error> {
+fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result<&'h [u8], Error> {
     match values {
         [None, _] => Err(Error::MissingHeader {
             header: name.clone(),
@@ -578,27 +618,26 @@ fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result
         [Some(_), Some(_)] => Err(Error::DuplicateHeader {
             header: name.clone(),
         }),
-        [Some(value), None] => std::str::from_utf8(value).map_err(|_| Error::MalformedHeader {
-            header: name.clone(),
-            reason: HeaderError::InvalidCharacter,
-        }),
+        [Some(value), None] => Ok(value),
     }
 }
 
-/// The one value of a header the scheme needs besides the signature.
+/// The one value of a header the scheme needs besides the signature,
+/// checked as text ([`check_bytes`]) and without surrounding spaces or tabs.
 #[allow(clippy::ptr_arg)]
 fn required<'h>(
     headers: &'h (impl Headers + ?Sized),
     map: Option<&'h http::HeaderMap>,
     name: &Cow<'static, str>,
     http_name: &Option<http::HeaderName>,
-) -> Result<&'h str, Error> {
+) -> Result<&'h [u8], Error> {
     let value = single(name, lookup(headers, map, name, http_name))?;
-    crate::header::check_text(value).map_err(|reason| Error::MalformedHeader {
+    check_bytes(value).map_err(|reason| Error::MalformedHeader {
         header: name.clone(),
         reason,
     })?;
-    Ok(value.trim_matches([' ', '\t']))
+    // Checked: the only whitespace left is spaces and tabs.
+    Ok(value.trim_ascii())
 }
 
 /// The scheme's header names parsed as `http` names (`None` for a name
@@ -642,11 +681,12 @@ fn lookup<'h>(
     }
 }
 
-/// Compares two tags in constant time: the differences of 32-bit words
-/// are ORed into one word, which `subtle` compares with zero, so no branch
-/// depends on the content.
+/// Compares two tags (or their encodings) in constant time: the
+/// differences of 32-bit words are ORed into one word, which `subtle`
+/// compares with zero, so no branch depends on the content.
 #[inline]
-fn tags_match(a: &[u8; TAG_LEN], b: &[u8; TAG_LEN]) -> Choice {
+fn bytes_match<const N: usize>(a: &[u8; N], b: &[u8; N]) -> Choice {
+    const { assert!(N.is_multiple_of(4)) };
     let (a, _) = a.as_chunks::<4>();
     let (b, _) = b.as_chunks::<4>();
     let difference = a.iter().zip(b).fold(0u32, |acc, (a, b)| {
