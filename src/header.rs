@@ -154,24 +154,8 @@ impl<'a> SignatureHeader<'a> {
     /// it does not.
     #[inline(never)]
     fn parse_general(header: &'a str) -> Result<Self, ParseError> {
+        check_text(header)?;
         let bytes = header.as_bytes();
-        if bytes.is_empty() {
-            return Err(HeaderError::Empty.into());
-        }
-        if bytes.len() > MAX_HEADER_LEN {
-            return Err(HeaderError::TooLong {
-                len: bytes.len(),
-                max: MAX_HEADER_LEN,
-            }
-            .into());
-        }
-        if !bytes
-            .iter()
-            .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b))
-        {
-            return Err(HeaderError::InvalidCharacter.into());
-        }
-
         let mut timestamp: Option<(i64, &'a str)> = None;
         let mut signatures = [None; MAX_SIGNATURES];
         let mut count = 0;

@@ -610,7 +610,10 @@ fn add_secs(seconds: i64, duration: Duration) -> i64 {
 /// would be no single value to trust.
 // The name is a `Cow` so that the error borrows a `'static` one, not copies it.
 #[allow(clippy::ptr_arg)]
-fn single<'h>(name: &Cow<'static, str>, values: [Option<&'h [u8]>; 2]) -> Result<&'h [u8], Error> {
+pub(crate) fn single<'h>(
+    name: &Cow<'static, str>,
+    values: [Option<&'h [u8]>; 2],
+) -> Result<&'h [u8], Error> {
     match values {
         [None, _] => Err(Error::MissingHeader {
             header: name.clone(),

@@ -121,16 +121,15 @@ impl<T> GitHubEvent<T> {
 impl<T: DeserializeOwned> WebhookEvent for GitHubEvent<T> {
     fn decode(body: &[u8], headers: &dyn Headers) -> Result<Self, Error> {
         let header = |name: &'static str| -> Result<Option<&str>, Error> {
-            match headers.first_two(name) {
-                [None, _] => Ok(None),
-                [Some(_), Some(_)] => Err(Error::DuplicateHeader {
-                    header: Cow::Borrowed(name),
-                }),
-                [Some(value), None] => {
+            let name = Cow::Borrowed(name);
+            match crate::verify::single(&name, headers.first_two(&name)) {
+                Err(Error::MissingHeader { .. }) => Ok(None),
+                Err(error) => Err(error),
+                Ok(value) => {
                     std::str::from_utf8(value)
                         .map(Some)
                         .map_err(|_| Error::MalformedHeader {
-                            header: Cow::Borrowed(name),
+                            header: name,
                             reason: HeaderError::InvalidCharacter,
                         })
                 }
