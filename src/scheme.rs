@@ -290,7 +290,9 @@ impl Scheme {
     }
 
     /// Sets how far a signed timestamp may be from the clock, in the past
-    /// and the future ([`DEFAULT_TOLERANCE`] unless set). A
+    /// and the future ([`DEFAULT_TOLERANCE`] unless set). For a time inside
+    /// the body it bounds only the future; the past is bounded by
+    /// [`with_body_timestamp`](Self::with_body_timestamp)'s `max_age`. A
     /// [`Verifier`](crate::Verifier) may narrow or widen it.
     #[must_use]
     pub fn with_tolerance(mut self, tolerance: Duration) -> Self {

@@ -150,6 +150,9 @@ impl<P: Provider> Verifier<P> {
     /// **Never on live traffic**: without the time check a captured request
     /// verifies forever, and only duplicate detection, for as long as it
     /// remembers, stands between it and your handler.
+    ///
+    /// A scheme whose time is inside the body (Commet, LeadLex) still needs
+    /// that field: a body without it is refused as `invalid_event`.
     #[must_use]
     pub fn dangerous_without_timestamp_check(mut self) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = None;
@@ -161,7 +164,9 @@ impl<P: Provider> Verifier<P> {
         &self.inner.scheme
     }
 
-    /// The tolerance in force, or `None` when the time check is off.
+    /// The tolerance in force, or `None` when the time check is off. A
+    /// scheme that signs no time (GitHub's) still reports one; nothing uses
+    /// it ([`Scheme::signs_time`] tells).
     pub fn tolerance(&self) -> Option<Duration> {
         self.inner.tolerance
     }
