@@ -5,10 +5,6 @@ use std::io::Write;
 use std::time::Duration;
 
 use signed_webhooks::replay::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
-use signed_webhooks::{
-    CommetEvent, ExchangeEvent, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
-    UnleeshedEvent,
-};
 
 /// How long a client may take to send a request's headers. A public
 /// receiver must not let silent connections pile up.
@@ -92,44 +88,8 @@ fn is_standard_secret(secret: &str) -> bool {
     base64ct::Base64::decode_vec(encoded).is_ok_and(|key| !key.is_empty())
 }
 
-/// What each example prints of an event: an id and a type. LeadLex's events
-/// carry no id, so the key their duplicates are recognised by stands in.
-pub trait Describe {
-    /// The event's id and type; `key` is the delivery's duplicate-store key.
-    fn describe(&self, key: &str) -> (String, String);
-}
-
-macro_rules! describe_by_id {
-    ($($event:ty),+) => {$(
-        impl Describe for $event {
-            fn describe(&self, _: &str) -> (String, String) {
-                (self.id().to_owned(), self.event_type().to_owned())
-            }
-        }
-    )+};
-}
-describe_by_id!(UnleeshedEvent, ExchangeEvent, StripeEvent, CommetEvent);
-
-impl Describe for LeadLexEvent {
-    fn describe(&self, key: &str) -> (String, String) {
-        let id = key.strip_prefix("leadlex:").unwrap_or(key);
-        (id.to_owned(), self.event_type().to_owned())
-    }
-}
-
-impl Describe for GitHubEvent {
-    fn describe(&self, _: &str) -> (String, String) {
-        (self.delivery().to_owned(), self.event_type().to_owned())
-    }
-}
-
-impl Describe for StandardEvent {
-    fn describe(&self, key: &str) -> (String, String) {
-        // The signed `webhook-id` is the key: `standard-webhooks:id:<id>`.
-        let id = key.rsplit_once(":id:").map_or(key, |(_, id)| id);
-        (id.to_owned(), self.event_type().to_owned())
-    }
-}
+mod describe;
+pub use describe::Describe;
 
 /// The work: one line per event. It is fast here; slow work belongs in a
 /// queue or table written here and processed later. The provider retries
