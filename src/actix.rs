@@ -67,7 +67,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use crate::claim::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
 use crate::headers::Headers;
-use crate::provider::{Provider, WebhookEvent};
+use crate::providers::{Provider, WebhookEvent};
 use crate::replay::Deduplicator;
 use crate::verify::Verifier;
 

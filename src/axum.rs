@@ -89,7 +89,7 @@ use tower_service::Service;
 
 use crate::claim::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
-use crate::provider::{Provider, WebhookEvent};
+use crate::providers::{Provider, WebhookEvent};
 use crate::replay::Deduplicator;
 use crate::verify::Verifier;
 

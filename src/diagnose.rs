@@ -55,7 +55,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{ConfigError, Error, SecretError};
 use crate::headers::Headers;
-use crate::provider::Provider;
+use crate::providers::Provider;
 use crate::scheme::{Scheme, SecretFormat};
 use crate::secret::Secret;
 use crate::verify::{Verified, Verifier};

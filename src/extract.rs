@@ -16,7 +16,7 @@ use http::StatusCode;
 use crate::claim::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::headers::Headers;
-use crate::provider::{Provider, WebhookEvent};
+use crate::providers::{Provider, WebhookEvent};
 use crate::replay::StoreError;
 use crate::scheme::DeliveryId;
 use crate::time::unix_now;

@@ -4,7 +4,7 @@
 use http::Request;
 
 use crate::error::Error;
-use crate::provider::{Provider, WebhookEvent};
+use crate::providers::{Provider, WebhookEvent};
 use crate::verify::{Verified, Verifier};
 
 impl<P: Provider> Verifier<P> {

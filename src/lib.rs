@@ -101,7 +101,6 @@ mod header;
 mod headers;
 #[cfg(feature = "http")]
 mod http;
-mod provider;
 pub mod providers;
 pub mod replay;
 mod scheme;
@@ -111,14 +110,13 @@ mod time;
 mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
-pub use event::{
-    CommetEvent, Event, ExchangeEvent, GitHubEvent, LeadLexEvent, StandardEvent, StripeEvent,
-    UnleeshedEvent, decode_event,
-};
+pub use event::{Event, decode_event};
 pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;
-pub use provider::{Provider, WebhookEvent};
-pub use providers::{Commet, Exchange, GitHub, LeadLex, Stripe, Unleeshed};
+pub use providers::{
+    Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
+    Provider, StandardEvent, Stripe, StripeEvent, Unleeshed, UnleeshedEvent, WebhookEvent,
+};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{DEFAULT_TOLERANCE, DeliveryId, Encoding, Part, Scheme, SecretFormat};

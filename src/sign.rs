@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use crate::error::ConfigError;
 use crate::header::MAX_SIGNATURES;
 use crate::headers::Headers;
-use crate::provider::Provider;
+use crate::providers::Provider;
 use crate::scheme::{Encoding, Format, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;

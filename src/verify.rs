@@ -18,7 +18,7 @@ use crate::header::{
     ParseError, SignatureHeader, SignatureList, TAG_LEN, check_bytes, parse_timestamp,
 };
 use crate::headers::Headers;
-use crate::provider::{Provider, WebhookEvent};
+use crate::providers::{Provider, WebhookEvent};
 use crate::replay::Window;
 use crate::scheme::{DeliveryId, Encoding, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};

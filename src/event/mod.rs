@@ -12,22 +12,16 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error};
 
-mod commet;
 pub(crate) mod envelope;
-mod exchange;
-mod github;
-mod leadlex;
-mod standard;
-mod stripe;
-mod unleeshed;
 
-pub use commet::{CommetEnvelope, CommetEvent, CommetMode};
-pub use exchange::{ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
-pub use github::GitHubEvent;
-pub use leadlex::{LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
-pub use standard::StandardEvent;
-pub use stripe::{StripeData, StripeEvent};
-pub use unleeshed::{ApprovedCommentary, FailedCommentary, UnleeshedEvent};
+// Each provider's events live in its module of `providers`; they are also
+// here, where they were before 0.3.
+#[doc(no_inline)]
+pub use crate::providers::{
+    ApprovedCommentary, CommetEnvelope, CommetEvent, CommetMode, ExchangeEvent, FailedCommentary,
+    GitHubEvent, LeadLexBulk, LeadLexEnvelope, LeadLexEvent, Offer, Order, OrderCancellation,
+    OrderStatusChange, StandardEvent, StripeData, StripeEvent, UnleeshedEvent,
+};
 
 envelope::define_envelope! {
     /// One webhook event from Unleeshed or the exchange: the envelope

@@ -1,11 +1,29 @@
-//! Unleeshed's events: commentary approved by a creator or a partner, or
+//! Unleeshed: how it signs, how it delivers, and its events.
+//!
+//! Its events: commentary approved by a creator or a partner, or
 //! failed.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Event;
-use super::envelope::event_family;
+use super::Provider;
+use crate::event::Event;
+use crate::event::envelope::event_family;
+use crate::scheme::Scheme;
+
+/// Unleeshed: `X-Unleeshed-Signature: t=<unix>,v1=<hex>`, the HMAC-SHA256
+/// of `"{t}.{body}"` keyed with the `whsec_…` secret as issued; events
+/// [`UnleeshedEvent`], retried with the same `id`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unleeshed;
+
+impl Provider for Unleeshed {
+    const NAME: &'static str = "unleeshed";
+    type Event = UnleeshedEvent;
+    fn scheme() -> Scheme {
+        Scheme::timestamped("x-unleeshed-signature")
+    }
+}
 
 event_family! {
     /// An event from Unleeshed, by type.

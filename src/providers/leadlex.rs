@@ -1,4 +1,6 @@
-//! LeadLex's events: contacts, companies, deals, lists, campaigns,
+//! LeadLex: how it signs, how it delivers, and its events.
+//!
+//! Its events: contacts, companies, deals, lists, campaigns,
 //! activities and tasks.
 //!
 //! The envelope is `{ "event", "timestamp", "workspace_id", "data" }`, with
@@ -13,7 +15,31 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::envelope::{define_envelope, event_family};
+use super::Provider;
+use crate::event::envelope::{define_envelope, event_family};
+use crate::scheme::Scheme;
+use std::time::Duration;
+
+/// LeadLex: `X-LeadLex-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw
+/// body keyed with the `whsec_…` secret as issued; events [`LeadLexEvent`].
+///
+/// LeadLex's `X-LeadLex-Timestamp` header is not signed and its bodies
+/// carry no id, so a replay is bounded by the body's `timestamp` (a
+/// delivery more than 72 hours after it is refused: LeadLex does not
+/// publish its retry schedule), and duplicates are recognised by the signed
+/// content. `X-LeadLex-Delivery-ID` is unsigned and never used.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LeadLex;
+
+impl Provider for LeadLex {
+    const NAME: &'static str = "leadlex";
+    type Event = LeadLexEvent;
+    fn scheme() -> Scheme {
+        Scheme::body("x-leadlex-signature")
+            .with_prefix("sha256=")
+            .with_body_timestamp("timestamp", Duration::from_secs(72 * 3600))
+    }
+}
 
 define_envelope! {
     /// One LeadLex event: the envelope around a payload `T` (JSON unless you

@@ -1,4 +1,4 @@
-//! The partner exchange's events: orders and offers.
+//! The partner exchange: how it signs, how it delivers, and its events.
 //!
 //! The exchange documents its event names but not their payloads, so every
 //! payload field is optional, both `snake_case` and `camelCase` spellings
@@ -8,8 +8,25 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::Event;
-use super::envelope::event_family;
+use super::Provider;
+use crate::event::Event;
+use crate::event::envelope::event_family;
+use crate::scheme::Scheme;
+
+/// The partner exchange: `order.*` and `offer.updated` events
+/// ([`ExchangeEvent`]), signed with its 64-hex `secretKey` as issued. Its
+/// documentation names no signature header yet, so deliveries are read as
+/// Unleeshed's are, `X-Unleeshed-Signature: t=…,v1=…`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Exchange;
+
+impl Provider for Exchange {
+    const NAME: &'static str = "exchange";
+    type Event = ExchangeEvent;
+    fn scheme() -> Scheme {
+        Scheme::timestamped("x-unleeshed-signature")
+    }
+}
 
 event_family! {
     /// An event from the partner exchange, by type.

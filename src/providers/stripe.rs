@@ -1,4 +1,4 @@
-//! Stripe's events.
+//! Stripe: how it signs, how it delivers, and its events.
 //!
 //! Stripe has hundreds of event types and adds more with every API version,
 //! so this crate does not enumerate them: [`StripeEvent`] carries the type
@@ -14,7 +14,23 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::envelope::{Key, define_envelope, read_field};
+use super::Provider;
+use crate::event::envelope::{Key, define_envelope, read_field};
+use crate::scheme::Scheme;
+
+/// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v0=…]`, the HMAC-SHA256 of
+/// `"{t}.{body}"` keyed with the endpoint's `whsec_…` secret as issued;
+/// events [`StripeEvent`], redelivered with the same `id` and signed anew.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stripe;
+
+impl Provider for Stripe {
+    const NAME: &'static str = "stripe";
+    type Event = StripeEvent;
+    fn scheme() -> Scheme {
+        Scheme::timestamped("stripe-signature")
+    }
+}
 
 define_envelope! {
     /// A Stripe event: `{ "id", "object": "event", "type", "created",

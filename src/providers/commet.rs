@@ -1,4 +1,6 @@
-//! Commet's events: subscriptions, trials, payments, invoices, credits,
+//! Commet: how it signs, how it delivers, and its events.
+//!
+//! Its events: subscriptions, trials, payments, invoices, credits,
 //! usage and payouts.
 //!
 //! The envelope is `{ "id", "event", "timestamp", "organizationId", "mode",
@@ -15,7 +17,31 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::envelope::{define_envelope, event_family};
+use super::Provider;
+use crate::event::envelope::{define_envelope, event_family};
+use crate::scheme::{DeliveryId, Scheme};
+use std::time::Duration;
+
+/// Commet: `X-Commet-Signature: <hex>`, the HMAC-SHA256 of the raw body
+/// keyed with the `whsec_…` secret as issued; events [`CommetEvent`].
+///
+/// Nothing in a header is signed but the body, so a replay is bounded by
+/// the body's `timestamp` (when Commet emitted the event, unchanged on its
+/// retries, which span about 4 hours): a delivery more than 24 hours after
+/// it is refused, and a duplicate store remembers each `id` at least as
+/// long.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Commet;
+
+impl Provider for Commet {
+    const NAME: &'static str = "commet";
+    type Event = CommetEvent;
+    fn scheme() -> Scheme {
+        Scheme::body("x-commet-signature")
+            .with_delivery_id(DeliveryId::BodyField("id"))
+            .with_body_timestamp("timestamp", Duration::from_secs(24 * 3600))
+    }
+}
 
 define_envelope! {
     /// One Commet event: the envelope around a payload `T` (JSON unless you

@@ -1,5 +1,34 @@
-//! [`Provider`]: what the crate knows about a provider (its scheme, its
-//! events), and [`WebhookEvent`]: how a verified delivery becomes an event.
+//! The providers this crate knows, one module each (its scheme, its
+//! delivery facts and its events), and the [`Provider`] trait that
+//! describes one.
+//!
+//! | provider | signature | signed time | duplicates by |
+//! |---|---|---|---|
+//! | [`Unleeshed`] | `X-Unleeshed-Signature: t=…,v1=<hex>` | `t`, 300 s | body `id` |
+//! | [`Exchange`] | as Unleeshed (its docs name no header yet) | `t`, 300 s | body `id` |
+//! | [`Stripe`] | `Stripe-Signature: t=…,v1=<hex>` | `t`, 300 s | body `id` |
+//! | [`Commet`] | `X-Commet-Signature: <hex>` of the body | body `timestamp`, 24 h | body `id` |
+//! | [`LeadLex`] | `X-LeadLex-Signature: sha256=<hex>` of the body | body `timestamp`, 72 h | signed content |
+//! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
+//! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
+
+mod commet;
+mod exchange;
+mod github;
+mod leadlex;
+mod standard;
+mod stripe;
+mod unleeshed;
+
+pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
+pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
+pub use github::{GitHub, GitHubEvent};
+pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use standard::StandardEvent;
+#[cfg(feature = "standard-webhooks")]
+pub use standard::{StandardWebhooks, Svix};
+pub use stripe::{Stripe, StripeData, StripeEvent};
+pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
 
 use serde::de::DeserializeOwned;
 

@@ -1,3 +1,6 @@
+//! Standard Webhooks and Svix: how they sign, how they deliver, and their
+//! events.
+//!
 //! Events of the providers that follow Standard Webhooks (Svix and those
 //! built on it).
 //!
@@ -8,7 +11,49 @@
 
 use serde_json::Value;
 
-use super::envelope::define_envelope;
+#[cfg(feature = "standard-webhooks")]
+use super::Provider;
+use crate::event::envelope::define_envelope;
+#[cfg(feature = "standard-webhooks")]
+use crate::scheme::Scheme;
+
+/// Standard Webhooks: `webhook-id`, `webhook-timestamp` and
+/// `webhook-signature: v1,<base64> …`, the HMAC-SHA256 of
+/// `"{id}.{timestamp}.{body}"` keyed with the base64 after `whsec_`;
+/// events [`StandardEvent`], deduplicated by the signed `webhook-id`. Svix's
+/// `svix-*` headers are read too.
+#[cfg(feature = "standard-webhooks")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StandardWebhooks;
+
+#[cfg(feature = "standard-webhooks")]
+impl Provider for StandardWebhooks {
+    const NAME: &'static str = "standard-webhooks";
+    type Event = StandardEvent;
+    fn scheme() -> Scheme {
+        Scheme::standard_webhooks()
+    }
+}
+
+/// Svix, and the providers built on it: [`StandardWebhooks`]' scheme, with
+/// its `svix-id`, `svix-timestamp` and `svix-signature` headers (or the
+/// `webhook-*` ones). A type of its own, so one app can verify a Svix
+/// provider and another Standard Webhooks provider with their own secrets.
+#[cfg(feature = "standard-webhooks")]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Svix;
+
+#[cfg(feature = "standard-webhooks")]
+impl Provider for Svix {
+    const NAME: &'static str = "svix";
+    type Event = StandardEvent;
+    fn scheme() -> Scheme {
+        // Svix's own names first: a `Signer<Svix>` writes them.
+        let mut scheme = Scheme::standard_webhooks();
+        scheme.headers.reverse();
+        scheme
+    }
+}
 
 define_envelope! {
     /// An event in the payload shape Standard Webhooks recommends: `type`,

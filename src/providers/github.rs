@@ -1,4 +1,4 @@
-//! GitHub's events.
+//! GitHub: how it signs, how it delivers, and its events.
 //!
 //! GitHub sends no envelope: the event name is the `X-GitHub-Event` header
 //! (`issues`, `push`, …), the payload's `action` refines it (`opened`), and
@@ -12,10 +12,32 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::decode_event;
+use super::Provider;
+use super::WebhookEvent;
 use crate::error::{Error, HeaderError};
+use crate::event::decode_event;
 use crate::headers::Headers;
-use crate::provider::WebhookEvent;
+use crate::scheme::Scheme;
+
+/// GitHub: `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw
+/// body keyed with the secret you chose, as typed; events [`GitHubEvent`]
+/// (named by the unsigned `X-GitHub-Event` header). The legacy SHA-1
+/// `X-Hub-Signature` is never accepted.
+///
+/// **GitHub signs no time**: a captured delivery verifies forever. Only
+/// duplicate detection refuses its replay, by the signed content, for as
+/// long as the store remembers it (its retention); `X-GitHub-Delivery` is
+/// unsigned, so a replayer can change it and it is never the key.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GitHub;
+
+impl Provider for GitHub {
+    const NAME: &'static str = "github";
+    type Event = GitHubEvent;
+    fn scheme() -> Scheme {
+        Scheme::body("x-hub-signature-256").with_prefix("sha256=")
+    }
+}
 
 /// A GitHub webhook delivery: the event name and delivery GUID from the
 /// headers, and the payload `T` (JSON unless you decode into a type of your
