@@ -115,7 +115,7 @@ pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;
 pub use providers::{
     Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
-    Provider, StandardEvent, Stripe, StripeEvent, Unleeshed, UnleeshedEvent, WebhookEvent,
+    Provider, Retries, StandardEvent, Stripe, StripeEvent, Unleeshed, UnleeshedEvent, WebhookEvent,
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};

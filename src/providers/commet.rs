@@ -17,7 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::Provider;
+use super::{Provider, Retries, hours, minutes};
 use crate::event::envelope::{define_envelope, event_family};
 use crate::scheme::{DeliveryId, Scheme};
 use std::time::Duration;
@@ -41,6 +41,19 @@ impl Provider for Commet {
             .with_delivery_id(DeliveryId::BodyField("id"))
             .with_body_timestamp("timestamp", Duration::from_secs(24 * 3600))
     }
+    const RETRIES: Retries = Retries::Schedule {
+        waits: &[
+            minutes(1),
+            minutes(5),
+            minutes(15),
+            minutes(30),
+            hours(1),
+            hours(1),
+            hours(1),
+        ],
+        source: "Commet's docs, \"Retry policy\": immediately, then after 1 min, 5 min, 15 min, \
+                 30 min, 1 h, 1 h and 1 h; more by hand from the dashboard",
+    };
 }
 
 define_envelope! {

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use super::Provider;
+use super::{Provider, Retries};
 use crate::event::Event;
 use crate::event::envelope::event_family;
 use crate::scheme::Scheme;
@@ -26,6 +26,9 @@ impl Provider for Exchange {
     fn scheme() -> Scheme {
         Scheme::timestamped("x-unleeshed-signature")
     }
+    const RETRIES: Retries = Retries::Unknown {
+        source: "the exchange's partner API documentation publishes no retry policy",
+    };
 }
 
 event_family! {

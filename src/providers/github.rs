@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::Provider;
 use super::WebhookEvent;
+use super::{Provider, Retries, hours};
 use crate::error::{Error, HeaderError};
 use crate::event::decode_event;
 use crate::headers::Headers;
@@ -37,6 +37,12 @@ impl Provider for GitHub {
     fn scheme() -> Scheme {
         Scheme::body("x-hub-signature-256").with_prefix("sha256=")
     }
+    const RETRIES: Retries = Retries::Never {
+        by_hand: Some(hours(72)),
+        source: "GitHub does not retry failed deliveries (GitHub's docs, \"Handling failed \
+                 webhook deliveries\"); they can be redelivered by hand, or through the API, \
+                 within 3 days",
+    };
 }
 
 /// A GitHub webhook delivery: the event name and delivery GUID from the

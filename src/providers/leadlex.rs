@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Provider;
+use super::{Provider, Retries};
 use crate::event::envelope::{define_envelope, event_family};
 use crate::scheme::Scheme;
 use std::time::Duration;
@@ -39,6 +39,10 @@ impl Provider for LeadLex {
             .with_prefix("sha256=")
             .with_body_timestamp("timestamp", Duration::from_secs(72 * 3600))
     }
+    const RETRIES: Retries = Retries::Unknown {
+        source: "LeadLex's docs say \"exponential backoff\" and publish neither the waits nor how \
+                 long it keeps trying",
+    };
 }
 
 define_envelope! {

@@ -30,6 +30,8 @@ pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
 
+use std::time::Duration;
+
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
@@ -74,6 +76,120 @@ pub trait Provider: Send + Sync + 'static {
     /// How the provider signs its deliveries. Called once, when a
     /// [`Verifier`](crate::Verifier) or [`Signer`](crate::Signer) is built.
     fn scheme() -> Scheme;
+
+    /// Whether, and for how long, the provider redelivers a delivery it got
+    /// no 2xx for. Duplicate detection remembers deliveries at least that
+    /// long, and a refusal of a provider that never retries is not a
+    /// harmless "try again later": see [`Retries`]. Unknown unless said.
+    const RETRIES: Retries = Retries::Unknown {
+        source: "not stated for this provider",
+    };
+}
+
+/// How a provider redelivers a delivery it did not get a 2xx answer for,
+/// with the same event id, and where that fact comes from.
+///
+/// Duplicate detection reads it: a delivery is remembered at least as long
+/// as its redeliveries can arrive ([`span`](Retries::span)), and a provider
+/// that [never](Retries::Never) retries is not refused for a fault of the
+/// receiver's own (a duplicate store down or full): its delivery would be
+/// lost. See [`dedup`](crate::replay).
+///
+/// ```
+/// use std::time::Duration;
+/// use signed_webhooks::{GitHub, Provider, Retries, Stripe};
+///
+/// assert_eq!(Stripe::RETRIES.span(), Some(Duration::from_secs(3 * 86_400)));
+/// assert!(GitHub::RETRIES.is_never());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Retries {
+    /// Redelivered after each of these waits (counted from the previous
+    /// attempt) until answered 2xx.
+    Schedule {
+        /// The waits, in order.
+        waits: &'static [Duration],
+        /// Where the schedule is published.
+        source: &'static str,
+    },
+    /// Redelivered for about `span` after the first attempt, on a schedule
+    /// the provider does not publish.
+    Within {
+        /// How long after the first attempt the last redelivery can come.
+        span: Duration,
+        /// Where that is published.
+        source: &'static str,
+    },
+    /// Never redelivered on its own: a delivery that is refused, fails or
+    /// times out is lost, unless someone redelivers it by hand (within
+    /// `by_hand` of the first attempt, where the provider allows it).
+    Never {
+        /// How long after the first attempt a redelivery by hand is
+        /// possible, where the provider says.
+        by_hand: Option<Duration>,
+        /// Where that is published.
+        source: &'static str,
+    },
+    /// The provider does not say.
+    Unknown {
+        /// What the provider says instead, or that it says nothing.
+        source: &'static str,
+    },
+}
+
+impl Retries {
+    /// How long after the first attempt a redelivery of the same event can
+    /// arrive: the sum of a schedule's waits, the span the provider states,
+    /// or the window for redelivering by hand; `None` when unknown.
+    pub const fn span(&self) -> Option<Duration> {
+        match *self {
+            Retries::Schedule { waits, .. } => {
+                let mut total = Duration::ZERO;
+                let mut index = 0;
+                while index < waits.len() {
+                    total = total.saturating_add(waits[index]);
+                    index += 1;
+                }
+                Some(total)
+            }
+            Retries::Within { span, .. } => Some(span),
+            Retries::Never { by_hand, .. } => by_hand,
+            Retries::Unknown { .. } => None,
+        }
+    }
+
+    /// Whether the provider never redelivers on its own.
+    pub const fn is_never(&self) -> bool {
+        matches!(self, Retries::Never { .. })
+    }
+
+    /// The published waits between attempts; empty when there is no
+    /// published schedule.
+    pub const fn waits(&self) -> &'static [Duration] {
+        match *self {
+            Retries::Schedule { waits, .. } => waits,
+            _ => &[],
+        }
+    }
+
+    /// Where the fact comes from.
+    pub const fn source(&self) -> &'static str {
+        match *self {
+            Retries::Schedule { source, .. }
+            | Retries::Within { source, .. }
+            | Retries::Never { source, .. }
+            | Retries::Unknown { source } => source,
+        }
+    }
+}
+
+/// Waits in whole minutes and hours, for the presets' schedules.
+pub(crate) const fn minutes(n: u64) -> Duration {
+    Duration::from_secs(60 * n)
+}
+pub(crate) const fn hours(n: u64) -> Duration {
+    Duration::from_secs(3600 * n)
 }
 
 /// A type a verified delivery decodes into: any `serde` type from the body
@@ -92,5 +208,37 @@ pub trait WebhookEvent: Sized {
 impl<T: DeserializeOwned> WebhookEvent for T {
     fn decode(body: &[u8], _: &dyn Headers) -> Result<Self, Error> {
         crate::event::decode_event(body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spans duplicate detection sizes its memory by, as each provider
+    /// states them (tests/vectors/PROVIDERS.md, section 7).
+    #[test]
+    fn each_preset_states_how_long_its_redeliveries_arrive() {
+        assert_eq!(Unleeshed::RETRIES.span(), Some(hours(26) + minutes(36)));
+        assert_eq!(Commet::RETRIES.span(), Some(hours(3) + minutes(51)));
+        assert_eq!(Stripe::RETRIES.span(), Some(hours(72)));
+        assert_eq!(GitHub::RETRIES.span(), Some(hours(72)), "by hand");
+        assert!(GitHub::RETRIES.is_never());
+        assert!(GitHub::RETRIES.waits().is_empty());
+        assert_eq!(LeadLex::RETRIES.span(), None);
+        assert_eq!(Exchange::RETRIES.span(), None);
+        #[cfg(feature = "standard-webhooks")]
+        {
+            let five = Duration::from_secs(5);
+            assert_eq!(Svix::RETRIES.span(), Some(hours(27) + minutes(35) + five));
+            assert_eq!(
+                StandardWebhooks::RETRIES.span(),
+                Some(hours(75) + minutes(35) + five)
+            );
+        }
+        for retries in [Unleeshed::RETRIES, Stripe::RETRIES, Commet::RETRIES] {
+            assert!(!retries.is_never());
+            assert!(!retries.source().is_empty());
+        }
     }
 }

@@ -12,10 +12,12 @@
 use serde_json::Value;
 
 #[cfg(feature = "standard-webhooks")]
-use super::Provider;
+use super::{Provider, Retries, hours, minutes};
 use crate::event::envelope::define_envelope;
 #[cfg(feature = "standard-webhooks")]
 use crate::scheme::Scheme;
+#[cfg(feature = "standard-webhooks")]
+use std::time::Duration;
 
 /// Standard Webhooks: `webhook-id`, `webhook-timestamp` and
 /// `webhook-signature: v1,<base64> …`, the HMAC-SHA256 of
@@ -33,6 +35,22 @@ impl Provider for StandardWebhooks {
     fn scheme() -> Scheme {
         Scheme::standard_webhooks()
     }
+    const RETRIES: Retries = Retries::Schedule {
+        waits: &[
+            Duration::from_secs(5),
+            minutes(5),
+            minutes(30),
+            hours(2),
+            hours(5),
+            hours(10),
+            hours(14),
+            hours(20),
+            hours(24),
+        ],
+        source: "the Standard Webhooks spec's example schedule: immediately, then after 5 s, \
+                 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h and 24 h (each provider may choose its \
+                 own)",
+    };
 }
 
 /// Svix, and the providers built on it: [`StandardWebhooks`]' scheme, with
@@ -53,6 +71,19 @@ impl Provider for Svix {
         scheme.headers.reverse();
         scheme
     }
+    const RETRIES: Retries = Retries::Schedule {
+        waits: &[
+            Duration::from_secs(5),
+            minutes(5),
+            minutes(30),
+            hours(2),
+            hours(5),
+            hours(10),
+            hours(10),
+        ],
+        source: "Svix's docs, \"Retry Schedule\": immediately, then after 5 s, 5 min, 30 min, \
+                 2 h, 5 h, 10 h and 10 h",
+    };
 }
 
 define_envelope! {

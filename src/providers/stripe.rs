@@ -14,7 +14,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Provider;
+use super::{Provider, Retries, hours};
 use crate::event::envelope::{Key, define_envelope, read_field};
 use crate::scheme::Scheme;
 
@@ -30,6 +30,11 @@ impl Provider for Stripe {
     fn scheme() -> Scheme {
         Scheme::timestamped("stripe-signature")
     }
+    const RETRIES: Retries = Retries::Within {
+        span: hours(72),
+        source: "Stripe's docs, \"Process undelivered webhook events\": live mode retries for up \
+                 to three days with exponential backoff (sandboxes three times over a few hours)",
+    };
 }
 
 define_envelope! {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::Provider;
+use super::{Provider, Retries, hours, minutes};
 use crate::event::Event;
 use crate::event::envelope::event_family;
 use crate::scheme::Scheme;
@@ -23,6 +23,11 @@ impl Provider for Unleeshed {
     fn scheme() -> Scheme {
         Scheme::timestamped("x-unleeshed-signature")
     }
+    const RETRIES: Retries = Retries::Schedule {
+        waits: &[minutes(1), minutes(5), minutes(30), hours(2), hours(24)],
+        source: "Unleeshed's webhook guide, \"Retry Behavior\": immediately, then after 1 min, \
+                 5 min, 30 min, 2 h and 24 h; ten failures in a row disable the endpoint",
+    };
 }
 
 event_family! {

@@ -3,6 +3,7 @@
 //! schedule, each with its source.
 
 use clap::ValueEnum;
+use signed_webhooks::{Provider, Retries};
 
 /// A provider, as named on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -23,11 +24,12 @@ pub enum Kind {
 /// How a provider retries a delivery not answered 2xx: the waits between
 /// attempts, in seconds, after the first one, and where that comes from.
 pub struct Schedule {
-    pub waits: &'static [u64],
-    pub source: &'static str,
+    pub waits: Vec<u64>,
+    pub source: String,
 }
 
 const MIN: u64 = 60;
+#[cfg(test)]
 const HOUR: u64 = 3600;
 
 /// For providers that publish no schedule: waits doubling from 1 min,
@@ -110,81 +112,57 @@ impl Kind {
         }
     }
 
-    /// The retry schedule `send --retries` follows; see PROVIDERS.md in
-    /// tests/vectors for each source.
+    /// How the provider retries, as its preset states it.
+    pub fn retries(self) -> Retries {
+        fn of<P: Provider>() -> Retries {
+            P::RETRIES
+        }
+        crate::dispatch!(self, of())
+    }
+
+    /// The retry schedule `send --retries` follows: the provider's
+    /// published one, or this command's reading where it publishes only a
+    /// span or nothing (see PROVIDERS.md in tests/vectors for each source).
     pub fn schedule(self) -> Schedule {
-        match self {
-            Kind::Unleeshed => Schedule {
-                waits: &[MIN, 5 * MIN, 30 * MIN, 2 * HOUR, 24 * HOUR],
-                source: "Unleeshed's webhook guide, \"Retry Behavior\": immediately, then 1 min, \
-                         5 min, 30 min, 2 h, 24 h",
+        let retries = self.retries();
+        let published = retries.waits();
+        if !published.is_empty() {
+            return Schedule {
+                waits: published.iter().map(|wait| wait.as_secs()).collect(),
+                source: retries.source().to_owned(),
+            };
+        }
+        match retries {
+            Retries::Within { span, .. } => {
+                // Doubling from a minute, as many waits as fit in the span.
+                let mut waits = Vec::new();
+                let (mut wait, mut total) = (MIN, 0);
+                while total + wait <= span.as_secs() {
+                    waits.push(wait);
+                    total += wait;
+                    wait *= 2;
+                }
+                Schedule {
+                    source: format!(
+                        "{} (no waits published: this command doubles them from 1 min, {} \
+                         retries within {})",
+                        retries.source(),
+                        waits.len(),
+                        crate::send::span(span.as_secs())
+                    ),
+                    waits,
+                }
+            }
+            Retries::Never { .. } => Schedule {
+                waits: Vec::new(),
+                source: retries.source().to_owned(),
             },
-            Kind::Exchange => Schedule {
-                waits: DOUBLING,
-                source: "the exchange publishes no retry schedule: this command's default, waits \
-                         doubling from 1 min, 8 retries",
-            },
-            Kind::Stripe => Schedule {
-                waits: &[
-                    MIN,
-                    2 * MIN,
-                    4 * MIN,
-                    8 * MIN,
-                    16 * MIN,
-                    32 * MIN,
-                    64 * MIN,
-                    128 * MIN,
-                    256 * MIN,
-                    512 * MIN,
-                    1024 * MIN,
-                    2048 * MIN,
-                ],
-                source: "Stripe documents \"up to three days with exponential backoff\" (live \
-                         mode) but no waits: this command doubles them from 1 min, 12 retries \
-                         within 3 days",
-            },
-            Kind::Commet => Schedule {
-                waits: &[MIN, 5 * MIN, 15 * MIN, 30 * MIN, HOUR, HOUR, HOUR],
-                source: "Commet's docs, \"Retry policy\": immediately, then 1 min, 5 min, 15 min, \
-                         30 min, 1 h, 1 h, 1 h",
-            },
-            Kind::Leadlex => Schedule {
-                waits: DOUBLING,
-                source: "LeadLex documents \"exponential backoff\" but no waits: this command's \
-                         default, waits doubling from 1 min, 8 retries",
-            },
-            Kind::Github => Schedule {
-                waits: &[],
-                source: "GitHub does not retry failed deliveries (docs, \"Handling failed \
-                         webhook deliveries\"): they are redelivered by hand within 3 days",
-            },
-            Kind::Standard => Schedule {
-                waits: &[
-                    5,
-                    5 * MIN,
-                    30 * MIN,
-                    2 * HOUR,
-                    5 * HOUR,
-                    10 * HOUR,
-                    14 * HOUR,
-                    20 * HOUR,
-                    24 * HOUR,
-                ],
-                source: "the Standard Webhooks spec's example schedule: immediately, then 5 s, \
-                         5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h",
-            },
-            Kind::Svix => Schedule {
-                waits: &[
-                    5,
-                    5 * MIN,
-                    30 * MIN,
-                    2 * HOUR,
-                    5 * HOUR,
-                    10 * HOUR,
-                    10 * HOUR,
-                ],
-                source: "Svix's docs, \"Retry Schedule\": immediately, then 5 s, 5 min, 30 min, \
-                         2 h, 5 h, 10 h, 10 h",
+            _ => Schedule {
+                waits: DOUBLING.to_vec(),
+                source: format!(
+                    "{}: this command's default, waits doubling from 1 min, 8 retries",
+                    retries.source()
+                ),
             },
         }
     }

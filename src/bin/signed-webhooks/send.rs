@@ -118,7 +118,7 @@ fn deliver<P: Provider>(
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "sending {label} to {}", redacted(&args.url));
     let schedule = kind.schedule();
-    let waits = if args.retries { schedule.waits } else { &[] };
+    let waits: &[u64] = if args.retries { &schedule.waits } else { &[] };
     if args.retries {
         let _ = writeln!(out, "retries: {}", schedule.source);
     }
@@ -502,7 +502,7 @@ fn scaled(real: Duration, scale: f64) -> String {
 
 /// A time on a provider's schedule as a person reads it: `5 s`, `6 min`,
 /// `1 h 4 min`, `26 h 36 min`, `2 d 20 h` (two units at most).
-fn span(seconds: u64) -> String {
+pub fn span(seconds: u64) -> String {
     let pair = |a: u64, a_unit: &str, b: u64, b_unit: &str| {
         if b == 0 {
             format!("{a} {a_unit}")
