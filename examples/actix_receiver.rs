@@ -19,8 +19,8 @@ mod support;
 
 use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use signed_webhooks::actix::{Deduplication, Delivery};
-use signed_webhooks::replay::Deduplicator;
+use signed_webhooks::actix::Delivery;
+use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
     Verifier,
@@ -105,7 +105,7 @@ pub fn app(
         .app_data(verifiers.leadlex)
         .app_data(verifiers.github)
         .app_data(verifiers.standard)
-        .wrap(Deduplication::new(dedup))
+        .wrap(dedup)
         // Once the headers are in, the rest of the request (the body, the
         // handler) gets REQUEST_TIMEOUT: 408 after that.
         .wrap_fn(|request, service| {

@@ -36,8 +36,8 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use signed_webhooks::axum::{DeduplicationLayer, Delivery};
-use signed_webhooks::replay::Deduplicator;
+use signed_webhooks::axum::Delivery;
+use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
     Verifier,
@@ -114,7 +114,7 @@ pub fn app(verifiers: Verifiers, dedup: Deduplicator) -> Router {
         .route("/webhooks/github", post(receive::<GitHub>))
         .route("/webhooks/standard", post(receive::<StandardWebhooks>))
         .with_state(verifiers)
-        .layer(DeduplicationLayer::new(dedup))
+        .layer(dedup)
         .layer(middleware::from_fn(deadline))
 }
 

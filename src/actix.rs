@@ -1,5 +1,5 @@
 //! actix-web 4 extractors, [`Webhook`], [`WebhookBody`] and [`Delivery`],
-//! and the [`Deduplication`] middleware for exactly-once processing.
+//! and [`Deduplicator`] as middleware, for duplicate detection.
 //!
 //! Register each provider's [`Verifier`] as app data, directly or in
 //! `web::Data`: a `Verifier<Stripe>` and a `Verifier<GitHub>` are different
@@ -42,7 +42,7 @@
 //! body. Refusals are [`WebhookRejection`]s, logged with their details; a
 //! missing verifier is answered 500, and the log says what to register.
 //!
-//! Wrapped in the [`Deduplication`] middleware, each verified delivery is
+//! Wrapped in a [`Deduplicator`] (`.wrap(dedup)`), each verified delivery is
 //! claimed before its handler runs: a delivery already processed is
 //! answered `200 {"duplicate":true}` without running the handler, one being
 //! processed right now `409` with `Retry-After`. The claim is completed
@@ -64,11 +64,11 @@ use actix_web::http::header::HeaderMap;
 use actix_web::web::{Bytes, Data};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 
-use crate::claim::ClaimSlot;
+use crate::dedup::Deduplicator;
+use crate::dedup::slot::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
-use crate::replay::Deduplicator;
 use crate::verify::Verifier;
 
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
@@ -196,13 +196,13 @@ impl ResponseError for WebhookRejection {
     }
 }
 
-/// Middleware that turns on exactly-once processing for the webhook
-/// extractors of the services it wraps.
+/// A [`Deduplicator`] is middleware: `.wrap(dedup)` turns on duplicate
+/// detection for the webhook extractors of the services it wraps.
 ///
 /// ```
 /// use actix_web::{App, HttpResponse, web};
-/// use signed_webhooks::actix::{Deduplication, Webhook};
-/// use signed_webhooks::replay::Deduplicator;
+/// use signed_webhooks::actix::Webhook;
+/// use signed_webhooks::dedup::Deduplicator;
 /// use signed_webhooks::{Unleeshed, Verifier};
 ///
 /// async fn unleeshed(event: Webhook<Unleeshed>) -> HttpResponse {
@@ -214,7 +214,7 @@ impl ResponseError for WebhookRejection {
 /// let dedup = Deduplicator::in_memory(); // build once, outside the app factory
 /// let app = App::new()
 ///     .app_data(verifier)
-///     .wrap(Deduplication::new(dedup))
+///     .wrap(dedup)
 ///     .route("/webhooks/unleeshed", web::post().to(unleeshed));
 /// # Ok(())
 /// # }
@@ -222,50 +222,38 @@ impl ResponseError for WebhookRejection {
 ///
 /// Build the [`Deduplicator`] once and clone it into each worker's app: an
 /// in-memory store built inside the app factory would be one per worker.
-/// The extractors claim each verified delivery under a key that starts
-/// with the provider's name, so one middleware serves every provider; once
-/// the handler has answered, the middleware completes the claim if the
-/// answer is 2xx and releases it otherwise (or it expires after its lease
-/// if the process dies).
-#[derive(Debug, Clone)]
-pub struct Deduplication {
-    dedup: Deduplicator,
-}
-
-impl Deduplication {
-    /// Middleware claiming deliveries through `dedup`.
-    pub fn new(dedup: Deduplicator) -> Self {
-        Deduplication { dedup }
-    }
-}
-
-impl<S, B> Transform<S, ServiceRequest> for Deduplication
+/// The extractors claim each verified delivery under a key made of the
+/// route and what the provider signed, so one middleware serves every route
+/// and provider; once the handler has answered, the middleware completes
+/// the claim if the answer is 2xx and releases it otherwise (or it expires
+/// after its lease if the process dies).
+impl<S, B> Transform<S, ServiceRequest> for Deduplicator
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
 {
     type Response = ServiceResponse<B>;
     type Error = actix_web::Error;
-    type Transform = DeduplicationMiddleware<S>;
+    type Transform = DedupMiddleware<S>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        ready(Ok(DeduplicationMiddleware {
+        ready(Ok(DedupMiddleware {
             service,
-            dedup: self.dedup.clone(),
+            dedup: self.clone(),
         }))
     }
 }
 
-/// The service of the [`Deduplication`] middleware.
+/// The service a [`Deduplicator`] wraps each service of an app in.
 #[derive(Debug)]
-pub struct DeduplicationMiddleware<S> {
+pub struct DedupMiddleware<S> {
     service: S,
     dedup: Deduplicator,
 }
 
-impl<S, B> Service<ServiceRequest> for DeduplicationMiddleware<S>
+impl<S, B> Service<ServiceRequest> for DedupMiddleware<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,

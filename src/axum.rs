@@ -1,5 +1,5 @@
 //! axum 0.8 extractors, [`Webhook`], [`WebhookBody`] and [`Delivery`], and
-//! the [`DeduplicationLayer`] for exactly-once processing.
+//! [`Deduplicator`] as a layer, for duplicate detection.
 //!
 //! Each provider's [`Verifier`] is router state, or part of it through
 //! [`FromRef`]: a `Verifier<Stripe>` and a `Verifier<GitHub>` are different
@@ -9,8 +9,8 @@
 //! ```
 //! use axum::extract::FromRef;
 //! use axum::{Router, http::StatusCode, routing::post};
-//! use signed_webhooks::axum::{DeduplicationLayer, Webhook};
-//! use signed_webhooks::replay::Deduplicator;
+//! use signed_webhooks::axum::{Webhook};
+//! use signed_webhooks::dedup::Deduplicator;
 //! use signed_webhooks::{GitHub, Stripe, Verifier};
 //!
 //! async fn stripe(event: Webhook<Stripe>) -> StatusCode {
@@ -45,7 +45,7 @@
 //!     .route("/webhooks/github", post(github))
 //!     .with_state(state)
 //!     // Optional: each delivery processed once, redeliveries answered 200.
-//!     .layer(DeduplicationLayer::new(Deduplicator::in_memory()));
+//!     .layer(Deduplicator::in_memory());
 //! # Ok(())
 //! # }
 //! ```
@@ -62,7 +62,7 @@
 //! again and the signature against the body. Refusals are
 //! [`WebhookRejection`]s, logged with their details.
 //!
-//! With a [`DeduplicationLayer`], each verified delivery is claimed before
+//! With a [`Deduplicator`] layer, each verified delivery is claimed before
 //! its handler runs, by the key its provider's scheme names (the body's
 //! event id, the signed `webhook-id`, or the signed content): a delivery
 //! already processed is answered `200 {"duplicate":true}` without running
@@ -87,10 +87,10 @@ use http_body_util::{BodyExt, LengthLimitError};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::claim::ClaimSlot;
+use crate::dedup::Deduplicator;
+use crate::dedup::slot::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
 use crate::providers::{Provider, WebhookEvent};
-use crate::replay::Deduplicator;
 use crate::verify::Verifier;
 
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
@@ -271,47 +271,35 @@ impl IntoResponse for WebhookRejection {
     }
 }
 
-/// A layer that turns on exactly-once processing for the webhook
-/// extractors of the routes it wraps.
+/// A [`Deduplicator`] is a layer: `.layer(dedup)` turns on duplicate
+/// detection for the webhook extractors of the routes it wraps.
 ///
-/// The extractors claim each verified delivery in the [`Deduplicator`]'s
-/// store, under a key that starts with the provider's name, so one layer
-/// (and one store) serves every provider of an app. Once the handler has
-/// answered, the layer completes the claim if the answer is 2xx and
-/// releases it otherwise. A handler that panics, or a request dropped
-/// mid-way, releases its claim too (or it expires after its lease if the
-/// process dies).
-#[derive(Debug, Clone)]
-pub struct DeduplicationLayer {
-    dedup: Deduplicator,
-}
-
-impl DeduplicationLayer {
-    /// A layer claiming deliveries through `dedup`.
-    pub fn new(dedup: Deduplicator) -> Self {
-        DeduplicationLayer { dedup }
-    }
-}
-
-impl<S> Layer<S> for DeduplicationLayer {
-    type Service = Deduplication<S>;
+/// The extractors claim each verified delivery in the deduplicator's store,
+/// under a key made of the route and what the provider signed, so one
+/// layer (and one store) serves every route and provider of an app. Once
+/// the handler has answered, the layer completes the claim if the answer is
+/// 2xx and releases it otherwise. A handler that panics, or a request
+/// dropped mid-way (the client went away, a timeout), releases its claim
+/// too, logged (or it expires after its lease if the process dies).
+impl<S> Layer<S> for Deduplicator {
+    type Service = DedupService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        Deduplication {
+        DedupService {
             inner,
-            dedup: self.dedup.clone(),
+            dedup: self.clone(),
         }
     }
 }
 
-/// The service of a [`DeduplicationLayer`].
+/// The service a [`Deduplicator`] layer wraps a route in.
 #[derive(Debug, Clone)]
-pub struct Deduplication<S> {
+pub struct DedupService<S> {
     inner: S,
     dedup: Deduplicator,
 }
 
-impl<S, B, R> Service<http::Request<B>> for Deduplication<S>
+impl<S, B, R> Service<http::Request<B>> for DedupService<S>
 where
     S: Service<http::Request<B>, Response = http::Response<R>>,
     S::Future: Send + 'static,

@@ -13,11 +13,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::claim::{Admission, ClaimSlot};
+use crate::dedup::StoreError;
+use crate::dedup::slot::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
-use crate::replay::StoreError;
 use crate::scheme::DeliveryId;
 use crate::time::unix_now;
 use crate::verify::{Parsed, Verified, Verifier};
@@ -280,8 +280,8 @@ impl WebhookRejection {
             WebhookRejection::BodyTooLarge { .. } => "body_too_large",
             WebhookRejection::BodyRead(_) => "body_read_failed",
             WebhookRejection::InFlight { .. } => "delivery_in_progress",
-            WebhookRejection::Store(StoreError::Full { .. }) => "replay_store_full",
-            WebhookRejection::Store(_) => "replay_store_unavailable",
+            WebhookRejection::Store(StoreError::Full { .. }) => "dedup_store_full",
+            WebhookRejection::Store(_) => "dedup_store_unavailable",
             WebhookRejection::NotConfigured { .. } => "verifier_not_configured",
             WebhookRejection::Duplicate => "duplicate",
         }

@@ -56,12 +56,12 @@
 //! - `http`: [`Verifier::verify_request`] for a buffered `http` 1.x request
 //!   (a `HeaderMap` is [`Headers`] without it).
 //! - `axum`: extractors for axum 0.8 (`axum::Webhook`, `axum::WebhookBody`,
-//!   `axum::Delivery`) and `axum::DeduplicationLayer`.
+//!   `axum::Delivery`); a `dedup::Deduplicator` is their layer.
 //! - `actix`: the same extractors for actix-web 4, and the
-//!   `actix::Deduplication` middleware.
-//! - `redis`: `replay::RedisStore`, duplicate detection shared by a fleet
+//!   `Deduplicator` as middleware.
+//! - `redis`: `dedup::RedisStore`, duplicate detection shared by a fleet
 //!   of receivers.
-//! - `store-contract`: `replay::contract`, the [`replay::ReplayStore`]
+//! - `store-contract`: `dedup::contract`, the [`dedup::DedupStore`]
 //!   contract as a test suite, for authors of other stores.
 //! - `cli`: the `signed-webhooks` command (`cargo install signed-webhooks
 //!   --features cli`), which signs bodies, verifies deliveries and explains
@@ -90,8 +90,7 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 mod body;
-#[cfg(any(feature = "axum", feature = "actix"))]
-mod claim;
+pub mod dedup;
 pub mod diagnose;
 mod error;
 pub mod event;
@@ -102,7 +101,6 @@ mod headers;
 #[cfg(feature = "http")]
 mod http;
 pub mod providers;
-pub mod replay;
 mod scheme;
 mod secret;
 mod sign;

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
 use crate::body;
+use crate::dedup::Window;
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
 #[cfg(feature = "standard-webhooks")]
 use crate::header::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
@@ -19,7 +20,6 @@ use crate::header::{
 };
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
-use crate::replay::Window;
 use crate::scheme::{DeliveryId, Encoding, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
 use crate::time::unix_now;

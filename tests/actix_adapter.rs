@@ -13,8 +13,8 @@ use common::runs::Runs;
 use common::{SECRET, fixture};
 #[cfg(feature = "standard-webhooks")]
 use signed_webhooks::StandardWebhooks;
-use signed_webhooks::actix::{Deduplication, Delivery, Webhook, WebhookBody, WebhookRejection};
-use signed_webhooks::replay::Deduplicator;
+use signed_webhooks::actix::{Delivery, Webhook, WebhookBody, WebhookRejection};
+use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, Error, Exchange, GitHub, LeadLex, Provider, Scheme, Signer, Stripe, Unleeshed, Verifier,
 };
@@ -97,7 +97,7 @@ fn receivers(
     ));
     let app = app
         .app_data(web::Data::new(runs))
-        .wrap(Deduplication::new(dedup))
+        .wrap(dedup)
         .route("/webhooks/unleeshed", web::post().to(receive::<Unleeshed>))
         .route("/webhooks/exchange", web::post().to(receive::<Exchange>))
         .route("/webhooks/stripe", web::post().to(receive::<Stripe>))

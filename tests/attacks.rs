@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use common::runs::Runs;
 use common::{OTHER_SECRET, SECRET, now};
-use signed_webhooks::replay::{Deduplicator, MemoryStore};
+use signed_webhooks::dedup::{Deduplicator, MemoryStore};
 use signed_webhooks::{Signer, Unleeshed, Verifier};
 
 /// A short tolerance, so a signed window closes within the test.
@@ -38,7 +38,7 @@ async fn start_axum(runs: Runs) -> SocketAddr {
     use axum::extract::State;
     use axum::http::StatusCode;
     use axum::routing::post;
-    use signed_webhooks::axum::{DeduplicationLayer, Webhook};
+    use signed_webhooks::axum::Webhook;
 
     #[derive(Clone)]
     struct AppState {
@@ -61,7 +61,7 @@ async fn start_axum(runs: Runs) -> SocketAddr {
             verifier: verifier(),
             runs,
         })
-        .layer(DeduplicationLayer::new(dedup()));
+        .layer(dedup());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -71,7 +71,7 @@ async fn start_axum(runs: Runs) -> SocketAddr {
 /// The same receiver on actix-web.
 fn start_actix(runs: Runs) -> SocketAddr {
     use actix_web::{App, HttpResponse, HttpServer, web};
-    use signed_webhooks::actix::{Deduplication, Webhook};
+    use signed_webhooks::actix::Webhook;
 
     async fn handler(runs: web::Data<Runs>, event: Webhook<Unleeshed>) -> HttpResponse {
         runs.record(event.id());
@@ -88,7 +88,7 @@ fn start_actix(runs: Runs) -> SocketAddr {
                 App::new()
                     .app_data(verifier.clone())
                     .app_data(runs.clone())
-                    .wrap(Deduplication::new(dedup.clone()))
+                    .wrap(dedup.clone())
                     .route("/webhooks/unleeshed", web::post().to(handler))
             })
             .workers(1)

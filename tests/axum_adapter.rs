@@ -19,8 +19,8 @@ use common::{SECRET, fixture, now};
 use http_body_util::BodyExt;
 #[cfg(feature = "standard-webhooks")]
 use signed_webhooks::StandardWebhooks;
-use signed_webhooks::axum::{DeduplicationLayer, Delivery, Webhook, WebhookBody, WebhookRejection};
-use signed_webhooks::replay::Deduplicator;
+use signed_webhooks::axum::{Delivery, Webhook, WebhookBody, WebhookRejection};
+use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, Error, Exchange, GitHub, LeadLex, Provider, Scheme, Signer, Stripe, Unleeshed, Verifier,
 };
@@ -96,7 +96,7 @@ fn receivers(runs: Runs) -> Router {
             standard: Verifier::new(SECRET).unwrap(),
             runs,
         })
-        .layer(DeduplicationLayer::new(Deduplicator::in_memory()))
+        .layer(Deduplicator::in_memory())
 }
 
 /// Two routes with only the Unleeshed verifier as state, no duplicate
@@ -355,7 +355,7 @@ async fn the_delivery_key_is_at_hand_where_it_is_known() {
         .route("/s", post(stripe))
         .with_state(Verifier::<Stripe>::new(SECRET).unwrap());
     assert_eq!(send(app.clone(), stripe_request()).await.1, b"None");
-    let app = app.layer(DeduplicationLayer::new(Deduplicator::in_memory()));
+    let app = app.layer(Deduplicator::in_memory());
     assert_eq!(
         send(app, stripe_request()).await.1,
         br#"Some("stripe:id:evt_1P9yA1LkdIwHu7ixZ9y8X7w6")"#

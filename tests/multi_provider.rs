@@ -134,8 +134,8 @@ mod axum_app {
     use axum::routing::post;
     use http_body_util::BodyExt;
     use signed_webhooks::Verifier;
-    use signed_webhooks::axum::{DeduplicationLayer, Delivery, Webhook};
-    use signed_webhooks::replay::Deduplicator;
+    use signed_webhooks::axum::{Delivery, Webhook};
+    use signed_webhooks::dedup::Deduplicator;
     use tower::ServiceExt;
 
     #[derive(Clone)]
@@ -242,7 +242,7 @@ mod axum_app {
             .route("/standard", post(claim::<StandardWebhooks>))
             .route("/svix", post(claim::<Svix>))
             .with_state(Shared)
-            .layer(DeduplicationLayer::new(Deduplicator::in_memory()));
+            .layer(Deduplicator::in_memory());
         let requests = shared_id_requests();
         // The same id under each provider: a first delivery each time.
         for ((path, headers, body), key) in requests.iter().zip(SHARED_KEYS) {
@@ -262,8 +262,8 @@ mod actix_app {
     use actix_web::dev::Service;
     use actix_web::{App, test, web};
     use signed_webhooks::Verifier;
-    use signed_webhooks::actix::{Deduplication, Delivery, Webhook};
-    use signed_webhooks::replay::Deduplicator;
+    use signed_webhooks::actix::{Delivery, Webhook};
+    use signed_webhooks::dedup::Deduplicator;
 
     fn request(
         path: &str,
@@ -343,7 +343,7 @@ mod actix_app {
                     Verifier::<StandardWebhooks>::new(SECRET).unwrap(),
                 ))
                 .app_data(web::Data::new(Verifier::<Svix>::new(SECRET).unwrap()))
-                .wrap(Deduplication::new(Deduplicator::in_memory()))
+                .wrap(Deduplicator::in_memory())
                 .route("/unleeshed", web::post().to(claim::<Unleeshed>))
                 .route("/exchange", web::post().to(claim::<Exchange>))
                 .route("/stripe", web::post().to(claim::<Stripe>))

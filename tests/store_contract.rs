@@ -1,11 +1,11 @@
-//! The `ReplayStore` contract suite (`replay::contract`, feature
+//! The `DedupStore` contract suite (`dedup::contract`, feature
 //! `store-contract`) run against the crate's own stores: the in-memory one,
 //! and a real Redis.
 #![cfg(feature = "store-contract")]
 
 mod common;
 
-use signed_webhooks::replay::{MemoryStore, contract};
+use signed_webhooks::dedup::{MemoryStore, contract};
 
 #[tokio::test]
 async fn the_memory_store_keeps_the_contract() {
@@ -23,13 +23,13 @@ async fn the_memory_store_keeps_the_contract_of_bounded_stores() {
 /// store that forgets every completion.
 #[tokio::test]
 async fn the_suite_names_the_promise_a_store_breaks() {
-    use signed_webhooks::replay::{ClaimState, ReplayStore, StoreFuture, Window};
+    use signed_webhooks::dedup::{ClaimState, DedupStore, StoreFuture, Window};
     use std::time::Duration;
 
     #[derive(Debug, Default)]
     struct Forgetful(MemoryStore);
 
-    impl ReplayStore for Forgetful {
+    impl DedupStore for Forgetful {
         fn claim<'a>(
             &'a self,
             key: &'a str,
@@ -70,7 +70,7 @@ mod redis {
     use std::time::Duration;
 
     use super::common::redis::{redis, unique_prefix};
-    use signed_webhooks::replay::{RedisStore, contract};
+    use signed_webhooks::dedup::{RedisStore, contract};
 
     #[tokio::test]
     async fn the_redis_store_keeps_the_contract() {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use signed_webhooks::replay::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
+use signed_webhooks::dedup::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
 
 /// How long a client may take to send a request's headers. A public
 /// receiver must not let silent connections pile up.

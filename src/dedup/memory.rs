@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::StoreError;
-use super::{ClaimState, ReplayStore, StoreFuture, Window, millis, unix_now_millis};
+use super::{ClaimState, DedupStore, StoreFuture, Window, millis, unix_now_millis};
 
 /// How many deliveries a [`MemoryStore`] remembers unless set otherwise.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -354,7 +354,7 @@ impl fmt::Debug for MemoryStore {
     }
 }
 
-impl ReplayStore for MemoryStore {
+impl DedupStore for MemoryStore {
     fn claim<'a>(
         &'a self,
         key: &'a str,

@@ -15,9 +15,9 @@ use axum::routing::post;
 use common::runs::Runs;
 use common::{SECRET, fixture, now};
 use http_body_util::BodyExt;
-use signed_webhooks::axum::{DeduplicationLayer, Delivery, Webhook, WebhookBody};
-use signed_webhooks::replay::{
-    Claim, ClaimState, Deduplicator, MemoryStore, ReplayStore, StoreError, StoreFuture, Window,
+use signed_webhooks::axum::{Delivery, Webhook, WebhookBody};
+use signed_webhooks::dedup::{
+    Claim, ClaimState, DedupStore, Deduplicator, MemoryStore, StoreError, StoreFuture, Window,
 };
 use signed_webhooks::{DeliveryId, Provider, Scheme, SignedHeaders, Signer, Unleeshed, Verifier};
 use tokio::sync::Notify;
@@ -110,7 +110,7 @@ fn axum_app_with(
             runs,
             first,
         })
-        .layer(DeduplicationLayer::new(dedup))
+        .layer(dedup)
 }
 
 /// Unleeshed's headers for `body` signed at `at`.
@@ -396,7 +396,7 @@ async fn a_replay_keeping_only_one_of_two_signatures_is_still_a_duplicate() {
             verifier: Verifier::from_secrets([OLD, SECRET]).unwrap(),
             runs: runs.clone(),
         })
-        .layer(DeduplicationLayer::new(Deduplicator::in_memory()));
+        .layer(Deduplicator::in_memory());
     let body = b"rotation".to_vec();
     let both = Signer::<ContentKeyed>::from_secrets([SECRET, OLD])
         .unwrap()
@@ -474,7 +474,7 @@ async fn a_full_memory_store_refuses_rather_than_forget_an_open_window() {
         match answer.status {
             StatusCode::OK => {}
             StatusCode::SERVICE_UNAVAILABLE => {
-                assert!(answer.body.contains("replay_store_full"), "{}", answer.body);
+                assert!(answer.body.contains("dedup_store_full"), "{}", answer.body);
                 assert!(answer.retry_after.is_some());
                 refused += 1;
             }
@@ -555,7 +555,7 @@ async fn a_dropped_claim_is_released_at_once() {
 #[derive(Debug)]
 struct Down;
 
-impl ReplayStore for Down {
+impl DedupStore for Down {
     fn claim<'a>(
         &'a self,
         _: &'a str,
@@ -585,7 +585,7 @@ async fn an_unavailable_store_fails_closed_unless_told_otherwise() {
     let answer = send(&closed, signed("/event", &body, now())).await;
     assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(
-        answer.body.contains("replay_store_unavailable"),
+        answer.body.contains("dedup_store_unavailable"),
         "{}",
         answer.body
     );
@@ -663,7 +663,7 @@ fn panicking_app(runs: Runs) -> Router {
             runs,
             first: FirstRun::Succeeds,
         })
-        .layer(DeduplicationLayer::new(Deduplicator::in_memory()))
+        .layer(Deduplicator::in_memory())
 }
 
 mod actix {
@@ -671,7 +671,7 @@ mod actix {
     use super::*;
     use actix_web::dev::Service;
     use actix_web::{App, HttpResponse, test, web};
-    use signed_webhooks::actix::{Deduplication, Delivery, Webhook};
+    use signed_webhooks::actix::{Delivery, Webhook};
 
     async fn event(runs: web::Data<Runs>, event: Webhook<Unleeshed>) -> HttpResponse {
         if runs.record(event.id()) == 1 && event.id().contains("fails") {
@@ -702,7 +702,7 @@ mod actix {
             App::new()
                 .app_data(web::Data::new(Verifier::<Unleeshed>::new(SECRET).unwrap()))
                 .app_data(web::Data::new(runs.clone()))
-                .wrap(Deduplication::new(Deduplicator::in_memory()))
+                .wrap(Deduplicator::in_memory())
                 .route("/event", web::post().to(event))
                 .route("/delivery", web::post().to(delivery)),
         )
@@ -787,7 +787,7 @@ mod actix {
             App::new()
                 .app_data(web::Data::new(Verifier::<Unleeshed>::new(SECRET).unwrap()))
                 .app_data(web::Data::new(Runs::default()))
-                .wrap(Deduplication::new(dedup.clone()))
+                .wrap(dedup.clone())
                 .route("/event", web::post().to(event)),
         )
         .await;
@@ -934,7 +934,7 @@ struct Slow {
     delay: Duration,
 }
 
-impl ReplayStore for Slow {
+impl DedupStore for Slow {
     fn claim<'a>(
         &'a self,
         key: &'a str,

@@ -4,7 +4,7 @@
 //! failed is processed when it comes again.
 //!
 //! A [`Deduplicator`] holds the policy (lease, retention) and a
-//! [`ReplayStore`]: [`MemoryStore`] for one process, or `RedisStore`
+//! [`DedupStore`]: [`MemoryStore`] for one process, or `RedisStore`
 //! (feature `redis`) for a fleet of receivers. Each delivery is *claimed*
 //! with its [`Window`] (how long its signed time passes the verifier)
 //! before its handler runs:
@@ -28,7 +28,7 @@
 //! middleware; this module is for other stacks, and for custom stores.
 //!
 //! ```
-//! use signed_webhooks::replay::{Claim, Deduplicator};
+//! use signed_webhooks::dedup::{Claim, Deduplicator};
 //! use signed_webhooks::{Signer, Stripe, Verifier};
 //!
 //! # async fn process(_: &[u8]) -> Result<(), ()> { Ok(()) }
@@ -95,8 +95,8 @@
 //!
 //! # Writing a store
 //!
-//! Implement [`ReplayStore`] and run the contract suite against it: the
-//! `store-contract` feature brings `replay::contract`, whose
+//! Implement [`DedupStore`] and run the contract suite against it: the
+//! `store-contract` feature brings `dedup::contract`, whose
 //! `contract::run_all` checks every promise of the trait and names the one
 //! a store breaks. This crate runs it against [`MemoryStore`] and against a
 //! real Redis.
@@ -117,6 +117,8 @@ pub mod contract;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
+#[cfg(any(feature = "axum", feature = "actix"))]
+pub(crate) mod slot;
 
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
 #[cfg(feature = "redis")]
@@ -141,7 +143,7 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(48 * 3600);
 /// tolerance longer than this checks nothing.
 pub(crate) const MAX_KEEP: Duration = Duration::from_secs(10 * 365 * 86_400);
 
-/// The boxed future a [`ReplayStore`] returns.
+/// The boxed future a [`DedupStore`] returns.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Why a duplicate store could not answer. The delivery is then refused
@@ -178,7 +180,7 @@ pub enum StoreError {
 ///
 /// ```
 /// use std::time::Duration;
-/// use signed_webhooks::replay::Window;
+/// use signed_webhooks::dedup::Window;
 ///
 /// // Signed at 1 790 000 000, accepted up to 300 s later.
 /// let window = Window::new(1_790_000_000, Some(Duration::from_secs(300)));
@@ -272,7 +274,7 @@ pub enum ClaimState {
 ///
 /// Implement it to keep claims elsewhere (a SQL table, say), and check the
 /// implementation with the contract suite (feature `store-contract`,
-/// `replay::contract::run_all`). The contract, where *now* is the store's
+/// `dedup::contract::run_all`). The contract, where *now* is the store's
 /// own clock, the one clock every decision of the store is taken on:
 ///
 /// - **Stale first.** A claim whose [`Window`] is closed at now
@@ -306,7 +308,7 @@ pub enum ClaimState {
 ///   claim fails with [`StoreError::Full`].
 /// - **Errors.** When the store cannot answer, [`StoreError::Unavailable`]:
 ///   never a claim granted, nor a completion reported, that did not happen.
-pub trait ReplayStore: Send + Sync + fmt::Debug {
+pub trait DedupStore: Send + Sync + fmt::Debug {
     /// Claims `key` for `lease` with `token`, recording `window`.
     fn claim<'a>(
         &'a self,
@@ -363,7 +365,7 @@ pub enum Claim {
 /// Cheap to clone; clones share the store.
 #[derive(Clone)]
 pub struct Deduplicator {
-    store: Arc<dyn ReplayStore>,
+    store: Arc<dyn DedupStore>,
     namespace: Arc<str>,
     lease: Duration,
     retention: Duration,
@@ -373,7 +375,7 @@ pub struct Deduplicator {
 impl Deduplicator {
     /// Claims kept in `store`, with the [`DEFAULT_LEASE`] and
     /// [`DEFAULT_RETENTION`].
-    pub fn new(store: impl ReplayStore + 'static) -> Self {
+    pub fn new(store: impl DedupStore + 'static) -> Self {
         Deduplicator {
             store: Arc::new(store),
             namespace: Arc::from(""),
@@ -395,7 +397,7 @@ impl Deduplicator {
     /// providers never need a namespace of their own.)
     ///
     /// ```
-    /// use signed_webhooks::replay::Deduplicator;
+    /// use signed_webhooks::dedup::Deduplicator;
     ///
     /// let shared = Deduplicator::in_memory();
     /// let eu = shared.namespaced("eu");
@@ -453,7 +455,7 @@ impl Deduplicator {
     }
 
     /// The store.
-    pub fn store(&self) -> &dyn ReplayStore {
+    pub fn store(&self) -> &dyn DedupStore {
         &*self.store
     }
 
@@ -549,7 +551,7 @@ impl fmt::Debug for Deduplicator {
 #[must_use = "a claim that is dropped is released: complete it once the delivery is processed"]
 pub struct ClaimGuard {
     /// `None` once finished, and for a claim granted while failing open.
-    store: Option<Arc<dyn ReplayStore>>,
+    store: Option<Arc<dyn DedupStore>>,
     key: String,
     token: String,
     retention: Duration,

@@ -16,8 +16,8 @@ use common::SECRET;
 use common::redis::{redis, unique_prefix};
 use common::runs::Runs;
 use futures_util::StreamExt;
-use signed_webhooks::axum::{DeduplicationLayer, Webhook};
-use signed_webhooks::replay::{Claim, Deduplicator, RedisStore, Window};
+use signed_webhooks::axum::Webhook;
+use signed_webhooks::dedup::{Claim, Deduplicator, RedisStore, Window};
 use signed_webhooks::{Signer, Unleeshed, Verifier};
 
 #[derive(Clone, Copy)]
@@ -64,7 +64,7 @@ async fn receiver(url: &str, prefix: &str, runs: Runs, first: FirstRun) -> Socke
             runs,
             first,
         })
-        .layer(DeduplicationLayer::new(Deduplicator::new(store)));
+        .layer(Deduplicator::new(store));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -7,7 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Script};
 
 use super::StoreError;
-use super::{ClaimState, MAX_KEEP, ReplayStore, StoreFuture, Window, millis, unix_now_millis};
+use super::{ClaimState, DedupStore, MAX_KEEP, StoreFuture, Window, millis, unix_now_millis};
 
 // Each key is a hash: `s`, the state (`claimed:<token>` or `done`); `l`,
 // the end of the lease (Unix ms) while claimed; `w`, the end of the latest
@@ -126,11 +126,11 @@ const CLAIMED: &str = "claimed:";
 /// evicted key is a delivery forgotten before its window closed.
 ///
 /// ```no_run
-/// use signed_webhooks::replay::{Deduplicator, RedisStore};
+/// use signed_webhooks::dedup::{Deduplicator, RedisStore};
 ///
 /// let store = RedisStore::open("redis://127.0.0.1:6379/")?.with_prefix("billing:webhooks:");
 /// let dedup = Deduplicator::new(store);
-/// # Ok::<(), signed_webhooks::replay::StoreError>(())
+/// # Ok::<(), signed_webhooks::dedup::StoreError>(())
 /// ```
 #[derive(Clone)]
 pub struct RedisStore {
@@ -217,7 +217,7 @@ impl RedisStore {
     }
 }
 
-impl ReplayStore for RedisStore {
+impl DedupStore for RedisStore {
     fn claim<'a>(
         &'a self,
         key: &'a str,

@@ -1,4 +1,4 @@
-//! The contract of [`ReplayStore`] as a test suite, for anyone writing a
+//! The contract of [`DedupStore`] as a test suite, for anyone writing a
 //! store (Postgres, DynamoDB, …): feature `store-contract`.
 //!
 //! [`run_all`] checks every promise the trait documents, each on a fresh
@@ -11,7 +11,7 @@
 //! ```no_run
 //! // tests/store_contract.rs, with `signed-webhooks = { features = ["store-contract"] }`
 //! // among the dev-dependencies.
-//! use signed_webhooks::replay::{MemoryStore, contract};
+//! use signed_webhooks::dedup::{MemoryStore, contract};
 //!
 //! #[tokio::test]
 //! async fn my_store_keeps_the_contract() {
@@ -40,7 +40,7 @@ use tokio::task::JoinSet;
 use tokio::time::sleep;
 
 use super::StoreError;
-use super::{ClaimState, ReplayStore, Window, new_token, unix_now_millis};
+use super::{ClaimState, DedupStore, Window, new_token, unix_now_millis};
 
 /// A promise a store broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,10 +90,10 @@ const MARGIN: Duration = Duration::from_millis(400);
 /// The [`Violation`] of the first check that failed.
 pub async fn run_all<S, F>(mut make_store: F) -> Checked
 where
-    S: ReplayStore + 'static,
+    S: DedupStore + 'static,
     F: FnMut() -> S,
 {
-    type Check = fn(Arc<dyn ReplayStore>) -> BoxedCheck;
+    type Check = fn(Arc<dyn DedupStore>) -> BoxedCheck;
     let checks: [Check; 13] = [
         |s| Box::pin(claim_then_duplicate(s)),
         |s| Box::pin(claims_are_exclusive(s)),
@@ -111,7 +111,7 @@ where
     ];
     let mut running = JoinSet::new();
     for (index, check) in checks.into_iter().enumerate() {
-        let store: Arc<dyn ReplayStore> = Arc::new(make_store());
+        let store: Arc<dyn DedupStore> = Arc::new(make_store());
         running.spawn(async move { (index, check(store).await) });
     }
     first_violation(running).await
@@ -126,15 +126,15 @@ where
 /// The [`Violation`] of the first check that failed.
 pub async fn capacity<S, F>(mut make_store: F) -> Checked
 where
-    S: ReplayStore + 'static,
+    S: DedupStore + 'static,
     F: FnMut(usize) -> S,
 {
     let mut running = JoinSet::new();
-    let store: Arc<dyn ReplayStore> = Arc::new(make_store(3));
+    let store: Arc<dyn DedupStore> = Arc::new(make_store(3));
     running.spawn(async move { (0, full_of_open_windows_refuses(store).await) });
-    let store: Arc<dyn ReplayStore> = Arc::new(make_store(3));
+    let store: Arc<dyn DedupStore> = Arc::new(make_store(3));
     running.spawn(async move { (1, forgets_closed_windows_then_unbounded(store).await) });
-    let store: Arc<dyn ReplayStore> = Arc::new(make_store(3));
+    let store: Arc<dyn DedupStore> = Arc::new(make_store(3));
     running.spawn(async move { (2, unbounded_windows_never_fill_it(store).await) });
     first_violation(running).await
 }
@@ -168,7 +168,7 @@ async fn first_violation(mut running: JoinSet<(usize, Checked)>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn claim_then_duplicate(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn claim_then_duplicate(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a free key is claimed, a held one is in flight, a completed one is done";
     let store = Probe::new(&*store, PROMISE);
     let key = key("duplicate");
@@ -192,7 +192,7 @@ pub async fn claim_then_duplicate(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn claims_are_exclusive(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn claims_are_exclusive(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "of concurrent claims of a free key, exactly one is granted";
     let key = key("exclusive");
     let mut claims = JoinSet::new();
@@ -228,7 +228,7 @@ pub async fn claims_are_exclusive(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn only_the_holder_finishes(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn only_the_holder_finishes(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "only the holder's token completes or releases its claim";
     let store = Probe::new(&*store, PROMISE);
     let key = key("holder");
@@ -250,7 +250,7 @@ pub async fn only_the_holder_finishes(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn release_frees_the_key(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn release_frees_the_key(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "release frees the holder's claim, and only a claim";
     let store = Probe::new(&*store, PROMISE);
     let key = key("release");
@@ -273,7 +273,7 @@ pub async fn release_frees_the_key(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn an_expired_lease_is_taken_over(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn an_expired_lease_is_taken_over(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str =
         "a claim whose lease ran out is taken over, and its former holder loses it";
     let store = Probe::new(&*store, PROMISE);
@@ -302,7 +302,7 @@ pub async fn an_expired_lease_is_taken_over(store: Arc<dyn ReplayStore>) -> Chec
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn a_holder_past_its_lease_completes(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn a_holder_past_its_lease_completes(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a holder past its lease, not taken over, still completes (a handler slower than the lease)";
     let store = Probe::new(&*store, PROMISE);
     let windowed = key("slow-windowed");
@@ -341,7 +341,7 @@ pub async fn a_holder_past_its_lease_completes(store: Arc<dyn ReplayStore>) -> C
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn a_closed_window_is_stale(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn a_closed_window_is_stale(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a claim whose window has closed is stale, and changes nothing";
     let store = Probe::new(&*store, PROMISE);
     let key = key("stale");
@@ -366,7 +366,7 @@ pub async fn a_closed_window_is_stale(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn an_unbounded_window_is_never_stale(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn an_unbounded_window_is_never_stale(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a window that never closes is never stale";
     let store = Probe::new(&*store, PROMISE);
     let key = key("unbounded");
@@ -387,7 +387,7 @@ pub async fn an_unbounded_window_is_never_stale(store: Arc<dyn ReplayStore>) -> 
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn an_open_window_outlives_the_retention(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn an_open_window_outlives_the_retention(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str =
         "a completed delivery is kept until its window closes, then expires with its retention";
     let store = Probe::new(&*store, PROMISE);
@@ -415,7 +415,7 @@ pub async fn an_open_window_outlives_the_retention(store: Arc<dyn ReplayStore>) 
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn a_later_duplicate_extends_the_window(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn a_later_duplicate_extends_the_window(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a duplicate records its window: the entry is kept until it closes";
     let store = Probe::new(&*store, PROMISE);
     let key = key("redelivered");
@@ -437,7 +437,7 @@ pub async fn a_later_duplicate_extends_the_window(store: Arc<dyn ReplayStore>) -
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn an_in_flight_duplicate_records_its_window(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn an_in_flight_duplicate_records_its_window(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str =
         "a claim answered in flight records its window: the entry is kept until it closes";
     let store = Probe::new(&*store, PROMISE);
@@ -460,7 +460,7 @@ pub async fn an_in_flight_duplicate_records_its_window(store: Arc<dyn ReplayStor
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn retention_keeps_then_expires(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn retention_keeps_then_expires(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a completed delivery is kept for its retention, then expires";
     let store = Probe::new(&*store, PROMISE);
     let key = key("retention");
@@ -485,7 +485,7 @@ pub async fn retention_keeps_then_expires(store: Arc<dyn ReplayStore>) -> Checke
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn keys_are_exact(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn keys_are_exact(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "keys are compared exactly";
     let store = Probe::new(&*store, PROMISE);
     let base = key("exact");
@@ -506,7 +506,7 @@ pub async fn keys_are_exact(store: Arc<dyn ReplayStore>) -> Checked {
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn full_of_open_windows_refuses(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn full_of_open_windows_refuses(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a full store refuses rather than forget an open window or a claim";
     let probe = Probe::new(&*store, PROMISE);
     let keys = [key("full-a"), key("full-b"), key("full-c")];
@@ -544,7 +544,7 @@ pub async fn full_of_open_windows_refuses(store: Arc<dyn ReplayStore>) -> Checke
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a full store forgets closed windows first, then entries with none";
     let probe = Probe::new(&*store, PROMISE);
     let (closing, unbounded, kept) = (key("closed"), key("no-window"), key("open"));
@@ -605,7 +605,7 @@ pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn ReplayStore>) 
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn unbounded_windows_never_fill_it(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn unbounded_windows_never_fill_it(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "deliveries with no window never fill a store for good";
     let store = Probe::new(&*store, PROMISE);
     let keys: Vec<String> = (0..10).map(|n| key(&format!("unbounded-{n}"))).collect();
@@ -630,7 +630,7 @@ pub async fn unbounded_windows_never_fill_it(store: Arc<dyn ReplayStore>) -> Che
 /// # Errors
 ///
 /// The [`Violation`] seen.
-pub async fn unavailable(store: Arc<dyn ReplayStore>) -> Checked {
+pub async fn unavailable(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a store that cannot be reached fails every operation as unavailable";
     let key = key("down");
     let outcomes = [
@@ -663,12 +663,12 @@ pub async fn unavailable(store: Arc<dyn ReplayStore>) -> Checked {
 
 /// A store under test, each answer compared with the one a promise requires.
 struct Probe<'a> {
-    store: &'a dyn ReplayStore,
+    store: &'a dyn DedupStore,
     promise: &'static str,
 }
 
 impl<'a> Probe<'a> {
-    fn new(store: &'a dyn ReplayStore, promise: &'static str) -> Self {
+    fn new(store: &'a dyn DedupStore, promise: &'static str) -> Self {
         Probe { store, promise }
     }
 

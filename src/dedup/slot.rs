@@ -5,8 +5,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::dedup::{Claim, ClaimGuard, Deduplicator};
 use crate::extract::WebhookRejection;
-use crate::replay::{Claim, ClaimGuard, Deduplicator};
 use crate::verify::Verified;
 
 /// Put in each request's extensions by the deduplication layer or
@@ -100,11 +100,11 @@ impl ClaimSlot {
 /// if the server drops this request now (the client went away), the
 /// completion must still happen rather than the claim be released and the
 /// delivery processed again.
-async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, crate::replay::StoreError> {
+async fn complete_even_if_cancelled(guard: ClaimGuard) -> Result<bool, crate::dedup::StoreError> {
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => match runtime.spawn(guard.complete()).await {
             Ok(outcome) => outcome,
-            Err(join) => Err(crate::replay::StoreError::Unavailable(Box::new(join))),
+            Err(join) => Err(crate::dedup::StoreError::Unavailable(Box::new(join))),
         },
         Err(_) => guard.complete().await,
     }
