@@ -66,7 +66,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
-use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
+use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::verify::Verifier;
@@ -89,7 +89,12 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for Webhook<P, E> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let delivery = extract_delivery::<P, E>(req, payload);
         let req = req.clone();
-        Box::pin(async move { delivery.await.and_then(first).map_err(|r| refuse(&req, r)) })
+        Box::pin(async move {
+            delivery
+                .await
+                .and_then(first)
+                .map_err(|r| refuse::<P>(&req, r))
+        })
     }
 }
 
@@ -100,7 +105,7 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for Delivery<P, E> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let delivery = extract_delivery::<P, E>(req, payload);
         let req = req.clone();
-        Box::pin(async move { delivery.await.map_err(|r| refuse(&req, r)) })
+        Box::pin(async move { delivery.await.map_err(|r| refuse::<P>(&req, r)) })
     }
 }
 
@@ -116,7 +121,8 @@ fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
         let headers = req.headers();
         let body = pin!(async { body.await.map_err(body_error) });
         let received = receive(&verifier, headers, slot.as_ref(), body).await?;
-        match received.into_delivery(headers, slot.as_ref())? {
+        let endpoint = endpoint(&req);
+        match received.into_delivery(headers, slot.as_ref(), &endpoint)? {
             Claimed::Ready(delivery) => Ok(delivery),
             Claimed::Pending(claim) => claim.await,
         }
@@ -136,19 +142,27 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let body = pin!(async { body.await.map_err(body_error) });
                 let received = receive(&verifier, req.headers(), slot.as_ref(), body).await?;
-                match received.into_body(slot.as_ref()) {
+                let endpoint = endpoint(&req);
+                match received.into_body(slot.as_ref(), &endpoint) {
                     Claimed::Ready(body) => Ok(body),
                     Claimed::Pending(claim) => claim.await,
                 }
             };
-            extracted.await.map_err(|r| refuse(&req, r))
+            extracted.await.map_err(|r| refuse::<P>(&req, r))
         })
     }
 }
 
-fn refuse(req: &HttpRequest, rejection: WebhookRejection) -> WebhookRejection {
-    log_refusal(req.method(), req.path(), &rejection);
+fn refuse<P: Provider>(req: &HttpRequest, rejection: WebhookRejection) -> WebhookRejection {
+    log_refusal(req.method(), req.path(), &rejection, P::RETRIES);
     rejection
+}
+
+/// The endpoint a delivery's duplicate key names: the pattern of the route
+/// that matched, which whoever replays a request cannot vary (its raw path,
+/// which actix-web matches after decoding, they could).
+fn endpoint(req: &HttpRequest) -> String {
+    req.match_pattern().unwrap_or_else(|| UNROUTED.to_owned())
 }
 
 fn registered_verifier<P: Provider>(req: &HttpRequest) -> Result<Verifier<P>, WebhookRejection> {
@@ -270,8 +284,9 @@ where
         let response = self.service.call(request);
         Box::pin(async move {
             let response = response.await;
-            let success = response.as_ref().is_ok_and(|r| r.status().is_success());
-            slot.finish(success).await;
+            // An error of the inner service is no answer: not a success.
+            let status = response.as_ref().map_or(500, |r| r.status().as_u16());
+            slot.finish(status).await;
             response
         })
     }

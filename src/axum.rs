@@ -57,7 +57,7 @@
 //! reading the body, so a request with no signature header, a malformed
 //! one or a stale timestamp is refused without buffering anything; a
 //! `Content-Length` over axum's
-//! [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit) (2 MiB unless
+//! [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) (2 MiB unless
 //! set) is refused at once. Once the body is in, the signed time is checked
 //! again and the signature against the body. Refusals are
 //! [`WebhookRejection`]s, logged with their details.
@@ -74,10 +74,10 @@ use std::future::Future;
 use std::pin::{Pin, pin};
 use std::task::{Context, Poll};
 
-use axum_core::RequestExt;
-use axum_core::body::Body;
-use axum_core::extract::{FromRef, FromRequest, Request};
-use axum_core::response::{IntoResponse, Response};
+use axum::RequestExt;
+use axum::body::Body;
+use axum::extract::{FromRef, FromRequest, MatchedPath, Request};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::HeaderValue;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
@@ -89,7 +89,7 @@ use tower_service::Service;
 
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
-use crate::extract::{Claimed, DUPLICATE_HEADER, first, log_refusal, receive};
+use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
 use crate::providers::{Provider, WebhookEvent};
 use crate::verify::Verifier;
 
@@ -118,7 +118,7 @@ where
             let delivery = extract_delivery::<P, E>(&verifier, &parts, body).await;
             delivery
                 .and_then(first)
-                .map_err(|rejection| refuse(&parts, rejection))
+                .map_err(|rejection| refuse::<P>(&parts, rejection))
         }
     }
 }
@@ -140,7 +140,7 @@ where
         async move {
             extract_delivery(&verifier, &parts, body)
                 .await
-                .map_err(|rejection| refuse(&parts, rejection))
+                .map_err(|rejection| refuse::<P>(&parts, rejection))
         }
     }
 }
@@ -163,7 +163,7 @@ where
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
                 let received = receive(&verifier, &parts.headers, slot, body).await?;
-                let claim = match received.into_body(slot) {
+                let claim = match received.into_body(slot, endpoint(&parts)) {
                     Claimed::Ready(body) => return Ok(body),
                     Claimed::Pending(claim) => claim,
                 };
@@ -171,7 +171,7 @@ where
             };
             extracted
                 .await
-                .map_err(|rejection| refuse(&parts, rejection))
+                .map_err(|rejection| refuse::<P>(&parts, rejection))
         }
     }
 }
@@ -200,7 +200,7 @@ where
     let slot = parts.extensions.get::<ClaimSlot>();
     let body = pin!(read_body(&parts.headers, body));
     let received = receive(verifier, &parts.headers, slot, body).await?;
-    let claim = match received.into_delivery(&parts.headers, slot)? {
+    let claim = match received.into_delivery(&parts.headers, slot, endpoint(parts))? {
         Claimed::Ready(delivery) => return Ok(delivery),
         Claimed::Pending(claim) => claim,
     };
@@ -209,13 +209,22 @@ where
 
 /// Logs a refusal with the request's method and path (kept in `parts`,
 /// which outlive the extraction: nothing is cloned for the log).
-fn refuse(parts: &Parts, rejection: WebhookRejection) -> WebhookRejection {
-    log_refusal(&parts.method, parts.uri.path(), &rejection);
+fn refuse<P: Provider>(parts: &Parts, rejection: WebhookRejection) -> WebhookRejection {
+    log_refusal(&parts.method, parts.uri.path(), &rejection, P::RETRIES);
     rejection
 }
 
+/// The endpoint a delivery's duplicate key names: the route that matched,
+/// which whoever replays a request cannot vary (its raw path, they could).
+fn endpoint(parts: &Parts) -> &str {
+    parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or(UNROUTED, MatchedPath::as_str)
+}
+
 /// Refuses a body whose declared length already exceeds axum's
-/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit).
+/// [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit).
 fn check_declared_length(headers: &http::HeaderMap, body: &Body) -> Result<(), WebhookRejection> {
     // The limited body's upper bound is the smaller of the declared length
     // and the limit: a declared length above it is over the limit.
@@ -233,7 +242,7 @@ fn check_declared_length(headers: &http::HeaderMap, body: &Body) -> Result<(), W
 }
 
 /// Reads a body to its end within axum's
-/// [`DefaultBodyLimit`](axum_core::extract::DefaultBodyLimit), refusing at
+/// [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit), refusing at
 /// once one whose declared length already exceeds it.
 async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, WebhookRejection> {
     check_declared_length(headers, &body)?;
@@ -320,8 +329,9 @@ where
         let response = self.inner.call(request);
         Box::pin(async move {
             let response = response.await;
-            let success = response.as_ref().is_ok_and(|r| r.status().is_success());
-            slot.finish(success).await;
+            // An error of the inner service is no answer: not a success.
+            let status = response.as_ref().map_or(500, |r| r.status().as_u16());
+            slot.finish(status).await;
             response
         })
     }

@@ -230,6 +230,18 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A [`Provider::NAME`](crate::Provider::NAME) that cannot start a
+    /// duplicate key: it must be 1 to 64 lowercase ASCII letters, digits,
+    /// `-` or `_`.
+    #[non_exhaustive]
+    #[error(
+        "invalid provider name {name:?}: use 1 to 64 lowercase ASCII letters, digits, `-` or `_` \
+         (it starts every duplicate key of the provider's deliveries)"
+    )]
+    InvalidProviderName {
+        /// The name.
+        name: &'static str,
+    },
 }
 
 /// What is wrong with a header that does not have the shape its scheme

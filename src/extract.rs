@@ -13,11 +13,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
+use crate::dedup::DeliveryKey;
 use crate::dedup::StoreError;
 use crate::dedup::slot::{Admission, ClaimSlot};
 use crate::error::Error;
 use crate::headers::Headers;
-use crate::providers::{Provider, WebhookEvent};
+use crate::providers::{Provider, Retries, WebhookEvent};
 use crate::scheme::DeliveryId;
 use crate::time::unix_now;
 use crate::verify::{Parsed, Verified, Verifier};
@@ -54,7 +55,7 @@ pub struct Webhook<P: Provider, E = <P as Provider>::Event> {
     /// What the verification established: which secret matched, the
     /// signed time.
     pub verified: Verified,
-    key: Option<String>,
+    key: Option<DeliveryKey>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -64,11 +65,12 @@ impl<P: Provider, E> Webhook<P, E> {
         self.event
     }
 
-    /// The key duplicate detection claimed the delivery by
-    /// ([`Verifier::delivery_key`]: `stripe:id:evt_1`,
-    /// `github:sha256:<hex>`), when it is on; `None` without it.
+    /// What names the delivery for duplicate detection
+    /// ([`DeliveryKey`]: `stripe:id:evt_1`, `github:sha256:<hex>`), when it
+    /// is on, or when the provider signs an id header (Standard Webhooks'
+    /// `webhook-id`); `None` otherwise.
     pub fn delivery_key(&self) -> Option<&str> {
-        self.key.as_deref()
+        self.key.as_ref().map(DeliveryKey::as_str)
     }
 }
 
@@ -118,14 +120,15 @@ pub struct WebhookBody<P: Provider> {
     pub body: Bytes,
     /// What the verification established.
     pub verified: Verified,
-    key: Option<String>,
+    key: Option<DeliveryKey>,
     provider: PhantomData<fn() -> P>,
 }
 
 impl<P: Provider> WebhookBody<P> {
-    /// The key duplicate detection claimed the delivery by, when it is on.
+    /// What names the delivery for duplicate detection, as
+    /// [`Webhook::delivery_key`] says.
     pub fn delivery_key(&self) -> Option<&str> {
-        self.key.as_deref()
+        self.key.as_ref().map(DeliveryKey::as_str)
     }
 }
 
@@ -255,6 +258,10 @@ pub enum WebhookRejection {
     Duplicate,
 }
 
+/// The endpoint of a delivery that reached an extractor outside any route
+/// (a fallback service): one endpoint for them all.
+pub(crate) const UNROUTED: &str = "*";
+
 /// The header marking a duplicate's 200 answer.
 pub(crate) const DUPLICATE_HEADER: &str = "webhook-duplicate";
 
@@ -266,6 +273,9 @@ impl WebhookRejection {
             WebhookRejection::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookRejection::BodyRead(_) => StatusCode::BAD_REQUEST,
             WebhookRejection::InFlight { .. } => StatusCode::CONFLICT,
+            WebhookRejection::Store(StoreError::NameConflict { .. }) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             WebhookRejection::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebhookRejection::NotConfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             WebhookRejection::Duplicate => StatusCode::OK,
@@ -281,6 +291,7 @@ impl WebhookRejection {
             WebhookRejection::BodyRead(_) => "body_read_failed",
             WebhookRejection::InFlight { .. } => "delivery_in_progress",
             WebhookRejection::Store(StoreError::Full { .. }) => "dedup_store_full",
+            WebhookRejection::Store(StoreError::NameConflict { .. }) => "dedup_misconfigured",
             WebhookRejection::Store(_) => "dedup_store_unavailable",
             WebhookRejection::NotConfigured { .. } => "verifier_not_configured",
             WebhookRejection::Duplicate => "duplicate",
@@ -294,6 +305,9 @@ impl WebhookRejection {
             WebhookRejection::BodyTooLarge { .. } => "the request body is too large",
             WebhookRejection::BodyRead(_) => "the request body could not be read",
             WebhookRejection::InFlight { .. } => "this delivery is being processed: retry later",
+            WebhookRejection::Store(StoreError::NameConflict { .. }) => {
+                "the receiver is misconfigured"
+            }
             WebhookRejection::Store(_) => {
                 "the receiver cannot record deliveries right now: retry later"
             }
@@ -306,9 +320,15 @@ impl WebhookRejection {
     /// are temporary (`Retry-After` of the 409 and 503 answers).
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            WebhookRejection::InFlight { retry_after } => {
-                Some((*retry_after).max(Duration::from_secs(1)))
-            }
+            // Whole seconds, rounded up: a retry sooner would find the
+            // claim still held.
+            WebhookRejection::InFlight { retry_after } => Some(Duration::from_secs(
+                retry_after
+                    .as_secs()
+                    .saturating_add(u64::from(retry_after.subsec_nanos() > 0))
+                    .max(1),
+            )),
+            WebhookRejection::Store(StoreError::NameConflict { .. }) => None,
             WebhookRejection::Store(_) => Some(Duration::from_secs(5)),
             _ => None,
         }
@@ -386,8 +406,14 @@ impl std::error::Error for WebhookRejection {
 /// Logs a refusal for the operator: the request's method and path, the
 /// code, the status and the whole error with its causes. Server-side
 /// faults (5xx) are errors, refusals of the request warnings, duplicates
-/// informational.
-pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &WebhookRejection) {
+/// informational; so is the refusal of a delivery that verified, from a
+/// provider that never retries (`retries`): it is lost.
+pub(crate) fn log_refusal(
+    method: &dyn fmt::Display,
+    path: &str,
+    rejection: &WebhookRejection,
+    retries: Retries,
+) {
     let status = rejection.status().as_u16();
     let code = rejection.code();
     if let WebhookRejection::Duplicate = rejection {
@@ -406,7 +432,20 @@ pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &Web
         }
         cause = inner.source();
     }
-    if rejection.status().is_server_error() {
+    // A signed body that does not decode, or a store refusing a verified
+    // delivery: the provider really sent it.
+    let verified = matches!(
+        rejection,
+        WebhookRejection::Invalid(Error::Decode(_)) | WebhookRejection::Store(_)
+    );
+    if verified && retries.is_never() {
+        tracing::error!(
+            target: "signed_webhooks", %method, path, code, status,
+            "webhook refused: {detail}; this delivery is lost unless it is redelivered by hand, \
+             since its provider never retries ({})",
+            retries.source()
+        );
+    } else if rejection.status().is_server_error() {
         tracing::error!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
     } else {
         tracing::warn!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
@@ -418,7 +457,7 @@ pub(crate) fn log_refusal(method: &dyn fmt::Display, path: &str, rejection: &Web
 pub(crate) struct Received {
     pub(crate) body: Bytes,
     pub(crate) verified: Verified,
-    key: Option<String>,
+    key: Option<DeliveryKey>,
 }
 
 /// The steps every extractor takes, up to a verified delivery: the
@@ -502,7 +541,7 @@ fn verified<P: Provider>(
     // Wanted for a claim; free when the key is a signed id header, so then
     // it is always there for the handler (Standard Webhooks' event id).
     let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {
-        Some(verifier.delivery_key_of(parsed, &body)?)
+        Some(verifier.delivery_key_of(parsed, &body, &verified)?)
     } else {
         None
     };
@@ -528,13 +567,14 @@ pub(crate) enum Claimed<T, F> {
 
 impl Received {
     /// Decodes the event (before anything is claimed: a body that does not
-    /// decode claims nothing), then claims the delivery.
+    /// decode claims nothing), then claims the delivery at `endpoint`.
     // The claim's type is a future's: it has no name to alias.
     #[allow(clippy::type_complexity)]
     pub(crate) fn into_delivery<'s, P: Provider, E: WebhookEvent + 's>(
         self,
         headers: &(dyn Headers + Sync),
         slot: Option<&'s ClaimSlot>,
+        endpoint: &'s str,
     ) -> Result<
         Claimed<
             Delivery<P, E>,
@@ -551,20 +591,26 @@ impl Received {
         };
         Ok(match (slot, webhook.key.is_some()) {
             (Some(slot), true) => Claimed::Pending(Box::pin(async move {
-                let key = webhook.key.as_deref().unwrap_or_default();
-                Ok(match slot.admit(key, &webhook.verified).await? {
-                    Admission::First => Delivery::First(webhook),
-                    Admission::Duplicate => Delivery::Duplicate(webhook),
+                let admitted = match &webhook.key {
+                    Some(key) => admit(slot, endpoint, key).await?,
+                    None => true,
+                };
+                Ok(if admitted {
+                    Delivery::First(webhook)
+                } else {
+                    Delivery::Duplicate(webhook)
                 })
             })),
             _ => Claimed::Ready(Delivery::First(webhook)),
         })
     }
 
-    /// Claims the delivery and keeps it raw; a duplicate is refused.
+    /// Claims the delivery at `endpoint` and keeps it raw; a duplicate is
+    /// refused.
     pub(crate) fn into_body<'s, P: Provider>(
         self,
         slot: Option<&'s ClaimSlot>,
+        endpoint: &'s str,
     ) -> Claimed<WebhookBody<P>, impl Future<Output = Result<WebhookBody<P>, WebhookRejection>> + 's>
     {
         let body = WebhookBody {
@@ -575,14 +621,35 @@ impl Received {
         };
         match (slot, body.key.is_some()) {
             (Some(slot), true) => Claimed::Pending(Box::pin(async move {
-                let key = body.key.as_deref().unwrap_or_default();
-                match slot.admit(key, &body.verified).await? {
-                    Admission::First => Ok(body),
-                    Admission::Duplicate => Err(WebhookRejection::Duplicate),
+                let admitted = match &body.key {
+                    Some(key) => admit(slot, endpoint, key).await?,
+                    None => true,
+                };
+                if admitted {
+                    Ok(body)
+                } else {
+                    Err(WebhookRejection::Duplicate)
                 }
             })),
             _ => Claimed::Ready(body),
         }
+    }
+}
+
+/// Claims a delivery: whether it is a first delivery (`false`: a
+/// duplicate), or why it is refused.
+async fn admit(
+    slot: &ClaimSlot,
+    endpoint: &str,
+    key: &DeliveryKey,
+) -> Result<bool, WebhookRejection> {
+    match slot.admit(endpoint, key).await? {
+        Admission::First => Ok(true),
+        Admission::Duplicate => Ok(false),
+        Admission::InFlight(retry_after) => Err(WebhookRejection::InFlight { retry_after }),
+        // The window closed between the time check and the claim: the
+        // verifier would refuse the request now.
+        Admission::Stale(error) => Err(WebhookRejection::Invalid(error)),
     }
 }
 

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
 use crate::body;
-use crate::dedup::Window;
+use crate::dedup::{DeliveryKey, Window};
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
 #[cfg(feature = "standard-webhooks")]
 use crate::header::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
@@ -112,6 +112,7 @@ impl<P: Provider> Verifier<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
+        check_name(P::NAME)?;
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
@@ -234,24 +235,42 @@ impl<P: Provider> Verifier<P> {
         P::Event::decode(body, &headers)
     }
 
-    /// The key that names this delivery in a duplicate store, derived only
-    /// from what is signed (see [`DeliveryId`]), and prefixed with the
-    /// provider's name: `stripe:id:evt_1`, `github:sha256:<hex>`. Call it on a
-    /// delivery that verified.
+    /// Verifies a delivery against the system clock, and names it for
+    /// duplicate detection: the [`DeliveryKey`] is derived only from what
+    /// the provider signed (see [`DeliveryId`]) and starts with the
+    /// provider's name: `stripe:id:evt_1`, `github:sha256:<hex>`. Give it to
+    /// [`Deduplicator::claim`](crate::dedup::Deduplicator::claim).
     ///
     /// # Errors
     ///
-    /// [`Error::Decode`] when the scheme reads the id from the body and the
-    /// body has none (or an empty one); the header errors of
-    /// [`Verifier::verify`].
-    pub fn delivery_key(
+    /// Those of [`Verifier::verify_at`], and [`Error::Decode`] when the
+    /// scheme reads the id from the body and the body has none (or an empty
+    /// one).
+    pub fn verify_with_key(
         &self,
         headers: &(impl Headers + ?Sized),
         body: &[u8],
-    ) -> Result<String, Error> {
+    ) -> Result<(Verified, DeliveryKey), Error> {
+        self.verify_with_key_at(headers, body, unix_now())
+    }
+
+    /// [`Verifier::verify_with_key`] against a given clock, in Unix seconds.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Verifier::verify_with_key`].
+    pub fn verify_with_key_at(
+        &self,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+        now: i64,
+    ) -> Result<(Verified, DeliveryKey), Error> {
         let mut parsed = Parsed::EMPTY;
         self.parse_into(headers, &mut parsed)?;
-        self.delivery_key_of(&parsed, body)
+        self.check_signed_time(&parsed, now)?;
+        let verified = self.verify_parsed(&parsed, body, now)?;
+        let key = self.delivery_key_of(&parsed, body, &verified)?;
+        Ok((verified, key))
     }
 
     /// Checks the shape of every header the scheme reads, and nothing else
@@ -413,13 +432,15 @@ impl<P: Provider> Verifier<P> {
         })
     }
 
-    /// [`Verifier::delivery_key`] from headers already parsed.
+    /// The key of a delivery that verified, from its parse: the parse that
+    /// was verified, so nothing unsigned can name it.
     pub(crate) fn delivery_key_of(
         &self,
         parsed: &Parsed<'_>,
         body: &[u8],
-    ) -> Result<String, Error> {
-        let key = match self.inner.scheme.delivery_id {
+        verified: &Verified,
+    ) -> Result<DeliveryKey, Error> {
+        let id = match self.inner.scheme.delivery_id {
             DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
             DeliveryId::IdHeader => {
                 let id = parsed.id.unwrap_or_default();
@@ -435,7 +456,7 @@ impl<P: Provider> Verifier<P> {
                 format!("sha256:{}", hex::encode(hash.finalize()))
             }
         };
-        Ok(format!("{}:{key}", P::NAME))
+        Ok(DeliveryKey::new::<P>(&id, verified.window()))
     }
 }
 
@@ -583,6 +604,21 @@ impl Verified {
             ),
             _ => Window::unbounded(),
         }
+    }
+}
+
+/// Refuses a provider name that could not start a duplicate key on its
+/// own: it must not hold the key's separators, nor be empty.
+fn check_name(name: &'static str) -> Result<(), ConfigError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if valid {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidProviderName { name })
     }
 }
 

@@ -1017,8 +1017,8 @@ fn send_keeps_the_delivery_id_of_a_standard_webhooks_retry() {
     let keys: Vec<String> = received
         .iter()
         .map(|r| {
-            verifier.verify(&r.headers, &r.body).unwrap();
-            verifier.delivery_key(&r.headers, &r.body).unwrap()
+            let (_, key) = verifier.verify_with_key(&r.headers, &r.body).unwrap();
+            key.as_str().to_owned()
         })
         .collect();
     assert_eq!(keys[0], keys[1]);

@@ -17,7 +17,8 @@ use common::{SECRET, fixture, now};
 use http_body_util::BodyExt;
 use signed_webhooks::axum::{Delivery, Webhook, WebhookBody};
 use signed_webhooks::dedup::{
-    Claim, ClaimState, DedupStore, Deduplicator, MemoryStore, StoreError, StoreFuture, Window,
+    Claim, ClaimState, DedupStore, Deduplicator, DeliveryKey, Key, MemoryStore, StoreError,
+    StoreFuture, Window,
 };
 use signed_webhooks::{DeliveryId, Provider, Scheme, SignedHeaders, Signer, Unleeshed, Verifier};
 use tokio::sync::Notify;
@@ -167,11 +168,6 @@ async fn send(app: &Router, request: Request<Body>) -> Answer {
     }
 }
 
-/// The window of a delivery signed now, for the default 300 s tolerance.
-fn window() -> Window {
-    Window::new(now(), Some(Duration::from_secs(300)))
-}
-
 /// Sleeps until `window` has closed by the system clock, and 200 ms more.
 async fn wait_until_closed(window: Window) {
     let end = window.end_millis().expect("a window that closes");
@@ -187,16 +183,26 @@ fn event_body(id: &str) -> Vec<u8> {
     format!(r#"{{"id":"{id}","type":"creator.approved","created_at":"2026-11-22T10:00:00Z","data":{{"external_reference":"r"}}}}"#).into_bytes()
 }
 
-/// The key the adapters claim an Unleeshed delivery of `id` by.
-fn key_of(id: &str) -> String {
+/// What names an Unleeshed delivery of `id`, signed at `at`, as the
+/// adapters claim it (verified now).
+fn delivery_at(id: &str, at: i64) -> DeliveryKey {
     let body = event_body(id);
-    let key = Verifier::<Unleeshed>::new(SECRET)
+    let (_, key) = Verifier::<Unleeshed>::new(SECRET)
         .unwrap()
-        .delivery_key(&sign(&body, now()), &body)
+        .verify_with_key(&sign(&body, at), &body)
         .unwrap();
-    assert_eq!(key, format!("unleeshed:id:{id}"));
+    assert_eq!(key.as_str(), format!("unleeshed:id:{id}"));
     key
 }
+
+/// [`delivery_at`] signed now.
+fn delivery(id: &str) -> DeliveryKey {
+    delivery_at(id, now())
+}
+
+/// The route of [`axum_app`]'s Unleeshed deliveries: the endpoint of their
+/// keys.
+const ROUTE: &str = "/event";
 
 #[tokio::test]
 async fn a_replayed_request_runs_the_handler_once() {
@@ -337,10 +343,19 @@ async fn the_raw_body_extractor_deduplicates_by_the_providers_key() {
         send(&app, signed("/raw", &body, now())).await.duplicate,
         "a redelivery signed anew is caught"
     );
-    // The decoded event of the same id is the same delivery.
-    assert!(send(&app, signed("/event", &body, now())).await.duplicate);
     assert_eq!(runs.of("unleeshed:id:evt_raw"), 1);
     assert_eq!(runs.total(), 1);
+    // 0.2 took the same event on another route for the same delivery; from
+    // 0.3 a route is an endpoint of its own (issue 16): processed once
+    // there too, and a duplicate there after that.
+    let elsewhere = send(&app, signed("/event", &body, now())).await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.duplicate),
+        (StatusCode::OK, false)
+    );
+    assert!(send(&app, signed("/event", &body, now())).await.duplicate);
+    assert_eq!(runs.of("evt_raw"), 1);
+    assert_eq!(runs.total(), 2);
     // A body without the id the provider puts there cannot be claimed.
     let no_id = send(&app, signed("/raw", b"no id in here", now())).await;
     assert_eq!(
@@ -445,16 +460,17 @@ async fn namespaces_keep_two_providers_ids_apart() {
         shared.namespaced("unleeshed"),
         shared.namespaced("exchange"),
     );
-    let Claim::First(a) = unleeshed.claim("event:evt_1", window()).await.unwrap() else {
+    let event = delivery("evt_1");
+    let Claim::First(a) = unleeshed.claim(ROUTE, &event).await.unwrap() else {
         panic!()
     };
     a.complete().await.unwrap();
     assert!(matches!(
-        exchange.claim("event:evt_1", window()).await.unwrap(),
+        exchange.claim(ROUTE, &event).await.unwrap(),
         Claim::First(_)
     ));
     assert!(matches!(
-        unleeshed.claim("event:evt_1", window()).await.unwrap(),
+        unleeshed.claim(ROUTE, &event).await.unwrap(),
         Claim::Duplicate
     ));
 }
@@ -498,16 +514,17 @@ async fn a_full_memory_store_refuses_rather_than_forget_an_open_window() {
 async fn a_full_memory_store_forgets_entries_whose_window_closed() {
     let store = MemoryStore::with_capacity(1);
     let dedup = Deduplicator::new(store);
-    // Claimed while its window is open (a claim after it closed is stale).
-    let closing = Window::new(now() + 1, Some(Duration::ZERO));
-    let Claim::First(guard) = dedup.claim("event:old", closing).await.unwrap() else {
+    // Claimed while its window is open (a claim after it closed is stale):
+    // signed 299 s ago, its window closes in a second.
+    let old = delivery_at("evt_old", now() - 299);
+    let Claim::First(guard) = dedup.claim(ROUTE, &old).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
-    wait_until_closed(closing).await;
+    wait_until_closed(old.window()).await;
     // Full, but the old entry's window is closed: it makes room.
     assert!(matches!(
-        dedup.claim("event:new", window()).await.unwrap(),
+        dedup.claim(ROUTE, &delivery("evt_new")).await.unwrap(),
         Claim::First(_)
     ));
 }
@@ -518,7 +535,7 @@ async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
     let dedup = Deduplicator::in_memory().with_lease(Duration::from_millis(300));
     let app = axum_app(dedup.clone(), runs.clone(), FirstRun::Succeeds);
     // A receiver claims the event and dies before finishing: nothing releases it.
-    let Claim::First(guard) = dedup.claim(&key_of("evt_orphan"), window()).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim(ROUTE, &delivery("evt_orphan")).await.unwrap() else {
         panic!()
     };
     std::mem::forget(guard);
@@ -537,16 +554,17 @@ async fn a_claim_whose_holder_vanished_expires_after_its_lease() {
 #[tokio::test]
 async fn a_dropped_claim_is_released_at_once() {
     let dedup = Deduplicator::in_memory();
-    let Claim::First(guard) = dedup.claim("event:evt_drop", window()).await.unwrap() else {
+    let event = delivery("evt_drop");
+    let Claim::First(guard) = dedup.claim(ROUTE, &event).await.unwrap() else {
         panic!()
     };
     assert!(matches!(
-        dedup.claim("event:evt_drop", window()).await.unwrap(),
+        dedup.claim(ROUTE, &event).await.unwrap(),
         Claim::InFlight { .. }
     ));
     drop(guard);
     assert!(matches!(
-        dedup.claim("event:evt_drop", window()).await.unwrap(),
+        dedup.claim(ROUTE, &event).await.unwrap(),
         Claim::First(_)
     ));
 }
@@ -558,7 +576,7 @@ struct Down;
 impl DedupStore for Down {
     fn claim<'a>(
         &'a self,
-        _: &'a str,
+        _: &'a Key,
         _: &'a str,
         _: Duration,
         _: Window,
@@ -569,10 +587,10 @@ impl DedupStore for Down {
             ))
         })
     }
-    fn complete<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
+    fn complete<'a>(&'a self, _: &'a Key, _: &'a str, _: Duration) -> StoreFuture<'a, bool> {
         Box::pin(async { Err(StoreError::Unavailable("connection refused".into())) })
     }
-    fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a, bool> {
+    fn release<'a>(&'a self, _: &'a Key, _: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async { Err(StoreError::Unavailable("connection refused".into())) })
     }
 }
@@ -792,7 +810,7 @@ mod actix {
         )
         .await;
         let Claim::First(_held) = dedup
-            .claim(&key_of("evt_actix_busy"), window())
+            .claim(ROUTE, &super::delivery("evt_actix_busy"))
             .await
             .unwrap()
         else {
@@ -909,7 +927,7 @@ async fn a_replay_held_until_its_window_closed_does_not_run_again() {
     wait_until_closed(Window::new(signed_at, Some(tolerance))).await;
     // A new delivery pushes the full store, which forgets the entry whose
     // window closed; its handler fails, which frees its claim.
-    let Claim::First(pushing) = dedup.claim("event:evt_pushes", window()).await.unwrap() else {
+    let Claim::First(pushing) = dedup.claim(ROUTE, &delivery("evt_pushes")).await.unwrap() else {
         panic!()
     };
     assert!(pushing.release().await.unwrap());
@@ -937,7 +955,7 @@ struct Slow {
 impl DedupStore for Slow {
     fn claim<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         lease: Duration,
         window: Window,
@@ -949,13 +967,13 @@ impl DedupStore for Slow {
     }
     fn complete<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         retention: Duration,
     ) -> StoreFuture<'a, bool> {
         self.store.complete(key, token, retention)
     }
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, bool> {
+    fn release<'a>(&'a self, key: &'a Key, token: &'a str) -> StoreFuture<'a, bool> {
         self.store.release(key, token)
     }
 }

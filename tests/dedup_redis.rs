@@ -17,7 +17,7 @@ use common::redis::{redis, unique_prefix};
 use common::runs::Runs;
 use futures_util::StreamExt;
 use signed_webhooks::axum::Webhook;
-use signed_webhooks::dedup::{Claim, Deduplicator, RedisStore, Window};
+use signed_webhooks::dedup::{Claim, Deduplicator, DeliveryKey, RedisStore, Window};
 use signed_webhooks::{Signer, Unleeshed, Verifier};
 
 #[derive(Clone, Copy)]
@@ -69,6 +69,21 @@ async fn receiver(url: &str, prefix: &str, runs: Runs, first: FirstRun) -> Socke
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     addr
+}
+
+/// The route the receivers serve: the endpoint of their keys.
+const ROUTE: &str = "/webhooks/unleeshed";
+
+/// What names the delivery of `id` signed at `at`, verified now by
+/// `verifier`.
+fn delivery(verifier: &Verifier<Unleeshed>, id: &str, at: i64) -> DeliveryKey {
+    let body = event_body(id);
+    let headers = Signer::<Unleeshed>::new(SECRET).unwrap().sign_at(&body, at);
+    verifier.verify_with_key(&headers, &body).unwrap().1
+}
+
+fn verifier() -> Verifier<Unleeshed> {
+    Verifier::new(SECRET).unwrap()
 }
 
 fn event_body(id: &str) -> Vec<u8> {
@@ -222,9 +237,9 @@ async fn a_claim_whose_holder_died_expires_and_the_next_delivery_runs() {
     // A receiver that claimed the event and died: nothing will release it.
     let dying = Deduplicator::new(RedisStore::open(&redis.url).unwrap().with_prefix(&prefix))
         .with_lease(Duration::from_millis(500));
-    // The key the receivers claim the event by.
-    let key = "unleeshed:id:evt_orphan";
-    let Claim::First(guard) = dying.claim(key, Window::unbounded()).await.unwrap() else {
+    // The delivery the receivers claim.
+    let key = delivery(&verifier(), "evt_orphan", common::now());
+    let Claim::First(guard) = dying.claim(ROUTE, &key).await.unwrap() else {
         panic!()
     };
     std::mem::forget(guard);
@@ -310,7 +325,12 @@ async fn redis_down_mid_run_refuses_with_503_and_loses_nothing() {
 async fn deliveries_whose_window_never_closes_are_still_completed() {
     // A verifier without a timestamp check gives windows that never close;
     // the store must still mark such deliveries done.
-    let forever = Window::new(1, None);
+    let forever = delivery(
+        &verifier().dangerous_without_timestamp_check(),
+        "evt_forever",
+        1,
+    );
+    assert_eq!(forever.window(), Window::unbounded());
     let Some(redis) = redis("deliveries_whose_window_never_closes_are_still_completed") else {
         return;
     };
@@ -319,12 +339,12 @@ async fn deliveries_whose_window_never_closes_are_still_completed() {
             .unwrap()
             .with_prefix(unique_prefix("forever")),
     );
-    let Claim::First(guard) = dedup.claim("event:evt_forever", forever).await.unwrap() else {
+    let Claim::First(guard) = dedup.claim(ROUTE, &forever).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
     assert!(matches!(
-        dedup.claim("event:evt_forever", forever).await.unwrap(),
+        dedup.claim(ROUTE, &forever).await.unwrap(),
         Claim::Duplicate
     ));
 }
@@ -342,23 +362,27 @@ async fn a_later_duplicate_keeps_the_key_until_its_own_window_closes() {
     .with_retention(Duration::from_secs(1));
     let now = common::now();
     // The first delivery's window closes in one to two seconds (a claim
-    // after it closed would be stale).
-    let first = Window::new(now + 1, Some(Duration::ZERO));
-    let Claim::First(guard) = dedup.claim("event:evt_reopen", first).await.unwrap() else {
+    // after it closed would be stale): signed 299 s ago.
+    let first = delivery(&verifier(), "evt_reopen", now - 299);
+    let Claim::First(guard) = dedup.claim(ROUTE, &first).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
     // Redelivered, signed anew: replays of it are possible for a while.
-    let redelivery = Window::new(now, Some(Duration::from_secs(30)));
+    let redelivery = delivery(
+        &verifier().with_tolerance(Duration::from_secs(30)),
+        "evt_reopen",
+        now,
+    );
     assert!(matches!(
-        dedup.claim("event:evt_reopen", redelivery).await.unwrap(),
+        dedup.claim(ROUTE, &redelivery).await.unwrap(),
         Claim::Duplicate
     ));
     // Past the retention and the first window.
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert!(
         matches!(
-            dedup.claim("event:evt_reopen", redelivery).await.unwrap(),
+            dedup.claim(ROUTE, &redelivery).await.unwrap(),
             Claim::Duplicate
         ),
         "forgotten after the retention, while a replay of the redelivery would still verify"
@@ -379,8 +403,9 @@ async fn a_claim_arriving_after_its_window_closed_is_refused() {
             .with_prefix(unique_prefix("stale")),
     )
     .with_retention(Duration::ZERO);
-    let window = Window::new(common::now() + 1, Some(Duration::ZERO));
-    let Claim::First(guard) = dedup.claim("event:evt_stale", window).await.unwrap() else {
+    // Its window closes in one to two seconds: signed 299 s ago.
+    let window = delivery(&verifier(), "evt_stale", common::now() - 299);
+    let Claim::First(guard) = dedup.claim(ROUTE, &window).await.unwrap() else {
         panic!()
     };
     assert!(guard.complete().await.unwrap());
@@ -388,7 +413,7 @@ async fn a_claim_arriving_after_its_window_closed_is_refused() {
     tokio::time::sleep(Duration::from_millis(2500)).await;
     // The refusal the verifier would make now (0.1 returned it as an error;
     // 0.2 as the claim's outcome, `Claim::Stale`).
-    match dedup.claim("event:evt_stale", window).await {
+    match dedup.claim(ROUTE, &window).await {
         Ok(Claim::Stale(error)) => assert_eq!(error.code(), "timestamp_too_old"),
         other => panic!("a claim whose window closed was answered {other:?}"),
     }

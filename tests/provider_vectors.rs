@@ -138,7 +138,12 @@ fn answer<P: Provider>(v: &Vector, rename: &[(&str, &str)]) -> Answer {
         Err(err) => return Answer::BadSecret(err),
     };
     match verifier.verify_at(&headers, v.body(), v.now) {
-        Ok(verified) => Answer::Accepted(verified, verifier.delivery_key(&headers, v.body())),
+        Ok(verified) => Answer::Accepted(
+            verified,
+            verifier
+                .verify_with_key_at(&headers, v.body(), v.now)
+                .map(|(_, key)| key.as_str().to_owned()),
+        ),
         Err(err) => Answer::Refused(err),
     }
 }

@@ -23,7 +23,7 @@ async fn the_memory_store_keeps_the_contract_of_bounded_stores() {
 /// store that forgets every completion.
 #[tokio::test]
 async fn the_suite_names_the_promise_a_store_breaks() {
-    use signed_webhooks::dedup::{ClaimState, DedupStore, StoreFuture, Window};
+    use signed_webhooks::dedup::{ClaimState, DedupStore, Key, StoreFuture, Window};
     use std::time::Duration;
 
     #[derive(Debug, Default)]
@@ -32,7 +32,7 @@ async fn the_suite_names_the_promise_a_store_breaks() {
     impl DedupStore for Forgetful {
         fn claim<'a>(
             &'a self,
-            key: &'a str,
+            key: &'a Key,
             token: &'a str,
             lease: Duration,
             window: Window,
@@ -41,14 +41,14 @@ async fn the_suite_names_the_promise_a_store_breaks() {
         }
         fn complete<'a>(
             &'a self,
-            key: &'a str,
+            key: &'a Key,
             token: &'a str,
             _: Duration,
         ) -> StoreFuture<'a, bool> {
             // Acknowledges, and frees the key instead.
             Box::pin(async move { self.0.release(key, token).await })
         }
-        fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, bool> {
+        fn release<'a>(&'a self, key: &'a Key, token: &'a str) -> StoreFuture<'a, bool> {
             self.0.release(key, token)
         }
     }

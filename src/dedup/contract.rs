@@ -40,7 +40,7 @@ use tokio::task::JoinSet;
 use tokio::time::sleep;
 
 use super::StoreError;
-use super::{ClaimState, DedupStore, Window, new_token, unix_now_millis};
+use super::{ClaimState, DedupStore, Key, Window, new_token, unix_now_millis};
 
 /// A promise a store broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +78,9 @@ type BoxedCheck = Pin<Box<dyn Future<Output = Checked> + Send>>;
 const LONG: Duration = Duration::from_secs(60);
 /// A lease the checks wait out.
 const SHORT: Duration = Duration::from_millis(300);
+/// The promise every in-flight answer keeps.
+const IN_FLIGHT_PROMISE: &str =
+    "a claim answered in flight says the time left on the holder's lease";
 /// How long past a deadline a check waits before relying on it.
 const MARGIN: Duration = Duration::from_millis(400);
 
@@ -119,7 +122,8 @@ where
 
 /// The promises of a store with bounded room, such as
 /// [`MemoryStore`](super::MemoryStore): `make_store(capacity)` gives an
-/// empty store that holds at most `capacity` entries (the checks ask for 3).
+/// empty store that holds at most `capacity` entries per partition (the
+/// checks ask for 3).
 ///
 /// # Errors
 ///
@@ -136,6 +140,8 @@ where
     running.spawn(async move { (1, forgets_closed_windows_then_unbounded(store).await) });
     let store: Arc<dyn DedupStore> = Arc::new(make_store(3));
     running.spawn(async move { (2, unbounded_windows_never_fill_it(store).await) });
+    let store: Arc<dyn DedupStore> = Arc::new(make_store(3));
+    running.spawn(async move { (3, a_full_partition_leaves_the_others_room(store).await) });
     first_violation(running).await
 }
 
@@ -175,9 +181,7 @@ pub async fn claim_then_duplicate(store: Arc<dyn DedupStore>) -> Checked {
     store
         .claim(&key, "a", LONG, open(), ClaimState::Claimed)
         .await?;
-    store
-        .claim(&key, "b", LONG, open(), ClaimState::InFlight)
-        .await?;
+    store.claim(&key, "b", LONG, open(), IN_FLIGHT).await?;
     store.complete(&key, "a", LONG, true).await?;
     store
         .claim(&key, "c", LONG, open(), ClaimState::Done)
@@ -215,7 +219,7 @@ pub async fn claims_are_exclusive(store: Arc<dyn DedupStore>) -> Checked {
     let granted = states.iter().filter(|&&s| s == ClaimState::Claimed).count();
     let in_flight = states
         .iter()
-        .filter(|&&s| s == ClaimState::InFlight)
+        .filter(|s| matches!(s, ClaimState::InFlight { retry_after } if *retry_after <= LONG))
         .count();
     check(PROMISE, granted == 1 && in_flight == 15, || {
         format!("16 concurrent claims were answered {states:?}")
@@ -237,9 +241,7 @@ pub async fn only_the_holder_finishes(store: Arc<dyn DedupStore>) -> Checked {
         .await?;
     store.complete(&key, "b", LONG, false).await?;
     store.release(&key, "b", false).await?;
-    store
-        .claim(&key, "c", LONG, open(), ClaimState::InFlight)
-        .await?;
+    store.claim(&key, "c", LONG, open(), IN_FLIGHT).await?;
     store.complete(&key, "a", LONG, true).await?;
     store.claim(&key, "d", LONG, open(), ClaimState::Done).await
 }
@@ -287,9 +289,7 @@ pub async fn an_expired_lease_is_taken_over(store: Arc<dyn DedupStore>) -> Check
         .await?;
     store.complete(&key, "a", LONG, false).await?;
     store.release(&key, "a", false).await?;
-    store
-        .claim(&key, "c", LONG, open(), ClaimState::InFlight)
-        .await?;
+    store.claim(&key, "c", LONG, open(), IN_FLIGHT).await?;
     store.complete(&key, "b", LONG, true).await?;
     store.claim(&key, "d", LONG, open(), ClaimState::Done).await
 }
@@ -446,9 +446,7 @@ pub async fn an_in_flight_duplicate_records_its_window(store: Arc<dyn DedupStore
     store
         .claim(&key, "a", LONG, first, ClaimState::Claimed)
         .await?;
-    store
-        .claim(&key, "b", LONG, later, ClaimState::InFlight)
-        .await?;
+    store.claim(&key, "b", LONG, later, IN_FLIGHT).await?;
     store.complete(&key, "a", Duration::ZERO, true).await?;
     wait_until_closed(first).await;
     store.claim(&key, "c", LONG, later, ClaimState::Done).await
@@ -488,10 +486,10 @@ pub async fn retention_keeps_then_expires(store: Arc<dyn DedupStore>) -> Checked
 pub async fn keys_are_exact(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "keys are compared exactly";
     let store = Probe::new(&*store, PROMISE);
-    let base = key("exact");
+    let (partition, base) = (partition(), new_token());
     let long = "x".repeat(300);
     for suffix in ["k", "K", "k:", "k ", "ключ", "kλ", &long] {
-        let key = format!("{base}{suffix}");
+        let key = key_in(&partition, &format!("{base}{suffix}"));
         store
             .claim(&key, "a", LONG, open(), ClaimState::Claimed)
             .await?;
@@ -509,7 +507,12 @@ pub async fn keys_are_exact(store: Arc<dyn DedupStore>) -> Checked {
 pub async fn full_of_open_windows_refuses(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a full store refuses rather than forget an open window or a claim";
     let probe = Probe::new(&*store, PROMISE);
-    let keys = [key("full-a"), key("full-b"), key("full-c")];
+    let partition = partition();
+    let keys = [
+        key_in(&partition, "full-a"),
+        key_in(&partition, "full-b"),
+        key_in(&partition, "full-c"),
+    ];
     for key in &keys {
         probe
             .claim(key, "t", LONG, open(), ClaimState::Claimed)
@@ -517,7 +520,10 @@ pub async fn full_of_open_windows_refuses(store: Arc<dyn DedupStore>) -> Checked
     }
     probe.complete(&keys[0], "t", LONG, true).await?;
     probe.complete(&keys[1], "t", LONG, true).await?;
-    match store.claim(&key("full-new"), "t", LONG, open()).await {
+    match store
+        .claim(&key_in(&partition, "full-new"), "t", LONG, open())
+        .await
+    {
         Err(StoreError::Full { .. }) => {}
         other => {
             return Err(Violation {
@@ -532,9 +538,7 @@ pub async fn full_of_open_windows_refuses(store: Arc<dyn DedupStore>) -> Checked
     probe
         .claim(&keys[1], "u", LONG, open(), ClaimState::Done)
         .await?;
-    probe
-        .claim(&keys[2], "u", LONG, open(), ClaimState::InFlight)
-        .await
+    probe.claim(&keys[2], "u", LONG, open(), IN_FLIGHT).await
 }
 
 /// A full bounded store makes room by forgetting completed deliveries whose
@@ -547,7 +551,12 @@ pub async fn full_of_open_windows_refuses(store: Arc<dyn DedupStore>) -> Checked
 pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "a full store forgets closed windows first, then entries with none";
     let probe = Probe::new(&*store, PROMISE);
-    let (closing, unbounded, kept) = (key("closed"), key("no-window"), key("open"));
+    let partition = partition();
+    let (closing, unbounded, kept) = (
+        key_in(&partition, "closed"),
+        key_in(&partition, "no-window"),
+        key_in(&partition, "open"),
+    );
     let window = closing_in(2);
     probe
         .claim(&closing, "t", LONG, window, ClaimState::Claimed)
@@ -570,14 +579,26 @@ pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn DedupStore>) -
     wait_until_closed(window).await;
     // Full: room is made by forgetting the closed window…
     probe
-        .claim(&key("new-1"), "t", LONG, open(), ClaimState::Claimed)
+        .claim(
+            &key_in(&partition, "new-1"),
+            "t",
+            LONG,
+            open(),
+            ClaimState::Claimed,
+        )
         .await?;
     probe
         .claim(&unbounded, "u", LONG, Window::unbounded(), ClaimState::Done)
         .await?;
     // …then the one with no window; the open one stays.
     probe
-        .claim(&key("new-2"), "t", LONG, open(), ClaimState::Claimed)
+        .claim(
+            &key_in(&partition, "new-2"),
+            "t",
+            LONG,
+            open(),
+            ClaimState::Claimed,
+        )
         .await?;
     probe
         .claim(&kept, "u", LONG, open(), ClaimState::Done)
@@ -599,6 +620,55 @@ pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn DedupStore>) -
     Ok(())
 }
 
+/// A bounded store counts its room per partition (endpoint and provider):
+/// one partition full of open windows refuses its own new claims, and
+/// another partition's claims are granted.
+///
+/// # Errors
+///
+/// The [`Violation`] seen.
+pub async fn a_full_partition_leaves_the_others_room(store: Arc<dyn DedupStore>) -> Checked {
+    const PROMISE: &str =
+        "a bounded store's room is per partition: one full partition refuses only its own claims";
+    let probe = Probe::new(&*store, PROMISE);
+    let (full, other) = (partition(), partition());
+    for n in 0..3 {
+        probe
+            .claim(
+                &key_in(&full, &format!("filler-{n}")),
+                "t",
+                LONG,
+                open(),
+                ClaimState::Claimed,
+            )
+            .await?;
+    }
+    match store
+        .claim(&key_in(&full, "one-more"), "t", LONG, open())
+        .await
+    {
+        Err(StoreError::Full { .. }) => {}
+        other => {
+            return Err(Violation {
+                promise: PROMISE,
+                detail: format!("a claim in a full partition was answered {other:?}"),
+            });
+        }
+    }
+    for n in 0..3 {
+        probe
+            .claim(
+                &key_in(&other, &format!("k-{n}")),
+                "t",
+                LONG,
+                open(),
+                ClaimState::Claimed,
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 /// Deliveries with no window never fill a bounded store for good: the
 /// oldest are forgotten to make room, the latest are remembered.
 ///
@@ -608,7 +678,10 @@ pub async fn forgets_closed_windows_then_unbounded(store: Arc<dyn DedupStore>) -
 pub async fn unbounded_windows_never_fill_it(store: Arc<dyn DedupStore>) -> Checked {
     const PROMISE: &str = "deliveries with no window never fill a store for good";
     let store = Probe::new(&*store, PROMISE);
-    let keys: Vec<String> = (0..10).map(|n| key(&format!("unbounded-{n}"))).collect();
+    let partition = partition();
+    let keys: Vec<Key> = (0..10)
+        .map(|n| key_in(&partition, &format!("unbounded-{n}")))
+        .collect();
     for key in &keys {
         store
             .claim(key, "t", LONG, Window::unbounded(), ClaimState::Claimed)
@@ -674,7 +747,7 @@ impl<'a> Probe<'a> {
 
     async fn claim(
         &self,
-        key: &str,
+        key: &Key,
         token: &str,
         lease: Duration,
         window: Window,
@@ -685,7 +758,20 @@ impl<'a> Probe<'a> {
             .claim(key, token, lease, window)
             .await
             .map_err(|error| failed(self.promise, &error))?;
-        check(self.promise, state == expected, || {
+        if let ClaimState::InFlight { retry_after } = state {
+            // The time left on the holder's lease: no more than any lease
+            // the checks give, and not gone.
+            check(
+                IN_FLIGHT_PROMISE,
+                !retry_after.is_zero() && retry_after <= LONG,
+                || {
+                    format!(
+                        "claim of {key} by {token:?} was answered in flight for {retry_after:?}"
+                    )
+                },
+            )?;
+        }
+        check(self.promise, same(state, expected), || {
             format!(
                 "claim of {key} by {token:?} with {} was answered {state:?}, not {expected:?}",
                 describe(window)
@@ -695,7 +781,7 @@ impl<'a> Probe<'a> {
 
     async fn complete(
         &self,
-        key: &str,
+        key: &Key,
         token: &str,
         retention: Duration,
         expected: bool,
@@ -710,7 +796,7 @@ impl<'a> Probe<'a> {
         })
     }
 
-    async fn release(&self, key: &str, token: &str, expected: bool) -> Checked {
+    async fn release(&self, key: &Key, token: &str, expected: bool) -> Checked {
         let released = self
             .store
             .release(key, token)
@@ -745,9 +831,33 @@ fn failed(promise: &'static str, error: &StoreError) -> Violation {
     }
 }
 
-/// A key no other run uses.
-fn key(name: &str) -> String {
-    format!("contract:{name}:{}:", new_token())
+/// A key no other run uses, in a partition no other run uses.
+fn key(name: &str) -> Key {
+    key_in(&partition(), name)
+}
+
+/// A partition no other run uses.
+fn partition() -> String {
+    format!("contract:{}", new_token())
+}
+
+fn key_in(partition: &str, name: &str) -> Key {
+    Key::new(partition, &format!("id:{name}"))
+}
+
+/// An in-flight answer stands for any time left; the probe checks that
+/// time separately.
+const IN_FLIGHT: ClaimState = ClaimState::InFlight {
+    retry_after: Duration::ZERO,
+};
+
+/// Whether `state` is the answer `expected` names, in-flight answers
+/// compared by kind.
+fn same(state: ClaimState, expected: ClaimState) -> bool {
+    match (state, expected) {
+        (ClaimState::InFlight { .. }, ClaimState::InFlight { .. }) => true,
+        _ => state == expected,
+    }
 }
 
 fn now_secs() -> i64 {

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::StoreError;
-use super::{ClaimState, DedupStore, StoreFuture, Window, millis, unix_now_millis};
+use super::{ClaimState, DedupStore, Key, StoreFuture, Window, millis, unix_now_millis};
 
 /// How many deliveries a [`MemoryStore`] remembers unless set otherwise.
 pub const DEFAULT_CAPACITY: usize = 100_000;
@@ -15,10 +15,13 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 /// Claims and completed deliveries kept in memory: the store for a single
 /// receiver process. Thread-safe; no extra dependency.
 ///
-/// Memory is bounded by a capacity (entries, [`DEFAULT_CAPACITY`] unless
-/// set; 300–400 bytes each with their keys and indexes, as measured by the
-/// drill in SECURITY.md). Entries leave when their lease or retention, and
-/// their window, are over. When the store is full it forgets, in this order:
+/// Memory is bounded by a capacity *per partition*, that is per endpoint
+/// and provider ([`Key::partition`]): [`DEFAULT_CAPACITY`] entries unless
+/// set, 300–400 bytes each with their keys and indexes (as measured by the
+/// drill in SECURITY.md). One provider whose deliveries stay long in their
+/// windows (LeadLex's 72 h) can fill its own room, never another's. Entries
+/// leave when their lease or retention, and their window, are over. When a
+/// partition is full the store forgets, in this order:
 ///
 /// 1. completed deliveries whose window has closed, the longest closed
 ///    first: every request for them that could still pass the verifier has
@@ -31,26 +34,29 @@ pub const DEFAULT_CAPACITY: usize = 100_000;
 ///
 /// It never forgets an entry whose window is open (a duplicate or a
 /// concurrent delivery extends it to its own window), nor a claim in
-/// flight: when nothing can be forgotten, new claims are refused with
-/// [`StoreError::Full`] (503), and the provider retries them later.
+/// flight: when nothing can be forgotten, new claims of that partition are
+/// refused with [`StoreError::Full`] (503, or processed anyway for a
+/// provider that never retries: see [`Deduplicator`](super::Deduplicator)).
 /// Every decision is taken under one lock on one clock (the system's,
 /// never allowed to go back), so a claim that comes after an entry was
 /// forgotten for its closed window is itself refused as stale.
 ///
-/// Size the capacity for the peak: a store whose every entry is within its
-/// window holds `capacity` deliveries per tolerance period, so the default
-/// 100 000 with a 300 s tolerance sustains about 330 new events per second
-/// before refusing; 1,000 events per second needs 300 000 (about 100 MB).
-/// Windows of days (schemes that sign a time in the body) need room for
-/// days of deliveries.
+/// Size the capacity for the peak: a partition whose every entry is within
+/// its window holds `capacity` deliveries per tolerance period, so the
+/// default 100 000 with a 300 s tolerance sustains about 330 new events per
+/// second before refusing; 1,000 events per second needs 300 000 (about
+/// 100 MB). Windows of days (schemes that sign a time in the body: Commet's
+/// 24 h, LeadLex's 72 h) need room for days of deliveries; the deduplicator
+/// warns, at an endpoint's first delivery, when its room fills below 100
+/// deliveries per second.
 ///
 /// A handler that completes after its claim expired and was swept while
-/// the store is full is still recorded: the store may hold a few entries
+/// the store is full is still recorded: a partition may hold a few entries
 /// more than its capacity (at most one per such handler) until the next
 /// claims make room.
 ///
 /// Claims live in one process: a fleet of receivers behind a load balancer
-/// needs a shared store such as `RedisStore`.
+/// needs a shared store such as `RedisStore` or `PostgresStore`.
 pub struct MemoryStore {
     capacity: usize,
     state: Mutex<State>,
@@ -73,6 +79,14 @@ struct State {
 struct Indexes {
     /// Every entry by when it expires, to sweep expired ones.
     by_expiry: BTreeSet<(i64, u64)>,
+    partitions: HashMap<Arc<str>, Partition>,
+}
+
+/// One partition's count, and its forgettable entries in the order the
+/// store forgets them.
+#[derive(Default)]
+struct Partition {
+    len: usize,
     /// Completed entries with a window, by when it closes: forgettable once
     /// it has.
     done_by_window: BTreeSet<(i64, u64)>,
@@ -83,6 +97,7 @@ struct Indexes {
 
 struct Entry {
     id: u64,
+    partition: Arc<str>,
     /// The holder's token and the end of its lease while claimed; `None`
     /// once done.
     holder: Option<(String, i64)>,
@@ -105,12 +120,13 @@ impl Entry {
 }
 
 impl MemoryStore {
-    /// A store with the [`DEFAULT_CAPACITY`].
+    /// A store with the [`DEFAULT_CAPACITY`] per partition.
     pub fn new() -> Self {
         MemoryStore::with_capacity(DEFAULT_CAPACITY)
     }
 
-    /// A store that holds at most `capacity` entries (at least one).
+    /// A store that holds at most `capacity` entries (at least one) per
+    /// partition: per endpoint and provider.
     pub fn with_capacity(capacity: usize) -> Self {
         MemoryStore {
             capacity: capacity.max(1),
@@ -118,13 +134,14 @@ impl MemoryStore {
         }
     }
 
-    /// The cap on entries.
+    /// The cap on entries per partition.
     pub fn capacity(&self) -> usize {
         self.capacity
     }
 
     /// How many entries (claims in flight and completed deliveries) are
-    /// held now, expired ones included until they are swept.
+    /// held now, in every partition, expired ones included until they are
+    /// swept.
     pub fn len(&self) -> usize {
         self.lock().entries.len()
     }
@@ -144,7 +161,7 @@ impl MemoryStore {
     /// under the lock (tests pass their own).
     fn claim_at(
         &self,
-        key: &str,
+        key: &Key,
         token: &str,
         lease: Duration,
         window: Window,
@@ -160,14 +177,18 @@ impl MemoryStore {
         }
         state.sweep(now);
         let lease_end = now.saturating_add(millis(lease));
-        if let Some(entry) = state.entries.get(key) {
+        if let Some(entry) = state.entries.get(key.as_str()) {
             let answer = match &entry.holder {
                 None => ClaimState::Done,
-                Some((_, lease_until)) if *lease_until > now => ClaimState::InFlight,
+                Some((_, lease_until)) if *lease_until > now => ClaimState::InFlight {
+                    retry_after: Duration::from_millis(
+                        u64::try_from(lease_until - now).unwrap_or(0),
+                    ),
+                },
                 // Its holder's lease ran out: taken over.
                 Some(_) => ClaimState::Claimed,
             };
-            state.update(key, |entry| {
+            state.update(key.as_str(), |entry| {
                 if answer == ClaimState::Claimed {
                     entry.holder = Some((token.to_owned(), lease_end));
                     entry.expires_at = lease_end.max(entry.window_end.unwrap_or(i64::MIN));
@@ -176,9 +197,10 @@ impl MemoryStore {
             });
             return Ok(answer);
         }
-        if !state.make_room(self.capacity, now) {
+        if !state.make_room(key.partition(), self.capacity, now) {
             return Err(StoreError::Full {
                 capacity: self.capacity,
+                partition: key.partition().to_owned(),
             });
         }
         state.insert(key, Some((token.to_owned(), lease_end)), lease_end, window);
@@ -189,7 +211,7 @@ impl MemoryStore {
     /// nothing behind (its holder finished late, and nobody took over).
     fn complete_at(
         &self,
-        key: &str,
+        key: &Key,
         token: &str,
         retention: Duration,
         system_ms: impl FnOnce() -> i64,
@@ -198,9 +220,9 @@ impl MemoryStore {
         let now = state.tick(system_ms());
         state.sweep(now);
         let kept_until = now.saturating_add(millis(retention));
-        match state.entries.get(key) {
+        match state.entries.get(key.as_str()) {
             Some(entry) if entry.holder.as_ref().is_some_and(|(held, _)| held == token) => {
-                state.update(key, |entry| {
+                state.update(key.as_str(), |entry| {
                     entry.holder = None;
                     entry.expires_at = kept_until.max(entry.window_end.unwrap_or(i64::MIN));
                 });
@@ -209,18 +231,18 @@ impl MemoryStore {
             Some(_) => false,
             None => {
                 // Never dropped for want of room: it was processed.
-                state.make_room(self.capacity, now);
+                state.make_room(key.partition(), self.capacity, now);
                 state.insert(key, None, kept_until, Window::unbounded());
                 true
             }
         }
     }
 
-    fn release_now(&self, key: &str, token: &str) -> bool {
+    fn release_now(&self, key: &Key, token: &str) -> bool {
         let mut state = self.lock();
-        match state.entries.get(key) {
+        match state.entries.get(key.as_str()) {
             Some(entry) if entry.holder.as_ref().is_some_and(|(held, _)| held == token) => {
-                state.remove(key);
+                state.remove(key.as_str());
                 true
             }
             _ => false,
@@ -237,39 +259,40 @@ impl State {
 
     fn insert(
         &mut self,
-        key: &str,
+        key: &Key,
         holder: Option<(String, i64)>,
         expires_at: i64,
         window: Window,
     ) {
         let id = self.next_id;
         self.next_id += 1;
-        let key: Arc<str> = Arc::from(key);
-        self.keys.insert(id, key.clone());
+        let text: Arc<str> = Arc::from(key.as_str());
+        self.keys.insert(id, text.clone());
         let mut entry = Entry {
             id,
+            partition: self.indexes.partition_name(key.partition()),
             holder,
             expires_at,
             window_end: None,
         };
         entry.record(window);
-        self.indexes.insert(&entry);
-        self.entries.insert(key, entry);
+        self.indexes.add(&entry);
+        self.entries.insert(text, entry);
     }
 
     /// Changes an entry, keeping the indexes in step with it.
     fn update(&mut self, key: &str, change: impl FnOnce(&mut Entry)) {
         if let Some(entry) = self.entries.get_mut(key) {
-            self.indexes.remove(entry);
+            self.indexes.unindex(entry);
             change(entry);
-            self.indexes.insert(entry);
+            self.indexes.index(entry);
         }
     }
 
     fn remove(&mut self, key: &str) {
         if let Some(entry) = self.entries.remove(key) {
             self.keys.remove(&entry.id);
-            self.indexes.remove(&entry);
+            self.indexes.drop_entry(&entry);
         }
     }
 
@@ -280,13 +303,10 @@ impl State {
             // Indexes and entries change together, so this cannot happen;
             // if it did, dropping the stray index entries keeps us going.
             None => {
-                let indexes = &mut self.indexes;
-                for index in [
-                    &mut indexes.by_expiry,
-                    &mut indexes.done_by_window,
-                    &mut indexes.done_unbounded,
-                ] {
-                    index.retain(|&(_, i)| i != id);
+                self.indexes.by_expiry.retain(|&(_, i)| i != id);
+                for partition in self.indexes.partitions.values_mut() {
+                    partition.done_by_window.retain(|&(_, i)| i != id);
+                    partition.done_unbounded.retain(|&(_, i)| i != id);
                 }
             }
         }
@@ -302,40 +322,82 @@ impl State {
         }
     }
 
-    /// Forgets what may be forgotten until there is room for one more
-    /// entry; returns whether there is.
-    fn make_room(&mut self, capacity: usize, now: i64) -> bool {
-        while self.entries.len() >= capacity {
-            let forgettable = match self.indexes.done_by_window.first() {
+    /// Forgets what may be forgotten in `partition` until it has room for
+    /// one more entry; returns whether it has.
+    fn make_room(&mut self, partition: &str, capacity: usize, now: i64) -> bool {
+        loop {
+            let Some(room) = self.indexes.partitions.get(partition) else {
+                return true;
+            };
+            if room.len < capacity {
+                return true;
+            }
+            let forgettable = match room.done_by_window.first() {
                 Some(&(end, id)) if end <= now => Some(id),
-                _ => self.indexes.done_unbounded.first().map(|&(_, id)| id),
+                _ => room.done_unbounded.first().map(|&(_, id)| id),
             };
             match forgettable {
                 Some(id) => self.remove_id(id),
                 None => return false,
             }
         }
-        true
     }
 }
 
 impl Indexes {
-    fn insert(&mut self, entry: &Entry) {
+    /// The partition's name, shared by its entries.
+    fn partition_name(&self, partition: &str) -> Arc<str> {
+        match self.partitions.get_key_value(partition) {
+            Some((name, _)) => name.clone(),
+            None => Arc::from(partition),
+        }
+    }
+
+    /// A new entry: counted in its partition, and indexed.
+    fn add(&mut self, entry: &Entry) {
+        self.partitions
+            .entry(entry.partition.clone())
+            .or_default()
+            .len += 1;
+        self.index(entry);
+    }
+
+    /// An entry removed: uncounted, unindexed, and its partition dropped
+    /// once empty.
+    fn drop_entry(&mut self, entry: &Entry) {
+        self.unindex(entry);
+        if let Some(partition) = self.partitions.get_mut(&entry.partition) {
+            partition.len -= 1;
+            if partition.len == 0 {
+                self.partitions.remove(&entry.partition);
+            }
+        }
+    }
+
+    fn index(&mut self, entry: &Entry) {
         self.by_expiry.insert((entry.expires_at, entry.id));
-        if entry.holder.is_none() {
+        if entry.holder.is_none()
+            && let Some(partition) = self.partitions.get_mut(&entry.partition)
+        {
             match entry.window_end {
-                Some(end) => self.done_by_window.insert((end, entry.id)),
-                None => self.done_unbounded.insert((entry.expires_at, entry.id)),
+                Some(end) => partition.done_by_window.insert((end, entry.id)),
+                None => partition
+                    .done_unbounded
+                    .insert((entry.expires_at, entry.id)),
             };
         }
     }
 
-    fn remove(&mut self, entry: &Entry) {
+    fn unindex(&mut self, entry: &Entry) {
         self.by_expiry.remove(&(entry.expires_at, entry.id));
-        if let Some(end) = entry.window_end {
-            self.done_by_window.remove(&(end, entry.id));
+        if let Some(partition) = self.partitions.get_mut(&entry.partition) {
+            if let Some(end) = entry.window_end {
+                partition.done_by_window.remove(&(end, entry.id));
+            }
+            partition
+                .done_unbounded
+                .remove(&(entry.expires_at, entry.id));
         }
-        self.done_unbounded.remove(&(entry.expires_at, entry.id));
     }
 }
 
@@ -357,7 +419,7 @@ impl fmt::Debug for MemoryStore {
 impl DedupStore for MemoryStore {
     fn claim<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         lease: Duration,
         window: Window,
@@ -373,7 +435,7 @@ impl DedupStore for MemoryStore {
 
     fn complete<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         retention: Duration,
     ) -> StoreFuture<'a, bool> {
@@ -385,12 +447,16 @@ impl DedupStore for MemoryStore {
         ))))
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, bool> {
+    fn release<'a>(&'a self, key: &'a Key, token: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(ready(Ok(self.release_now(key, token))))
     }
 
-    fn release_detached(&self, key: String, token: String) {
+    fn release_detached(&self, key: Key, token: String) {
         self.release_now(&key, &token);
+    }
+
+    fn capacity(&self) -> Option<usize> {
+        Some(self.capacity)
     }
 }
 
@@ -408,18 +474,34 @@ mod tests {
         Window::new(secs, Some(Duration::ZERO))
     }
 
+    /// Keys of one partition, unless a test says otherwise.
+    fn key(name: &str) -> Key {
+        Key::new("/hook:test", name)
+    }
+
     fn claim(
         store: &MemoryStore,
-        key: &str,
+        name: &str,
         token: &str,
         window: Window,
         now_ms: i64,
     ) -> Result<ClaimState, StoreError> {
-        store.claim_at(key, token, LEASE, window, || now_ms)
+        store.claim_at(&key(name), token, LEASE, window, || now_ms)
     }
 
-    fn complete(store: &MemoryStore, key: &str, token: &str, keep: Duration, now_ms: i64) -> bool {
-        store.complete_at(key, token, keep, || now_ms)
+    fn complete(store: &MemoryStore, name: &str, token: &str, keep: Duration, now_ms: i64) -> bool {
+        store.complete_at(&key(name), token, keep, || now_ms)
+    }
+
+    fn release(store: &MemoryStore, name: &str, token: &str) -> bool {
+        store.release_now(&key(name), token)
+    }
+
+    /// In flight, with this many milliseconds left on the holder's lease.
+    fn in_flight(ms: u64) -> ClaimState {
+        ClaimState::InFlight {
+            retry_after: Duration::from_millis(ms),
+        }
     }
 
     #[test]
@@ -432,7 +514,7 @@ mod tests {
         );
         assert_eq!(
             claim(&store, "k", "b", window, T0).unwrap(),
-            ClaimState::InFlight
+            in_flight(30_000)
         );
         assert!(complete(&store, "k", "a", DAY, T0 + 10));
         assert_eq!(
@@ -460,8 +542,8 @@ mod tests {
             claim(&store, "k", "a", window, T0).unwrap(),
             ClaimState::Claimed
         );
-        assert!(!store.release_now("k", "someone-else"));
-        assert!(store.release_now("k", "a"));
+        assert!(!release(&store, "k", "someone-else"));
+        assert!(release(&store, "k", "a"));
         assert!(store.is_empty());
         assert_eq!(
             claim(&store, "k", "b", window, T0).unwrap(),
@@ -480,14 +562,14 @@ mod tests {
         let expiry = T0 + millis(LEASE);
         assert_eq!(
             claim(&store, "k", "b", window, expiry - 1).unwrap(),
-            ClaimState::InFlight
+            in_flight(1)
         );
         assert_eq!(
             claim(&store, "k", "b", window, expiry).unwrap(),
             ClaimState::Claimed
         );
         assert!(!complete(&store, "k", "a", DAY, expiry + 1));
-        assert!(!store.release_now("k", "a"));
+        assert!(!release(&store, "k", "a"));
         assert!(complete(&store, "k", "b", DAY, expiry + 1));
     }
 
@@ -574,7 +656,7 @@ mod tests {
             claim(&store, "new", "n", closing(SECS + 300), closed).unwrap(),
             ClaimState::Claimed
         );
-        assert!(store.release_now("new", "n"));
+        assert!(release(&store, "new", "n"));
         assert!(store.is_empty());
         // A request that passed its time check before the window closed
         // reaches the store only now: stale, not claimed.
@@ -647,7 +729,7 @@ mod tests {
         let concurrent = closing(SECS + 300);
         assert_eq!(
             claim(&store, "k", "b", concurrent, T0).unwrap(),
-            ClaimState::InFlight
+            in_flight(30_000)
         );
         assert!(complete(&store, "k", "a", Duration::ZERO, T0 + 1));
         let later = T0 + 120_000;
@@ -690,7 +772,7 @@ mod tests {
         assert_eq!(store.len(), 4);
         // Nothing else may be forgotten: refused, and the open ones are still duplicates.
         let err = claim(&store, "new-3", "t", closing(SECS + 300), T0).unwrap_err();
-        assert!(matches!(err, StoreError::Full { capacity: 4 }), "{err}");
+        assert!(matches!(err, StoreError::Full { capacity: 4, .. }), "{err}");
         for key in ["open-1", "open-2"] {
             assert_eq!(
                 claim(&store, key, "u", closing(SECS + 300), T0).unwrap(),
@@ -700,7 +782,7 @@ mod tests {
         // A claim in flight is never forgotten either.
         assert_eq!(
             claim(&store, "new-1", "u", closing(SECS + 300), T0).unwrap(),
-            ClaimState::InFlight
+            in_flight(30_000)
         );
     }
 
@@ -744,5 +826,55 @@ mod tests {
             ClaimState::Claimed
         );
         assert_eq!(store.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod partitions {
+    use super::*;
+
+    const T0: i64 = 1_790_000_000_000;
+
+    fn open() -> Window {
+        Window::new(T0 / 1000, Some(Duration::from_secs(3600)))
+    }
+
+    /// LeadLex's 72 h windows fill its own room; GitHub's deliveries on
+    /// the same store keep theirs.
+    #[test]
+    fn one_partition_full_of_open_windows_leaves_the_others_room() {
+        let store = MemoryStore::with_capacity(2);
+        let leadlex = |n: u32| Key::new("/webhooks/leadlex:leadlex", &format!("sha256:{n}"));
+        let github = |n: u32| Key::new("/webhooks/github:github", &format!("sha256:{n}"));
+        let lease = Duration::from_secs(30);
+        for n in 0..2 {
+            assert_eq!(
+                store
+                    .claim_at(&leadlex(n), "t", lease, open(), || T0)
+                    .unwrap(),
+                ClaimState::Claimed
+            );
+        }
+        let full = store.claim_at(&leadlex(2), "t", lease, open(), || T0);
+        assert!(
+            matches!(&full, Err(StoreError::Full { capacity: 2, partition }) if partition == "/webhooks/leadlex:leadlex"),
+            "{full:?}"
+        );
+        for n in 0..2 {
+            assert_eq!(
+                store
+                    .claim_at(&github(n), "t", lease, Window::unbounded(), || T0)
+                    .unwrap(),
+                ClaimState::Claimed
+            );
+        }
+        assert_eq!(store.len(), 4);
+        // Released, a partition's room is free again, and empty partitions go.
+        for n in 0..2 {
+            assert!(store.release_now(&leadlex(n), "t"));
+            assert!(store.release_now(&github(n), "t"));
+        }
+        assert!(store.is_empty());
+        assert!(store.lock().indexes.partitions.is_empty());
     }
 }

@@ -7,7 +7,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, Script};
 
 use super::StoreError;
-use super::{ClaimState, DedupStore, MAX_KEEP, StoreFuture, Window, millis, unix_now_millis};
+use super::{ClaimState, DedupStore, Key, MAX_KEEP, StoreFuture, Window, millis, unix_now_millis};
 
 // Each key is a hash: `s`, the state (`claimed:<token>` or `done`); `l`,
 // the end of the lease (Unix ms) while claimed; `w`, the end of the latest
@@ -41,7 +41,7 @@ if state == 'done' or (state and lease_end and lease_end > now) then
   if state == 'done' then
     return 'done'
   end
-  return 'in_flight'
+  return 'in_flight:' .. (lease_end - now)
 end
 lease_end = now + tonumber(ARGV[2])
 redis.call('HSET', KEYS[1], 's', ARGV[1], 'l', lease_end)
@@ -182,7 +182,8 @@ impl RedisStore {
     }
 
     /// Sets the prefix of every key (default `signed-webhooks:`), to share a
-    /// Redis between applications, or to keep two providers' event ids apart.
+    /// Redis between applications. (Keys already name their endpoint and
+    /// provider, so providers and routes never need a prefix of their own.)
     #[must_use]
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
@@ -202,8 +203,8 @@ impl RedisStore {
         &self.prefix
     }
 
-    fn key(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+    fn key(&self, key: &Key) -> String {
+        format!("{}{}", self.prefix, key.as_str())
     }
 
     async fn with_timeout_of<T>(
@@ -220,7 +221,7 @@ impl RedisStore {
 impl DedupStore for RedisStore {
     fn claim<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         lease: Duration,
         window: Window,
@@ -246,13 +247,16 @@ impl DedupStore for RedisStore {
                         .invoke_async(&mut connection),
                 )
                 .await?;
-            match state.as_str() {
-                "claimed" => Ok(ClaimState::Claimed),
-                "done" => Ok(ClaimState::Done),
-                "in_flight" => Ok(ClaimState::InFlight),
-                "stale" => Ok(ClaimState::Stale),
-                other => Err(unavailable(std::io::Error::other(format!(
-                    "unexpected answer from the claim script: {other:?}"
+            let left = |ms: &str| ms.parse::<u64>().ok().map(Duration::from_millis);
+            match state.split_once(':') {
+                None if state == "claimed" => Ok(ClaimState::Claimed),
+                None if state == "done" => Ok(ClaimState::Done),
+                None if state == "stale" => Ok(ClaimState::Stale),
+                Some(("in_flight", ms)) if left(ms).is_some() => Ok(ClaimState::InFlight {
+                    retry_after: left(ms).unwrap_or_default(),
+                }),
+                _ => Err(unavailable(std::io::Error::other(format!(
+                    "unexpected answer from the claim script: {state:?}"
                 )))),
             }
         })
@@ -260,7 +264,7 @@ impl DedupStore for RedisStore {
 
     fn complete<'a>(
         &'a self,
-        key: &'a str,
+        key: &'a Key,
         token: &'a str,
         retention: Duration,
     ) -> StoreFuture<'a, bool> {
@@ -279,7 +283,7 @@ impl DedupStore for RedisStore {
         })
     }
 
-    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, bool> {
+    fn release<'a>(&'a self, key: &'a Key, token: &'a str) -> StoreFuture<'a, bool> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
             let released: i64 = self
@@ -294,7 +298,7 @@ impl DedupStore for RedisStore {
         })
     }
 
-    fn release_detached(&self, key: String, token: String) {
+    fn release_detached(&self, key: Key, token: String) {
         // Runs from a destructor (a failed or panicking handler): release in
         // the background when a runtime is at hand, or let the lease expire.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {

@@ -395,8 +395,8 @@ where
     );
     // The delivery verified: a verifier builds from this very secret.
     if let Ok(verifier) = Verifier::<P>::new(secret.secret.as_str()) {
-        match verifier.delivery_key(headers, body) {
-            Ok(key) => {
+        match verifier.verify_with_key_at(headers, body, now) {
+            Ok((_, key)) => {
                 let _ = writeln!(out, "delivery key: {key}");
             }
             Err(error) => {
