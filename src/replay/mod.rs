@@ -115,10 +115,14 @@ use crate::time::unix_now;
 #[cfg(feature = "store-contract")]
 pub mod contract;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 
