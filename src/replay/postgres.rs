@@ -495,6 +495,10 @@ impl PostgresStore {
     ///   which commits with the transaction (a rollback loses it, which
     ///   matters only when the retention is shorter than the window). A
     ///   delivery answered `InFlight` by the advisory lock records nothing.
+    /// - A transaction dropped without commit (a handler that panicked or
+    ///   returned early) is rolled back when its connection goes back to
+    ///   the pool (sqlx does it in the background): until then the key is
+    ///   `InFlight`, then free.
     /// - Run it at `READ COMMITTED` (PostgreSQL's default). At `REPEATABLE
     ///   READ` or `SERIALIZABLE`, a delivery committed by another
     ///   transaction after this one's snapshot fails the statement with a

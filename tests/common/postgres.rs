@@ -115,14 +115,21 @@ impl Postgres {
             .unwrap_or_else(|error| panic!("connecting to the test database: {error}"))
     }
 
-    /// Kills the server the hard way (SIGKILL to the postmaster; its
-    /// backends notice and exit).
+    /// Kills the server the hard way, as a crash does: SIGKILL to the
+    /// postmaster and to every process it started (a backend whose
+    /// postmaster alone died may still answer, and commit, for a moment).
     pub fn kill(&mut self) {
         let own = self
             .own
             .as_mut()
             .expect("only a cluster the test started can be killed");
+        let children = children_of(own.child.id());
         own.child.kill().unwrap();
+        for pid in children {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
         own.child.wait().unwrap();
     }
 
@@ -199,6 +206,28 @@ fn start_server(bin: &Path, port: u16, dir: &Path, user: Option<(u32, u32)>) -> 
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// The processes whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // `pid (comm) state ppid …`: comm may hold spaces, not `)`.
+            let ppid: u32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            (ppid == parent).then_some(pid)
+        })
+        .collect()
 }
 
 /// The server's log, appended to across restarts.
