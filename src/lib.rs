@@ -61,6 +61,9 @@
 //!   `actix::Deduplication` middleware.
 //! - `redis`: `replay::RedisStore`, duplicate detection shared by a fleet
 //!   of receivers.
+//! - `postgres`: `replay::PostgresStore`, duplicate detection in a
+//!   PostgreSQL table (through the application's `sqlx` pool), and its
+//!   `claim_in`, the claim made inside the handler's own transaction.
 //! - `store-contract`: `replay::contract`, the [`replay::ReplayStore`]
 //!   contract as a test suite, for authors of other stores.
 //! - `cli`: the `signed-webhooks` command (`cargo install signed-webhooks

@@ -185,18 +185,22 @@ fn start_server(bin: &Path, port: u16, dir: &Path, user: Option<(u32, u32)>) -> 
             .stderr(log(dir))
             .spawn()
             .expect("starting postgres");
-        while Instant::now() < deadline {
+        // Until it accepts connections, or exits: after a SIGKILL, the old
+        // processes may hold its shared memory for a moment, and it refuses
+        // to start.
+        let exited = loop {
             if let Ok(Some(_)) = child.try_wait() {
-                // It refused to start: after a SIGKILL, the old backends may
-                // still hold its shared memory for a moment.
-                break;
+                break true;
             }
             if is_ready(bin, port) {
                 return child;
             }
+            if Instant::now() >= deadline {
+                break false;
+            }
             std::thread::sleep(Duration::from_millis(50));
-        }
-        if Instant::now() >= deadline {
+        };
+        if !exited || Instant::now() >= deadline {
             let _ = child.kill();
             let _ = child.wait();
             panic!(
@@ -204,6 +208,7 @@ fn start_server(bin: &Path, port: u16, dir: &Path, user: Option<(u32, u32)>) -> 
                 std::fs::read_to_string(dir.join("postgres.log")).unwrap_or_default()
             );
         }
+        let _ = child.wait();
         std::thread::sleep(Duration::from_millis(200));
     }
 }
