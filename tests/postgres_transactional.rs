@@ -145,6 +145,12 @@ async fn a_commit_makes_the_delivery_done_with_its_writes() {
         .unwrap();
     assert_eq!(plain, ClaimState::Done);
     assert_eq!(s.business_rows("evt_1").await, 1);
+    // Its Debug output shows no connection string.
+    let debug = format!("{:?}", s.store);
+    assert!(
+        !debug.contains("postgres://") && !debug.contains("127.0.0.1"),
+        "{debug}"
+    );
 }
 
 #[tokio::test]

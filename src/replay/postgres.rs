@@ -241,6 +241,8 @@ const MIGRATE_LOCK: &str =
 /// draws a new one for each): a claim is known granted by the row carrying
 /// its token afterwards.
 ///
+/// Needs PostgreSQL 11 or later (`hashtextextended`).
+///
 /// Every operation fails within the operation timeout (2 s unless set),
 /// waiting for a pooled connection included, with
 /// [`StoreError::Unavailable`] when the database cannot answer: deliveries

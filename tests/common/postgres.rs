@@ -55,6 +55,9 @@ pub fn postgres(test: &str) -> Option<Postgres> {
         std::env::temp_dir().join(format!("signed-webhooks-pg-{}-{port}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("socket")).unwrap();
+    // Removed if the cluster fails to come up (a panic below); from then
+    // on, `Postgres`'s drop removes it.
+    let cleanup = RemoveOnDrop(dir.clone());
     // initdb and postgres refuse to run as root.
     let user = is_root().then(postgres_user);
     if let Some((uid, gid)) = user {
@@ -76,6 +79,7 @@ pub fn postgres(test: &str) -> Option<Postgres> {
         String::from_utf8_lossy(&initdb.stderr)
     );
     let child = start_server(&bin, port, &dir, user);
+    std::mem::forget(cleanup);
     let created = Command::new(bin.join("createdb"))
         .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-U", "postgres"])
         .arg(DATABASE)
@@ -163,6 +167,14 @@ impl Drop for Postgres {
             let _ = own.child.wait();
             let _ = std::fs::remove_dir_all(&own.dir);
         }
+    }
+}
+
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
