@@ -61,6 +61,10 @@
 //!   `Deduplicator` as middleware.
 //! - `redis`: `dedup::RedisStore`, duplicate detection shared by a fleet
 //!   of receivers.
+//! - `postgres`: `dedup::PostgresStore`, duplicate detection in a
+//!   PostgreSQL table (through the application's `sqlx` pool), and the
+//!   transactional claim: the record that a delivery is done commits in the
+//!   handler's own transaction (`axum::WebhookTx`, `actix::WebhookTx`).
 //! - `store-contract`: `dedup::contract`, the [`dedup::DedupStore`]
 //!   contract as a test suite, for authors of other stores.
 //! - `cli`: the `signed-webhooks` command (`cargo install signed-webhooks

@@ -1,6 +1,6 @@
 //! The `DedupStore` contract suite (`dedup::contract`, feature
 //! `store-contract`) run against the crate's own stores: the in-memory one,
-//! and a real Redis.
+//! a real Redis, and a real PostgreSQL.
 #![cfg(feature = "store-contract")]
 
 mod common;
@@ -111,5 +111,48 @@ mod redis {
         contract::run_all(move || store.clone().with_prefix(unique_prefix("back")))
             .await
             .unwrap();
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::common::postgres::postgres;
+    use signed_webhooks::dedup::{PostgresStore, contract};
+
+    #[tokio::test]
+    async fn the_postgres_store_keeps_the_contract() {
+        let Some(postgres) = postgres("the_postgres_store_keeps_the_contract") else {
+            return;
+        };
+        let store = PostgresStore::new(postgres.pool().await);
+        store.migrate().await.unwrap();
+        contract::run_all(|| store.clone()).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_postgres_fails_every_operation_as_unavailable() {
+        let Some(mut postgres) =
+            postgres("an_unreachable_postgres_fails_every_operation_as_unavailable")
+        else {
+            return;
+        };
+        if !postgres.is_own() {
+            eprintln!(
+                "\n!!!!!!!! an_unreachable_postgres: SKIPPED, DATABASE_URL is an external server this test cannot kill\n"
+            );
+            return;
+        }
+        let store = PostgresStore::new(postgres.pool().await).with_timeout(Duration::from_secs(1));
+        store.migrate().await.unwrap();
+        postgres.kill();
+        contract::unavailable(Arc::new(store.clone()))
+            .await
+            .unwrap();
+        // Back up: the same store (and pool) works again.
+        postgres.restart();
+        contract::run_all(move || store.clone()).await.unwrap();
     }
 }

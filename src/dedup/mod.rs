@@ -160,6 +160,8 @@ use crate::time::unix_now;
 pub mod contract;
 mod key;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(any(feature = "axum", feature = "actix"))]
@@ -169,6 +171,8 @@ mod window;
 
 pub use key::{DeliveryKey, Key};
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use store::{ClaimState, DedupStore, StoreError, StoreFuture};

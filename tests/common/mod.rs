@@ -47,6 +47,8 @@ pub fn with_fields(body: &[u8], fields: &[(&str, serde_json::Value)]) -> Vec<u8>
 }
 
 pub mod describe;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod redis;
 pub mod requests;
 pub mod runs;
