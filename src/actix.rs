@@ -58,6 +58,7 @@
 use std::future::{Future, Ready, ready};
 use std::pin::{Pin, pin};
 
+use actix_web::body::EitherBody;
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
@@ -71,6 +72,8 @@ use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::verify::Verifier;
 
+#[cfg(feature = "postgres")]
+pub use crate::extract::WebhookTx;
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
 
 type LocalFuture<T, E = WebhookRejection> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
@@ -147,6 +150,31 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
                     Claimed::Ready(body) => Ok(body),
                     Claimed::Pending(claim) => claim.await,
                 }
+            };
+            extracted.await.map_err(|r| refuse::<P>(&req, r))
+        })
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
+    type Error = WebhookRejection;
+    type Future = LocalFuture<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = Bytes::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let extracted = async {
+                let verifier = registered_verifier::<P>(&req)?;
+                let slot = req.extensions().get::<ClaimSlot>().cloned();
+                let headers = req.headers();
+                let body = pin!(async { body.await.map_err(body_error) });
+                let received = receive(&verifier, headers, slot.as_ref(), body).await?;
+                let endpoint = endpoint(&req);
+                received
+                    .into_transactional(headers, slot.as_ref(), &endpoint)
+                    .await
             };
             extracted.await.map_err(|r| refuse::<P>(&req, r))
         })
@@ -246,7 +274,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
 {
-    type Response = ServiceResponse<B>;
+    type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
     type Transform = DedupMiddleware<S>;
     type InitError = ();
@@ -272,7 +300,9 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: 'static,
 {
-    type Response = ServiceResponse<B>;
+    // The right body: the middleware's own 503, when a transactional
+    // claim's commit fails after a 2xx.
+    type Response = ServiceResponse<EitherBody<B>>;
     type Error = actix_web::Error;
     type Future = LocalFuture<Self::Response, Self::Error>;
 
@@ -286,8 +316,18 @@ where
             let response = response.await;
             // An error of the inner service is no answer: not a success.
             let status = response.as_ref().map_or(500, |r| r.status().as_u16());
-            slot.finish(status).await;
-            response
+            let finished = slot.finish(status).await;
+            let response = response?;
+            Ok(match finished {
+                Ok(()) => response.map_into_left_body(),
+                // The 2xx must not reach the provider: the delivery is not done.
+                Err(error) => {
+                    let rejection = WebhookRejection::Store(error);
+                    response
+                        .into_response(rejection.error_response())
+                        .map_into_right_body()
+                }
+            })
         })
     }
 }

@@ -93,6 +93,8 @@ use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, re
 use crate::providers::{Provider, WebhookEvent};
 use crate::verify::Verifier;
 
+#[cfg(feature = "postgres")]
+pub use crate::extract::WebhookTx;
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
 
 // The extractors are plain functions returning a future, not `async fn`s:
@@ -168,6 +170,37 @@ where
                     Claimed::Pending(claim) => claim,
                 };
                 claim.await
+            };
+            extracted
+                .await
+                .map_err(|rejection| refuse::<P>(&parts, rejection))
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<S, P, E> FromRequest<S> for WebhookTx<P, E>
+where
+    Verifier<P>: FromRef<S>,
+    S: Send + Sync,
+    P: Provider,
+    E: WebhookEvent + Send,
+{
+    type Rejection = WebhookRejection;
+
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let (verifier, parts, body) = start::<S, P>(req, state);
+        async move {
+            let extracted = async {
+                let slot = parts.extensions.get::<ClaimSlot>();
+                let body = pin!(read_body(&parts.headers, body));
+                let received = receive(&verifier, &parts.headers, slot, body).await?;
+                received
+                    .into_transactional(&parts.headers, slot, endpoint(&parts))
+                    .await
             };
             extracted
                 .await
@@ -264,20 +297,27 @@ async fn read_body(headers: &http::HeaderMap, body: Body) -> Result<Bytes, Webho
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        let mut response = (self.status(), self.body()).into_response();
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        if let Some(seconds) = self
-            .retry_after()
-            .and_then(|after| HeaderValue::try_from(after.as_secs().to_string()).ok())
-        {
-            headers.insert(RETRY_AFTER, seconds);
-        }
-        if matches!(self, WebhookRejection::Duplicate) {
-            headers.insert(DUPLICATE_HEADER, HeaderValue::from_static("true"));
-        }
-        response
+        rejection_response(&self)
     }
+}
+
+/// The answer to a refusal: its status, its JSON body, and `Retry-After`
+/// or `Webhook-Duplicate` where they apply.
+fn rejection_response<R: From<Vec<u8>>>(rejection: &WebhookRejection) -> http::Response<R> {
+    let mut response = http::Response::new(R::from(rejection.body()));
+    *response.status_mut() = rejection.status();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(seconds) = rejection
+        .retry_after()
+        .and_then(|after| HeaderValue::try_from(after.as_secs().to_string()).ok())
+    {
+        headers.insert(RETRY_AFTER, seconds);
+    }
+    if matches!(rejection, WebhookRejection::Duplicate) {
+        headers.insert(DUPLICATE_HEADER, HeaderValue::from_static("true"));
+    }
+    response
 }
 
 /// A [`Deduplicator`] is a layer: `.layer(dedup)` turns on duplicate
@@ -313,7 +353,9 @@ where
     S: Service<http::Request<B>, Response = http::Response<R>>,
     S::Future: Send + 'static,
     S::Error: Send + 'static,
-    R: Send + 'static,
+    // axum's `Body`: the layer answers 503 itself when a transactional
+    // claim's commit fails after a 2xx.
+    R: From<Vec<u8>> + Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -331,8 +373,11 @@ where
             let response = response.await;
             // An error of the inner service is no answer: not a success.
             let status = response.as_ref().map_or(500, |r| r.status().as_u16());
-            slot.finish(status).await;
-            response
+            match slot.finish(status).await {
+                Ok(()) => response,
+                // The 2xx must not reach the provider: the delivery is not done.
+                Err(error) => Ok(rejection_response(&WebhookRejection::Store(error))),
+            }
         })
     }
 }

@@ -204,6 +204,124 @@ impl<P: Provider, E: fmt::Debug> fmt::Debug for Delivery<P, E> {
     }
 }
 
+/// A verified delivery from provider `P`, decoded into `E`, claimed inside
+/// a PostgreSQL transaction that the handler writes its effects in: the
+/// record that the delivery is done commits with them, or not at all
+/// (feature `postgres`, with a [`Deduplicator`] on a `PostgresStore`
+/// around the route).
+///
+/// Write through [`tx`](WebhookTx::tx) and answer. On a 2xx the layer (or
+/// middleware) commits the transaction, and if that commit fails it
+/// answers 503 instead, so the provider retries; on any other answer, a
+/// panic or a dropped request it is rolled back. Either way the handler's
+/// writes in the transaction happen exactly once: a crash, a timeout or a
+/// failed commit leaves neither them nor the done record, and the
+/// provider's retry runs the handler again. A duplicate never reaches the
+/// handler (`200 {"duplicate":true}`). What the handler does outside the
+/// transaction (an email, another API) is not covered: do it after
+/// [`commit`](WebhookTx::commit), or from a table the transaction wrote.
+///
+/// ```
+/// # #[cfg(feature = "axum")] mod axum_handler {
+/// use http::StatusCode;
+/// use signed_webhooks::Stripe;
+/// use signed_webhooks::axum::WebhookTx; // or signed_webhooks::actix::WebhookTx
+///
+/// async fn stripe(mut event: WebhookTx<Stripe>) -> Result<StatusCode, StatusCode> {
+///     sqlx::query("INSERT INTO invoices_paid (invoice) VALUES ($1)")
+///         .bind(event.object_id().map(str::to_owned))
+///         .execute(event.tx())
+///         .await
+///         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
+///     Ok(StatusCode::OK) // the layer commits the row and the delivery together
+/// }
+/// # }
+/// ```
+///
+/// [`Deduplicator`]: crate::dedup::Deduplicator
+#[cfg(feature = "postgres")]
+pub struct WebhookTx<P: Provider, E = <P as Provider>::Event> {
+    /// The decoded event.
+    pub event: E,
+    /// What the verification established.
+    pub verified: Verified,
+    key: DeliveryKey,
+    /// `Some` until the value is dropped or committed.
+    transaction: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
+    slot: ClaimSlot,
+    provider: PhantomData<fn() -> P>,
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E> WebhookTx<P, E> {
+    /// The transaction the delivery is claimed in, to write the handler's
+    /// effects in: `query.execute(event.tx())`.
+    pub fn tx(&mut self) -> &mut sqlx::PgConnection {
+        self.transaction
+            .as_deref_mut()
+            .expect("the transaction is there until the value is dropped or committed")
+    }
+
+    /// Commits now, the handler's writes and the done record together, for
+    /// a handler that has work to do only once they are committed (an
+    /// email, a call to another service). Otherwise the layer commits on a
+    /// 2xx.
+    ///
+    /// # Errors
+    ///
+    /// The database's: nothing was committed, so answer 5xx and the
+    /// provider retries.
+    pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        match self.transaction.take() {
+            Some(transaction) => transaction.commit().await,
+            None => Ok(()),
+        }
+    }
+
+    /// What names the delivery for duplicate detection ([`DeliveryKey`]).
+    pub fn delivery_key(&self) -> &str {
+        self.key.as_str()
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E> Drop for WebhookTx<P, E> {
+    /// Hands the transaction back to the layer, which commits it on a 2xx.
+    fn drop(&mut self) {
+        if let Some(transaction) = self.transaction.take() {
+            self.slot.park(transaction);
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E> Deref for WebhookTx<P, E> {
+    type Target = E;
+
+    fn deref(&self) -> &E {
+        &self.event
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E> DerefMut for WebhookTx<P, E> {
+    fn deref_mut(&mut self) -> &mut E {
+        &mut self.event
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<P: Provider, E: fmt::Debug> fmt::Debug for WebhookTx<P, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebhookTx")
+            .field("provider", &P::NAME)
+            .field("event", &self.event)
+            .field("verified", &self.verified)
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Why a webhook extractor did not hand a request to its handler, and the
 /// answer it gets instead.
 ///
@@ -251,6 +369,16 @@ pub enum WebhookRejection {
         /// The provider whose verifier is missing.
         provider: &'static str,
     },
+    /// A transactional extractor (`WebhookTx`) found no [`Deduplicator`]
+    /// on a `PostgresStore` around its route to claim in: the receiver is
+    /// misconfigured (500).
+    ///
+    /// [`Deduplicator`]: crate::dedup::Deduplicator
+    #[non_exhaustive]
+    NotTransactional {
+        /// The provider of the route.
+        provider: &'static str,
+    },
     /// A delivery already processed, answered `200 {"duplicate":true}` with
     /// `Webhook-Duplicate: true` so the provider stops retrying. Not an
     /// error: [`Webhook`] and [`WebhookBody`] answer duplicates this way;
@@ -277,7 +405,9 @@ impl WebhookRejection {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             WebhookRejection::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
-            WebhookRejection::NotConfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            WebhookRejection::NotConfigured { .. } | WebhookRejection::NotTransactional { .. } => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             WebhookRejection::Duplicate => StatusCode::OK,
         }
     }
@@ -294,6 +424,7 @@ impl WebhookRejection {
             WebhookRejection::Store(StoreError::NameConflict { .. }) => "dedup_misconfigured",
             WebhookRejection::Store(_) => "dedup_store_unavailable",
             WebhookRejection::NotConfigured { .. } => "verifier_not_configured",
+            WebhookRejection::NotTransactional { .. } => "dedup_misconfigured",
             WebhookRejection::Duplicate => "duplicate",
         }
     }
@@ -311,7 +442,9 @@ impl WebhookRejection {
             WebhookRejection::Store(_) => {
                 "the receiver cannot record deliveries right now: retry later"
             }
-            WebhookRejection::NotConfigured { .. } => "the receiver is misconfigured",
+            WebhookRejection::NotConfigured { .. } | WebhookRejection::NotTransactional { .. } => {
+                "the receiver is misconfigured"
+            }
             WebhookRejection::Duplicate => "this delivery was processed already",
         }
     }
@@ -385,6 +518,12 @@ impl fmt::Display for WebhookRejection {
             WebhookRejection::NotConfigured { provider } => write!(
                 f,
                 "no Verifier<{provider}> is configured where the extractor looks (a server setup \
+                 error)"
+            ),
+            WebhookRejection::NotTransactional { provider } => write!(
+                f,
+                "the {provider} route takes WebhookTx, which claims deliveries in a PostgreSQL \
+                 transaction: wrap the route in a Deduplicator on a PostgresStore (a server setup \
                  error)"
             ),
             WebhookRejection::Duplicate => f.write_str("duplicate of a delivery already processed"),
@@ -632,6 +771,45 @@ impl Received {
                 }
             })),
             _ => Claimed::Ready(body),
+        }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Received {
+    /// Decodes the event, then claims the delivery at `endpoint` in a
+    /// transaction of the slot's PostgreSQL store.
+    pub(crate) async fn into_transactional<P: Provider, E: WebhookEvent>(
+        self,
+        headers: &(dyn Headers + Sync),
+        slot: Option<&ClaimSlot>,
+        endpoint: &str,
+    ) -> Result<WebhookTx<P, E>, WebhookRejection> {
+        use crate::dedup::slot::TransactionAdmission;
+        let (Some(slot), Some(key)) = (slot.filter(|slot| slot.is_transactional()), self.key)
+        else {
+            return Err(WebhookRejection::NotTransactional { provider: P::NAME });
+        };
+        let event = E::decode(&self.body, headers)?;
+        match slot.admit_in_transaction(endpoint, &key).await? {
+            TransactionAdmission::First(transaction) => Ok(WebhookTx {
+                event,
+                verified: self.verified,
+                key,
+                transaction: Some(transaction),
+                slot: slot.clone(),
+                provider: PhantomData,
+            }),
+            TransactionAdmission::Other(Admission::Duplicate) => Err(WebhookRejection::Duplicate),
+            TransactionAdmission::Other(Admission::InFlight(retry_after)) => {
+                Err(WebhookRejection::InFlight { retry_after })
+            }
+            TransactionAdmission::Other(Admission::Stale(error)) => {
+                Err(WebhookRejection::Invalid(error))
+            }
+            TransactionAdmission::Other(Admission::First) => {
+                Err(WebhookRejection::NotTransactional { provider: P::NAME })
+            }
         }
     }
 }

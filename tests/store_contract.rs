@@ -151,8 +151,19 @@ mod postgres {
         contract::unavailable(Arc::new(store.clone()))
             .await
             .unwrap();
-        // Back up: the same store (and pool) works again.
+        // Back up: the same store (and pool) works again, once the server
+        // answers (the pool reconnects; on a loaded machine the first
+        // connections may take longer than the 1 s used above).
         postgres.restart();
+        let store = store.with_timeout(Duration::from_secs(10));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while store.purge_expired().await.is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "PostgreSQL did not come back"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         contract::run_all(move || store.clone()).await.unwrap();
     }
 }

@@ -171,12 +171,13 @@ mod window;
 
 pub use key::{DeliveryKey, Key};
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
-#[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
 pub use store::{ClaimState, DedupStore, StoreError, StoreFuture};
 pub use window::Window;
+
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 
 /// How long a claim holds before it expires if its holder never completes or
 /// releases it (a crashed process), unless set otherwise: 30 seconds.
@@ -290,12 +291,43 @@ pub struct Deduplicator {
     on_store_failure: OnStoreFailure,
     /// The provider type first seen at each partition, shared by clones.
     seen: Arc<RwLock<HashMap<String, TypeId>>>,
+    /// The store, when it is PostgreSQL: it can claim inside a transaction.
+    #[cfg(feature = "postgres")]
+    postgres: Option<PostgresStore>,
+}
+
+/// The outcome of [`Deduplicator::claim_in_transaction`].
+#[cfg(feature = "postgres")]
+#[derive(Debug)]
+#[must_use]
+#[non_exhaustive]
+pub enum TransactionClaim {
+    /// A first delivery (or a retry of one whose transaction did not
+    /// commit): the delivery is written done in this open transaction.
+    /// Write the handler's effects in it and commit: the delivery is done
+    /// if, and only if, the commit succeeds. Drop it, or roll it back, and
+    /// the provider's retry runs again.
+    First(sqlx::Transaction<'static, sqlx::Postgres>),
+    /// Already committed: answer 200 and do nothing.
+    Duplicate,
+    /// Another open transaction (or a plain claim) holds it: answer 409.
+    InFlight {
+        /// When a retry is worth trying.
+        retry_after: Duration,
+    },
+    /// The delivery's window had closed when the claim reached the
+    /// database: refuse it with this error (401), as the verifier would.
+    Stale(Error),
 }
 
 impl Deduplicator {
     /// Claims kept in `store`, with the [`DEFAULT_LEASE`], and each
     /// provider's [`default_retention`].
-    pub fn new(store: impl DedupStore + 'static) -> Self {
+    pub fn new<S: DedupStore + 'static>(store: S) -> Self {
+        #[cfg(feature = "postgres")]
+        let postgres = (&store as &dyn std::any::Any)
+            .downcast_ref::<PostgresStore>()
+            .cloned();
         Deduplicator {
             store: Arc::new(store),
             namespace: Arc::from(""),
@@ -303,6 +335,8 @@ impl Deduplicator {
             retention: None,
             on_store_failure: OnStoreFailure::ByProvider,
             seen: Arc::default(),
+            #[cfg(feature = "postgres")]
+            postgres,
         }
     }
 
@@ -446,6 +480,82 @@ impl Deduplicator {
                 Err(error)
             }
         }
+    }
+
+    /// Claims the delivery named `key` at `endpoint` inside a new
+    /// transaction of the [`PostgresStore`]'s pool, written done in it: the
+    /// handler writes its effects in the same transaction and commits, so
+    /// the record that the delivery is done commits with them or not at
+    /// all ([`PostgresStore::claim_in`] says exactly what that guarantees).
+    /// The axum and actix-web `WebhookTx` extractors do this, and commit
+    /// when the handler answers 2xx.
+    ///
+    /// ```no_run
+    /// use signed_webhooks::dedup::{Deduplicator, PostgresStore, TransactionClaim};
+    /// use signed_webhooks::{Stripe, Verifier};
+    ///
+    /// # async fn handle(dedup: &Deduplicator, verifier: &Verifier<Stripe>, headers: &http::HeaderMap, body: &[u8])
+    /// #     -> Result<u16, Box<dyn std::error::Error>> {
+    /// let (_, key) = verifier.verify_with_key(headers, body)?;
+    /// Ok(match dedup.claim_in_transaction("/webhooks/stripe", &key).await? {
+    ///     TransactionClaim::First(mut tx) => {
+    ///         sqlx::query("INSERT INTO payments (event) VALUES ($1)")
+    ///             .bind(key.as_str())
+    ///             .execute(&mut *tx)
+    ///             .await?;
+    ///         tx.commit().await?; // an error here: answer 503, the retry runs again
+    ///         200
+    ///     }
+    ///     TransactionClaim::Duplicate => 200,
+    ///     TransactionClaim::InFlight { .. } => 409,
+    ///     TransactionClaim::Stale(_) => 401,
+    ///     _ => 503,
+    /// })
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Unavailable`] when the store is not a
+    /// [`PostgresStore`], or the database cannot begin the transaction or
+    /// answer the claim: refuse with 503 (the provider retries; the log
+    /// says so at error level for a provider that never does: with the
+    /// database down, the handler could not write its effects either).
+    /// [`StoreError::NameConflict`] as for [`claim`](Deduplicator::claim).
+    #[cfg(feature = "postgres")]
+    pub async fn claim_in_transaction(
+        &self,
+        endpoint: &str,
+        key: &DeliveryKey,
+    ) -> Result<TransactionClaim, StoreError> {
+        let Some(store) = &self.postgres else {
+            return Err(StoreError::Unavailable(
+                "a transactional claim needs a Deduplicator on a PostgresStore".into(),
+            ));
+        };
+        let store_key = Key::of(&self.namespace, endpoint, key);
+        self.first_sight(&store_key, key)?;
+        let mut tx = store.begin().await?;
+        let retention = self.retention_for(key.retries());
+        let state = store
+            .claim_in(&mut tx, &store_key, key.window(), retention)
+            .await?;
+        Ok(match state {
+            ClaimState::Claimed => TransactionClaim::First(tx),
+            other => {
+                // The window it recorded commits; nothing else was written.
+                if let Err(error) = tx.commit().await {
+                    tracing::debug!(target: "signed_webhooks", key = store_key.as_str(), "could not record a window: {error}");
+                }
+                match other {
+                    ClaimState::Done => TransactionClaim::Duplicate,
+                    ClaimState::InFlight { retry_after } => {
+                        TransactionClaim::InFlight { retry_after }
+                    }
+                    _ => TransactionClaim::Stale(stale(&store_key, key.window())?),
+                }
+            }
+        })
     }
 
     fn processes_anyway(&self, key: &DeliveryKey) -> bool {

@@ -34,8 +34,8 @@ const NOW: &str =
 const SCHEMA: &str = r#"-- signed-webhooks: deliveries claimed and done (PostgresStore).
 -- All times are Unix milliseconds on the database's clock.
 CREATE TABLE IF NOT EXISTS {table} (
-    -- The delivery key (Verifier::delivery_key, after the deduplicator's
-    -- namespace), compared byte for byte.
+    -- The delivery key (dedup::Key: namespace, endpoint, provider and
+    -- what names the delivery), compared byte for byte.
     key        text COLLATE "C" PRIMARY KEY,
     -- The claim that took the key last: its holder while claimed (complete
     -- and release compare it), the claim that marked it done once done.
@@ -508,14 +508,19 @@ impl PostgresStore {
     ///   transaction after this one's snapshot fails the statement with a
     ///   serialization error, reported as [`StoreError::Unavailable`]
     ///   (503, retried): safe, but needless refusals.
-    /// - Keys are used as given (no namespace): pass what
-    ///   [`Verifier::delivery_key`](crate::Verifier::delivery_key) gives.
+    /// - Keys are used as given: the deduplicator builds them from the
+    ///   endpoint and [`Verifier::verify_with_key`](crate::Verifier::verify_with_key).
+    ///
+    /// Most receivers call it through
+    /// [`Deduplicator::claim_in_transaction`](super::Deduplicator::claim_in_transaction),
+    /// or the `WebhookTx` extractors, which build the key and begin the
+    /// transaction; by hand:
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use signed_webhooks::dedup::{ClaimState, PostgresStore, Window};
+    /// use signed_webhooks::dedup::{ClaimState, Key, PostgresStore, Window};
     ///
-    /// # async fn handle(store: &PostgresStore, key: &str, window: Window)
+    /// # async fn handle(store: &PostgresStore, key: &Key, window: Window)
     /// #     -> Result<u16, Box<dyn std::error::Error>> {
     /// let mut tx = store.pool().begin().await?;
     /// let retention = Duration::from_secs(48 * 3600);
@@ -527,9 +532,9 @@ impl PostgresStore {
     ///             .await?;
     ///         200 // processed: done once the commit below succeeds
     ///     }
-    ///     ClaimState::Done => 200,     // a duplicate
-    ///     ClaimState::InFlight => 409, // another transaction has it: retried later
-    ///     ClaimState::Stale => 401,    // its window closed: as the verifier would now
+    ///     ClaimState::Done => 200,             // a duplicate
+    ///     ClaimState::InFlight { .. } => 409, // another transaction has it: retried later
+    ///     ClaimState::Stale => 401,            // its window closed: as the verifier would now
     /// };
     /// tx.commit().await?; // an error here: answer 503, the retry runs again
     /// # Ok(status)
@@ -620,6 +625,13 @@ impl PostgresStore {
                 );
             }
         });
+    }
+
+    /// Begins a transaction on the pool, within the operation timeout.
+    pub(crate) async fn begin(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        self.timed(self.pool.begin()).await
     }
 
     async fn timed<T>(

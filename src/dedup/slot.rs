@@ -35,8 +35,23 @@ pub(crate) enum Admission {
 #[derive(Default)]
 struct Pending {
     guard: Option<ClaimGuard>,
-    /// How the claimed delivery's provider redelivers.
-    retries: Option<Retries>,
+    /// A transactional claim's transaction, handed back by the extractor's
+    /// value when the handler is done with it: the layer commits it on a
+    /// 2xx.
+    #[cfg(feature = "postgres")]
+    transaction: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
+    /// The claimed delivery's key and how its provider redelivers.
+    claimed: Option<(String, Retries)>,
+}
+
+/// What a transactional claim decided.
+#[cfg(feature = "postgres")]
+pub(crate) enum TransactionAdmission {
+    /// Its handler runs, with the transaction the delivery is written done
+    /// in.
+    First(sqlx::Transaction<'static, sqlx::Postgres>),
+    /// Processed before, or refused as [`Admission`] says.
+    Other(Admission),
 }
 
 impl ClaimSlot {
@@ -56,8 +71,8 @@ impl ClaimSlot {
         Ok(match self.dedup.claim(endpoint, key).await? {
             Claim::First(guard) => {
                 let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+                pending.claimed = Some((guard.key().as_str().to_owned(), key.retries()));
                 pending.guard = Some(guard);
-                pending.retries = Some(key.retries());
                 Admission::First
             }
             Claim::Duplicate => Admission::Duplicate,
@@ -66,21 +81,66 @@ impl ClaimSlot {
         })
     }
 
+    /// Claims a verified delivery at `endpoint` in a transaction of the
+    /// deduplicator's PostgreSQL store.
+    #[cfg(feature = "postgres")]
+    pub(crate) async fn admit_in_transaction(
+        &self,
+        endpoint: &str,
+        key: &DeliveryKey,
+    ) -> Result<TransactionAdmission, StoreError> {
+        use super::TransactionClaim;
+        Ok(
+            match self.dedup.claim_in_transaction(endpoint, key).await? {
+                TransactionClaim::First(transaction) => {
+                    let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+                    pending.claimed = Some((key.as_str().to_owned(), key.retries()));
+                    TransactionAdmission::First(transaction)
+                }
+                TransactionClaim::Duplicate => TransactionAdmission::Other(Admission::Duplicate),
+                TransactionClaim::InFlight { retry_after } => {
+                    TransactionAdmission::Other(Admission::InFlight(retry_after))
+                }
+                TransactionClaim::Stale(error) => {
+                    TransactionAdmission::Other(Admission::Stale(error))
+                }
+            },
+        )
+    }
+
+    /// Whether the deduplicator's store can claim in a transaction.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn is_transactional(&self) -> bool {
+        self.dedup.postgres.is_some()
+    }
+
+    /// Takes back a transactional claim's transaction from the handler's
+    /// extractor, for [`finish`](Self::finish) to commit or roll back.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn park(&self, transaction: sqlx::Transaction<'static, sqlx::Postgres>) {
+        self.pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .transaction = Some(transaction);
+    }
+
     /// Completes the claim when the handler answered with a success
     /// (`status` 2xx), and releases it otherwise, so that the provider's
     /// retry is processed; a provider that never retries has lost the
-    /// delivery then, and the log says so.
-    pub(crate) async fn finish(&self, status: u16) {
-        let (guard, retries) = {
-            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-            (pending.guard.take(), pending.retries.take())
-        };
-        let Some(guard) = guard else {
-            return;
-        };
-        let key = guard.key().as_str().to_owned();
+    /// delivery then, and the log says so. A transactional claim is
+    /// committed on a 2xx, rolled back otherwise.
+    ///
+    /// # Errors
+    ///
+    /// When a transactional claim's commit failed: the delivery is not
+    /// done, so the 2xx must not reach the provider; answer 503 instead.
+    pub(crate) async fn finish(&self, status: u16) -> Result<(), StoreError> {
         let success = (200..300).contains(&status);
-        if !success && let Some(retries) = retries.filter(Retries::is_never) {
+        let (guard, claimed) = {
+            let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+            (pending.guard.take(), pending.claimed.take())
+        };
+        if !success && let Some((key, retries)) = claimed.filter(|(_, r)| r.is_never()) {
             tracing::error!(
                 target: "signed_webhooks",
                 key,
@@ -90,6 +150,12 @@ impl ClaimSlot {
                 retries.source()
             );
         }
+        #[cfg(feature = "postgres")]
+        self.finish_transaction(success).await?;
+        let Some(guard) = guard else {
+            return Ok(());
+        };
+        let key = guard.key().as_str().to_owned();
         let outcome = if success {
             complete_even_if_cancelled(guard).await
         } else {
@@ -119,6 +185,53 @@ impl ClaimSlot {
                 std::error::Error::source(&error).map(ToString::to_string)
             ),
         }
+        Ok(())
+    }
+
+    /// Commits the parked transaction on a success, rolls it back
+    /// otherwise. The commit runs in a task of its own, so that a request
+    /// dropped meanwhile cannot leave its outcome unknown to the log.
+    #[cfg(feature = "postgres")]
+    async fn finish_transaction(&self, success: bool) -> Result<(), StoreError> {
+        let transaction = self
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .transaction
+            .take();
+        let Some(transaction) = transaction else {
+            return Ok(());
+        };
+        if !success {
+            // Dropped, it would be rolled back too, later: now frees the
+            // connection and the key at once.
+            if let Err(error) = transaction.rollback().await {
+                crate::log_warn!("could not roll back a delivery's transaction: {error}");
+            }
+            return Ok(());
+        }
+        let committed = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => match runtime.spawn(transaction.commit()).await {
+                Ok(committed) => {
+                    committed.map_err(|error| StoreError::Unavailable(Box::new(error)))
+                }
+                Err(join) => Err(StoreError::Unavailable(Box::new(join))),
+            },
+            Err(_) => transaction
+                .commit()
+                .await
+                .map_err(|error| StoreError::Unavailable(Box::new(error))),
+        };
+        committed.map_err(|error| {
+            tracing::error!(
+                target: "signed_webhooks",
+                "could not commit a delivery's transaction after its handler answered 2xx: \
+                 {error} ({:?}); answering 503 instead, so that the provider retries it (the \
+                 handler's writes were not committed)",
+                std::error::Error::source(&error).map(ToString::to_string)
+            );
+            error
+        })
     }
 }
 
@@ -129,18 +242,30 @@ impl Drop for Pending {
     /// retry runs the handler again; whatever the handler had done stays
     /// done.
     fn drop(&mut self) {
-        let Some(guard) = &self.guard else {
+        #[cfg(feature = "postgres")]
+        let transaction = self.transaction.is_some();
+        #[cfg(not(feature = "postgres"))]
+        let transaction = false;
+        if self.guard.is_none() && !transaction {
+            return;
+        }
+        let Some((key, retries)) = &self.claimed else {
             return;
         };
-        let key = guard.key().as_str();
-        match self.retries {
-            Some(retries) if retries.is_never() => tracing::error!(
+        match retries {
+            retries if retries.is_never() => tracing::error!(
                 target: "signed_webhooks",
                 key,
                 "the request was dropped before its handler answered (the client went away, or \
                  a timeout): this delivery is lost unless it is redelivered by hand, since its \
                  provider never retries ({})",
                 retries.source()
+            ),
+            _ if transaction => crate::log_warn!(
+                key,
+                "the request was dropped before its handler answered (the client went away, or \
+                 a timeout): its transaction is rolled back, its writes with it, and the \
+                 provider's retry runs the handler again"
             ),
             _ => crate::log_warn!(
                 key,
