@@ -16,6 +16,12 @@ use crate::scheme::SecretFormat;
 /// hash's output, 32 bytes for SHA-256.
 const WEAK_BELOW: usize = 32;
 
+/// The shortest key the Standard Webhooks specification allows (24 bytes,
+/// "between 24 bytes and 64 bytes"), which Svix and its providers issue:
+/// the receiver cannot choose another, so only a shorter one is logged.
+#[cfg(feature = "standard-webhooks")]
+const STANDARD_WEBHOOKS_MIN: usize = 24;
+
 /// A webhook signing secret, exactly as the provider issued it.
 ///
 /// How it becomes the HMAC key is the provider's scheme's to say
@@ -92,24 +98,24 @@ impl Secret {
                 if decoded.is_empty() {
                     return Err(SecretError::NotBase64);
                 }
-                warn_if_weak(decoded.len(), provider);
+                warn_if_weak(decoded.len(), STANDARD_WEBHOOKS_MIN, provider);
                 return Ok(SigningKey::new(&decoded));
             }
         };
-        warn_if_weak(self.0.len(), provider);
+        warn_if_weak(self.0.len(), WEAK_BELOW, provider);
         Ok(key)
     }
 }
 
-/// Logs a key shorter than [`WEAK_BELOW`] bytes, once, at configuration;
+/// Logs a key shorter than `weak_below` bytes, once, at configuration;
 /// never the key or its length.
-fn warn_if_weak(len: usize, provider: Option<&str>) {
+fn warn_if_weak(len: usize, weak_below: usize, provider: Option<&str>) {
     if let Some(provider) = provider
-        && len < WEAK_BELOW
+        && len < weak_below
     {
         crate::log_warn!(
             provider,
-            "a webhook secret shorter than {WEAK_BELOW} bytes was configured; it is accepted \
+            "a webhook secret shorter than {weak_below} bytes was configured; it is accepted \
              because providers issue such secrets, but an HMAC-SHA256 key shorter than the \
              hash's 32-byte output is weaker than the hash (RFC 2104, section 3): use a \
              longer secret wherever you can choose it"
