@@ -687,10 +687,10 @@ async fn completed_deliveries_are_kept_as_long_as_their_provider_redelivers() {
     assert!(kept("/webhooks/github:github") > hours(72));
     // Svix's schedule spans 27 h 35 min.
     assert!(kept("/webhooks/svix:svix") > hours(28));
-    assert_eq!(
+    // The Standard Webhooks spec's schedule spans 75 h 35 min.
+    assert!(
         Deduplicator::in_memory().retention_for(signed_webhooks::StandardWebhooks::RETRIES)
-            > hours(75) + Duration::from_secs(35 * 60),
-        true
+            > hours(75) + Duration::from_secs(35 * 60)
     );
 }
 
