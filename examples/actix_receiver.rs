@@ -9,8 +9,8 @@
 //!     send --provider github --url http://127.0.0.1:3000/webhooks/github
 //! ```
 //!
-//! Routes, secrets, `ADDR`, `REDIS_URL` and `DEDUP_CAPACITY` as for
-//! `axum_receiver`. Ctrl-C stops it cleanly: requests in flight are finished
+//! Routes, secrets, `ADDR`, `DATABASE_URL`, `REDIS_URL` and
+//! `DEDUP_CAPACITY` as for `axum_receiver`. Ctrl-C stops it cleanly: requests in flight are finished
 //! first. It serves with the timeouts a public receiver needs: 5 s to send
 //! the headers, 10 s for the rest of the request (408 after that).
 
@@ -19,7 +19,7 @@ mod support;
 
 use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use signed_webhooks::actix::Delivery;
+use signed_webhooks::actix::{Delivery, WebhookTx};
 use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
@@ -32,10 +32,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::log_to_stderr();
     let verifiers = Verifiers::from_env()?;
     // One deduplicator for every worker: built here, cloned into each app.
-    let dedup = support::deduplicator_from_env()?;
+    let (dedup, database) = support::deduplicator_from_env().await?;
+    let transactional = database.is_some();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
 
-    let server = HttpServer::new(move || app(verifiers.clone(), dedup.clone()))
+    let server = HttpServer::new(move || app(verifiers.clone(), dedup.clone(), transactional))
         .client_request_timeout(support::HEADER_TIMEOUT)
         .disable_signals()
         .bind(&addr)?;
@@ -83,11 +84,14 @@ impl Verifiers {
 }
 
 /// The app. One middleware claims every delivery in one store, each under
-/// a key that starts with its provider's name. (Public: the end-to-end
-/// tests serve this very app.)
+/// a key made of its route and provider. With a PostgreSQL store
+/// (`transactional`), each handler writes its event's row in the
+/// transaction the delivery is claimed in. (Public: the end-to-end tests
+/// serve this very app.)
 pub fn app(
     verifiers: Verifiers,
     dedup: Deduplicator,
+    transactional: bool,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -97,7 +101,21 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new()
+    macro_rules! routes {
+        ($app:expr, $handler:ident) => {
+            $app.route("/webhooks/unleeshed", web::post().to($handler::<Unleeshed>))
+                .route("/webhooks/exchange", web::post().to($handler::<Exchange>))
+                .route("/webhooks/stripe", web::post().to($handler::<Stripe>))
+                .route("/webhooks/commet", web::post().to($handler::<Commet>))
+                .route("/webhooks/leadlex", web::post().to($handler::<LeadLex>))
+                .route("/webhooks/github", web::post().to($handler::<GitHub>))
+                .route(
+                    "/webhooks/standard",
+                    web::post().to($handler::<StandardWebhooks>),
+                )
+        };
+    }
+    let app = App::new()
         .app_data(verifiers.unleeshed)
         .app_data(verifiers.exchange)
         .app_data(verifiers.stripe)
@@ -116,17 +134,12 @@ pub fn app(
                     Err(_) => Err(actix_web::error::ErrorRequestTimeout("request timed out")),
                 }
             }
-        })
-        .route("/webhooks/unleeshed", web::post().to(receive::<Unleeshed>))
-        .route("/webhooks/exchange", web::post().to(receive::<Exchange>))
-        .route("/webhooks/stripe", web::post().to(receive::<Stripe>))
-        .route("/webhooks/commet", web::post().to(receive::<Commet>))
-        .route("/webhooks/leadlex", web::post().to(receive::<LeadLex>))
-        .route("/webhooks/github", web::post().to(receive::<GitHub>))
-        .route(
-            "/webhooks/standard",
-            web::post().to(receive::<StandardWebhooks>),
-        )
+        });
+    if transactional {
+        routes!(app, receive_in_transaction)
+    } else {
+        routes!(app, receive)
+    }
 }
 
 /// Reached only with a verified, decoded delivery; every refusal was
@@ -149,4 +162,27 @@ where
         Ok(()) => HttpResponse::Ok().finish(),
         Err(_) => HttpResponse::InternalServerError().finish(),
     }
+}
+
+/// With PostgreSQL: the event's row is written in the transaction the
+/// delivery was claimed in, and committed with it, here (the middleware
+/// would commit on the 200 otherwise). A crash, a timeout or a failed
+/// commit leaves neither: the provider's retry writes it.
+async fn receive_in_transaction<P: Provider>(mut webhook: WebhookTx<P>) -> HttpResponse
+where
+    P::Event: Describe,
+{
+    let key = webhook.delivery_key().to_owned();
+    let (id, event_type) = webhook.describe(&key);
+    if support::record(webhook.tx(), &key, &event_type)
+        .await
+        .is_err()
+    {
+        return HttpResponse::InternalServerError().finish();
+    }
+    if webhook.commit().await.is_err() {
+        return HttpResponse::ServiceUnavailable().finish();
+    }
+    let _ = support::process(&id, &event_type);
+    HttpResponse::Ok().finish()
 }

@@ -13,10 +13,13 @@
 //! Each provider's secret comes from `<PROVIDER>_WEBHOOK_SECRET`
 //! (`STRIPE_WEBHOOK_SECRET`, …), else `WEBHOOK_SECRET`, else one generated
 //! for the run. `ADDR` is the address to listen on (default
-//! `127.0.0.1:3000`), `REDIS_URL` a Redis shared by a fleet of receivers to
-//! detect duplicates (an in-memory store when unset, holding
-//! `DEDUP_CAPACITY` deliveries at most). Ctrl-C stops it cleanly: requests
-//! in flight are finished first.
+//! `127.0.0.1:3000`). Duplicates are detected in the PostgreSQL at
+//! `DATABASE_URL`, where each event's row in `webhook_events` commits in
+//! one transaction with the record that it was processed (exactly-once
+//! effects); else in the Redis at `REDIS_URL`; else in memory, holding
+//! `DEDUP_CAPACITY` deliveries per route at most. It says which at
+//! start-up. Ctrl-C stops it cleanly: requests in flight are finished
+//! first.
 //!
 //! It serves with the timeouts a public receiver needs: 5 s to send the
 //! headers, 10 s for the rest of the request (408 after that).
@@ -36,7 +39,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use signed_webhooks::axum::Delivery;
+use signed_webhooks::axum::{Delivery, WebhookTx};
 use signed_webhooks::dedup::Deduplicator;
 use signed_webhooks::{
     Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
@@ -48,12 +51,12 @@ use support::Describe;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::log_to_stderr();
     let verifiers = Verifiers::from_env()?;
-    let dedup = support::deduplicator_from_env()?;
+    let (dedup, database) = support::deduplicator_from_env().await?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
 
-    serve(listener, app(verifiers, dedup), async {
+    serve(listener, app(verifiers, dedup, database.is_some()), async {
         let _ = tokio::signal::ctrl_c().await;
         println!("shutting down");
     })
@@ -102,17 +105,28 @@ from_ref!(unleeshed: Unleeshed, exchange: Exchange, stripe: Stripe, commet: Comm
           leadlex: LeadLex, github: GitHub, standard: StandardWebhooks);
 
 /// The routes. One layer claims every delivery in one store, each under a
-/// key that starts with its provider's name. (Public: the end-to-end tests
-/// serve these very routes.)
-pub fn app(verifiers: Verifiers, dedup: Deduplicator) -> Router {
-    Router::new()
-        .route("/webhooks/unleeshed", post(receive::<Unleeshed>))
-        .route("/webhooks/exchange", post(receive::<Exchange>))
-        .route("/webhooks/stripe", post(receive::<Stripe>))
-        .route("/webhooks/commet", post(receive::<Commet>))
-        .route("/webhooks/leadlex", post(receive::<LeadLex>))
-        .route("/webhooks/github", post(receive::<GitHub>))
-        .route("/webhooks/standard", post(receive::<StandardWebhooks>))
+/// key made of its route and provider. With a PostgreSQL store
+/// (`transactional`), each handler writes its event's row in the
+/// transaction the delivery is claimed in.
+pub fn app(verifiers: Verifiers, dedup: Deduplicator, transactional: bool) -> Router {
+    macro_rules! routes {
+        ($handler:ident) => {
+            Router::new()
+                .route("/webhooks/unleeshed", post($handler::<Unleeshed>))
+                .route("/webhooks/exchange", post($handler::<Exchange>))
+                .route("/webhooks/stripe", post($handler::<Stripe>))
+                .route("/webhooks/commet", post($handler::<Commet>))
+                .route("/webhooks/leadlex", post($handler::<LeadLex>))
+                .route("/webhooks/github", post($handler::<GitHub>))
+                .route("/webhooks/standard", post($handler::<StandardWebhooks>))
+        };
+    }
+    let routes = if transactional {
+        routes!(receive_in_transaction)
+    } else {
+        routes!(receive)
+    };
+    routes
         .with_state(verifiers)
         .layer(dedup)
         .layer(middleware::from_fn(deadline))
@@ -139,6 +153,31 @@ where
         Ok(()) => StatusCode::OK,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// With PostgreSQL: the event's row is written in the transaction the
+/// delivery was claimed in, and committed with it, here (the layer would
+/// commit on the 200 otherwise; committing first lets the line below say
+/// only what is done). A crash, a timeout or a failed commit leaves
+/// neither: the provider's retry writes it. Duplicates never get here (the
+/// extractor answers them 200).
+async fn receive_in_transaction<P: Provider>(mut webhook: WebhookTx<P>) -> StatusCode
+where
+    P::Event: Describe,
+{
+    let key = webhook.delivery_key().to_owned();
+    let (id, event_type) = webhook.describe(&key);
+    if support::record(webhook.tx(), &key, &event_type)
+        .await
+        .is_err()
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR;
+    }
+    if webhook.commit().await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    let _ = support::process(&id, &event_type);
+    StatusCode::OK
 }
 
 /// Serves `app` as `axum::serve` does, plus hyper's header-read timeout

@@ -75,10 +75,17 @@ impl Example {
     /// Starts the receiver on an ephemeral port with [`SECRET`] for every
     /// route, and waits until it listens.
     fn start(name: &'static str) -> Example {
+        Example::start_with(name, &[])
+    }
+
+    /// [`Example::start`], with variables of `env` set (`DATABASE_URL`).
+    fn start_with(name: &'static str, env: &[(&str, &str)]) -> Example {
         let mut command = Command::new(example_path(name));
         for var in SECRET_VARS {
             command.env_remove(var);
         }
+        command.env_remove("DATABASE_URL");
+        command.envs(env.iter().copied());
         let mut child = command
             .env("WEBHOOK_SECRET", SECRET)
             .env("ADDR", "127.0.0.1:0")
@@ -276,6 +283,50 @@ async fn the_table_of_requests_against_the_example_binaries() {
             requests::processed_lines(&cases),
             "{name}: one processed line per event"
         );
+    }
+}
+
+/// The same table against the example binaries on PostgreSQL
+/// (`DATABASE_URL`): each handler writes its event's row in the delivery's
+/// transaction. Duplicates are answered by the extractor (no line), and
+/// `webhook_events` holds one row per event processed.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_table_of_requests_against_the_example_binaries_on_postgres() {
+    for name in RECEIVERS {
+        let Some(postgres) = common::postgres::postgres(&format!("e2e_postgres_{name}")) else {
+            return;
+        };
+        let mut example = Example::start_with(name, &[("DATABASE_URL", &postgres.url)]);
+        let client = reqwest::Client::new();
+        let cases = requests::cases();
+        let mut printed = Vec::new();
+        for case in &cases {
+            let (status, body) = send(&client, &example.addr, case).await;
+            requests::check(case, status, &body);
+            if let Some(line) = case.line().filter(|line| line.starts_with("processed ")) {
+                let next = example.next_line();
+                assert_eq!(next, line, "{name}: {}", case.name);
+                printed.push(next);
+            }
+        }
+        let (status, rest) = example.interrupt();
+        assert!(status.success(), "{name} exited with {status}");
+        assert_eq!(rest.trim(), "shutting down", "{name}: printed more");
+        assert_eq!(printed, requests::processed_lines(&cases), "{name}");
+        let pool = postgres.pool().await;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT delivery_key, count(*) FROM webhook_events GROUP BY delivery_key",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            rows.len(),
+            printed.len(),
+            "{name}: one row per event: {rows:?}"
+        );
+        assert!(rows.iter().all(|(_, n)| *n == 1), "{name}: {rows:?}");
     }
 }
 

@@ -4,7 +4,10 @@
 use std::io::Write;
 use std::time::Duration;
 
-use signed_webhooks::dedup::{DEFAULT_CAPACITY, Deduplicator, MemoryStore, RedisStore};
+use signed_webhooks::dedup::{
+    DEFAULT_CAPACITY, Deduplicator, MemoryStore, PostgresStore, RedisStore,
+};
+use sqlx::PgPool;
 
 /// How long a client may take to send a request's headers. A public
 /// receiver must not let silent connections pile up.
@@ -114,33 +117,75 @@ pub fn duplicate(id: &str) {
     let _ = writeln!(out, "duplicate {}", id.escape_debug()).and_then(|()| out.flush());
 }
 
-/// Duplicates detected in the Redis at `REDIS_URL`, shared by every
-/// receiver of a fleet, or in this process's memory when it is unset
-/// (holding at most `DEDUP_CAPACITY` deliveries, 100 000 unless set). One
-/// store serves every route: keys start with the provider's name.
-pub fn deduplicator_from_env() -> Result<Deduplicator, Box<dyn std::error::Error>> {
-    Ok(match std::env::var("REDIS_URL") {
-        Ok(url) => {
-            println!("duplicates: Redis at {}", redact(&url));
-            Deduplicator::new(RedisStore::open(&url)?)
-        }
-        Err(_) => {
-            let capacity = match std::env::var("DEDUP_CAPACITY") {
-                Ok(capacity) => capacity
-                    .parse()
-                    .map_err(|_| "DEDUP_CAPACITY is not a number")?,
-                Err(_) => DEFAULT_CAPACITY,
-            };
-            println!(
-                "duplicates: in this process's memory, up to {capacity} deliveries \
-                 (set REDIS_URL to share them across a fleet)"
-            );
-            Deduplicator::new(MemoryStore::with_capacity(capacity))
-        }
-    })
+/// Where duplicates are detected, from the environment: the PostgreSQL at
+/// `DATABASE_URL` (a fleet shares it, and each event's row in
+/// `webhook_events` commits with the record that it was processed), else
+/// the Redis at `REDIS_URL` (a fleet shares it), else this process's
+/// memory (holding at most `DEDUP_CAPACITY` deliveries per route, 100 000
+/// unless set). One store serves every route: keys name the route and the
+/// provider. Says which on stdout.
+pub async fn deduplicator_from_env()
+-> Result<(Deduplicator, Option<PgPool>), Box<dyn std::error::Error>> {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        println!(
+            "duplicates: PostgreSQL at {}, in one transaction with each event's row",
+            redact(&url)
+        );
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(32)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_lazy(&url)?;
+        let store = PostgresStore::new(pool.clone());
+        // Created at start-up, never on a request: the store's table, and
+        // the table the handlers write each event in.
+        store.migrate().await?;
+        sqlx::query(EVENTS_TABLE).execute(&pool).await?;
+        return Ok((Deduplicator::new(store), Some(pool)));
+    }
+    if let Ok(url) = std::env::var("REDIS_URL") {
+        println!("duplicates: Redis at {}", redact(&url));
+        return Ok((Deduplicator::new(RedisStore::open(&url)?), None));
+    }
+    let capacity = match std::env::var("DEDUP_CAPACITY") {
+        Ok(capacity) => capacity
+            .parse()
+            .map_err(|_| "DEDUP_CAPACITY is not a number")?,
+        Err(_) => DEFAULT_CAPACITY,
+    };
+    println!(
+        "duplicates: in this process's memory, up to {capacity} deliveries per route \
+         (set DATABASE_URL or REDIS_URL to share them across a fleet)"
+    );
+    Ok((
+        Deduplicator::new(MemoryStore::with_capacity(capacity)),
+        None,
+    ))
 }
 
-/// A Redis URL without its password.
+/// The table the receivers write each processed event in, with
+/// PostgreSQL: the work the transactional claim makes happen exactly once.
+const EVENTS_TABLE: &str = "CREATE TABLE IF NOT EXISTS webhook_events (
+    delivery_key text NOT NULL,
+    event_type text NOT NULL,
+    processed_at timestamptz NOT NULL DEFAULT now()
+)";
+
+/// The work, with PostgreSQL: the event's row, written in the delivery's
+/// transaction (it commits with the record that the delivery is done).
+pub async fn record(
+    tx: &mut sqlx::PgConnection,
+    key: &str,
+    event_type: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO webhook_events (delivery_key, event_type) VALUES ($1, $2)")
+        .bind(key)
+        .bind(event_type)
+        .execute(tx)
+        .await
+        .map(drop)
+}
+
+/// A Redis or PostgreSQL URL without its password.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
