@@ -3,7 +3,7 @@
 //! once processing succeeded.
 //!
 //! ```sh
-//! cargo run --example actix_receiver --features actix,redis
+//! cargo run --example actix_receiver --features actix,redis,postgres
 //! # in another terminal, with the secret it printed:
 //! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
 //!     send --provider github --url http://127.0.0.1:3000/webhooks/github

@@ -3,7 +3,7 @@
 //! processing succeeded.
 //!
 //! ```sh
-//! cargo run --example axum_receiver --features axum,redis
+//! cargo run --example axum_receiver --features axum,redis,postgres
 //! # in another terminal, with the secret it printed:
 //! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
 //!     send --provider stripe --url http://127.0.0.1:3000/webhooks/stripe

@@ -140,9 +140,11 @@ impl Error {
     ///   matched: the request claims to be signed but proves nothing.
     /// - `422 Unprocessable Entity`: the signature is valid, so the provider
     ///   really sent it, but the event does not decode. It is content this
-    ///   receiver cannot process yet, and the provider will retry it (every
-    ///   non-2xx is retried), which gives you time to deploy a fix without
-    ///   losing the event.
+    ///   receiver cannot process yet; a provider that retries (most do, see
+    ///   [`Retries`](crate::Retries)) sends it again, which gives you time to
+    ///   deploy a fix without losing the event. One that never retries
+    ///   (GitHub) does not: the adapters log such a refusal at error level,
+    ///   as lost unless redelivered by hand.
     pub fn status_code(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {

@@ -227,10 +227,12 @@ impl<P: Provider, E: fmt::Debug> fmt::Debug for Delivery<P, E> {
 /// use signed_webhooks::Stripe;
 /// use signed_webhooks::axum::WebhookTx; // or signed_webhooks::actix::WebhookTx
 ///
-/// async fn stripe(mut event: WebhookTx<Stripe>) -> Result<StatusCode, StatusCode> {
-///     sqlx::query("INSERT INTO invoices_paid (invoice) VALUES ($1)")
-///         .bind(event.object_id().map(str::to_owned))
-///         .execute(event.tx())
+/// async fn stripe(mut webhook: WebhookTx<Stripe>) -> Result<StatusCode, StatusCode> {
+///     let (event, tx) = webhook.split();
+///     sqlx::query("INSERT INTO invoices_paid (event, invoice) VALUES ($1, $2)")
+///         .bind(event.id())
+///         .bind(event.object_id())
+///         .execute(tx)
 ///         .await
 ///         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
 ///     Ok(StatusCode::OK) // the layer commits the row and the delivery together
@@ -260,6 +262,16 @@ impl<P: Provider, E> WebhookTx<P, E> {
         self.transaction
             .as_deref_mut()
             .expect("the transaction is there until the value is dropped or committed")
+    }
+
+    /// The event and the transaction at once, to write what the event
+    /// says: `let (event, tx) = webhook.split();`.
+    pub fn split(&mut self) -> (&E, &mut sqlx::PgConnection) {
+        let transaction = self
+            .transaction
+            .as_deref_mut()
+            .expect("the transaction is there until the value is dropped or committed");
+        (&self.event, transaction)
     }
 
     /// Commits now, the handler's writes and the done record together, for
@@ -583,6 +595,12 @@ pub(crate) fn log_refusal(
             "webhook refused: {detail}; this delivery is lost unless it is redelivered by hand, \
              since its provider never retries ({})",
             retries.source()
+        );
+    } else if verified && let Retries::Unknown { source } = retries {
+        tracing::error!(
+            target: "signed_webhooks", %method, path, code, status,
+            "webhook refused: {detail}; this delivery is lost if its provider does not retry, \
+             which it does not say ({source})"
         );
     } else if rejection.status().is_server_error() {
         tracing::error!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");

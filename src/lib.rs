@@ -40,11 +40,17 @@
 //!
 //! # Delivery semantics
 //!
-//! Providers retry every delivery that is not answered with a 2xx, with the
-//! same event id, and never retry one that was. So: answer 2xx only once the
-//! event is processed or durably stored, and deduplicate: the [`replay`]
-//! module does it, in one process or across a fleet, keyed only by what is
-//! signed ([`Verifier::delivery_key`]).
+//! Most providers redeliver a delivery not answered with a 2xx, with the
+//! same event id, for hours or days, and never one that was; some never
+//! redeliver at all (GitHub): each preset says which ([`Retries`]). So:
+//! answer 2xx only once the event is processed or durably stored, and
+//! deduplicate. The [`dedup`] module does it, in one process or across a
+//! fleet (Redis, PostgreSQL), keyed by the endpoint and by what the
+//! provider signed ([`Verifier::verify_with_key`]). That gives
+//! at-least-once processing with duplicates refused, one run at a time per
+//! delivery; with PostgreSQL, the record that a delivery is done can commit
+//! in the handler's own transaction, which makes its database writes happen
+//! exactly once.
 //!
 //! # Cargo features
 //!
@@ -72,7 +78,7 @@
 //!   a mismatch, and sends events as each provider does, retries included.
 //!   Its dependencies (`clap`, `ureq`) come with the feature only.
 //!
-//! Duplicate detection itself ([`replay`], with the in-memory store) needs
+//! Duplicate detection itself ([`dedup`], with the in-memory store) needs
 //! no feature. Logging goes through `tracing` (with its `log` feature), a
 //! dependency whatever features are on.
 
@@ -141,7 +147,8 @@ pub mod __private {
     feature = "http",
     feature = "axum",
     feature = "actix",
-    feature = "redis"
+    feature = "redis",
+    feature = "postgres"
 ))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

@@ -1188,7 +1188,7 @@ fn example_receiver() -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run the tests with `cargo test --all-features` (which builds the \
-         examples), or `cargo build --example axum_receiver --features axum,redis` first",
+         examples), or `cargo build --example axum_receiver --features axum,redis,postgres` first",
         path.display()
     );
     path

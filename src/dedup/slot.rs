@@ -140,15 +140,23 @@ impl ClaimSlot {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             (pending.guard.take(), pending.claimed.take())
         };
-        if !success && let Some((key, retries)) = claimed.filter(|(_, r)| r.is_never()) {
-            tracing::error!(
+        match claimed {
+            Some((key, retries)) if !success && retries.is_never() => tracing::error!(
                 target: "signed_webhooks",
                 key,
                 status,
                 "the handler answered {status}: this delivery is lost unless it is redelivered \
                  by hand, since its provider never retries ({})",
                 retries.source()
-            );
+            ),
+            Some((key, retries @ Retries::Unknown { .. })) if !success => crate::log_warn!(
+                key,
+                status,
+                "the handler answered {status}: this delivery is lost if its provider does not \
+                 retry, which it does not say ({})",
+                retries.source()
+            ),
+            _ => {}
         }
         #[cfg(feature = "postgres")]
         self.finish_transaction(success).await?;
@@ -253,6 +261,12 @@ impl Drop for Pending {
             return;
         };
         match retries {
+            Retries::Unknown { source } => crate::log_warn!(
+                key,
+                "the request was dropped before its handler answered (the client went away, or \
+                 a timeout): its claim is released; this delivery is lost if its provider does \
+                 not retry, which it does not say ({source})"
+            ),
             retries if retries.is_never() => tracing::error!(
                 target: "signed_webhooks",
                 key,

@@ -7,7 +7,7 @@ use super::MAX_KEEP;
 /// How long a delivery's signed time passes the verifier: until then, a
 /// captured copy of the request can be replayed, so its entry must not be
 /// forgotten; after it, the request is refused by its timestamp, and a
-/// claim that arrives that late is [stale](ClaimState::Stale).
+/// claim that arrives that late is [stale](super::ClaimState::Stale).
 ///
 /// ```
 /// use std::time::Duration;

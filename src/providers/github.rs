@@ -73,7 +73,11 @@ impl Provider for GitHub {
 #[non_exhaustive]
 pub struct GitHubEvent<T = Value> {
     /// The event name, from the `X-GitHub-Event` header, such as `issues`,
-    /// `push` or `ping`.
+    /// `push` or `ping`. **Not signed**: whoever replays a captured
+    /// delivery can change it (the body stays the one GitHub signed, so a
+    /// replay can present an `issues` payload as a `push`, say). Check what
+    /// you act on in the payload, which is signed, rather than trust the
+    /// name alone.
     #[serde(rename = "event")]
     pub name: String,
     /// The payload's top-level `action`, such as `opened`, when it has one
@@ -108,7 +112,8 @@ impl<T: DeserializeOwned> GitHubEvent<T> {
 }
 
 impl<T> GitHubEvent<T> {
-    /// The event name (`X-GitHub-Event`).
+    /// The event name (`X-GitHub-Event`: unsigned, see
+    /// [`name`](Self::name)).
     pub fn event_type(&self) -> &str {
         &self.name
     }

@@ -41,8 +41,8 @@ use crate::scheme::Scheme;
 /// A provider of signed webhooks: how it signs ([`Provider::scheme`]) and
 /// what its deliveries decode into ([`Provider::Event`]).
 ///
-/// The crate has one for every provider it knows ([`Stripe`](crate::Stripe),
-/// [`GitHub`](crate::GitHub), [`StandardWebhooks`](crate::StandardWebhooks),
+/// The crate has one for every provider it knows ([`Stripe`],
+/// [`GitHub`], `StandardWebhooks`,
 /// …). Each is a type, so a [`Verifier<Stripe>`](crate::Verifier) and a
 /// `Verifier<GitHub>` are different types: one app can hold both, and a
 /// handler asking for Stripe's events gets Stripe's verifier.
@@ -93,7 +93,7 @@ pub trait Provider: Send + Sync + 'static {
 /// as its redeliveries can arrive ([`span`](Retries::span)), and a provider
 /// that [never](Retries::Never) retries is not refused for a fault of the
 /// receiver's own (a duplicate store down or full): its delivery would be
-/// lost. See [`dedup`](crate::replay).
+/// lost. See [`dedup`](crate::dedup).
 ///
 /// ```
 /// use std::time::Duration;
