@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -322,49 +321,12 @@ fn leadlex_event(id: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Everything the crate logged in this test binary.
-fn log() -> &'static Mutex<Vec<u8>> {
-    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let writer = Arc::clone(&log);
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_max_level(tracing::Level::WARN)
-            .with_writer(move || LogWriter(Arc::clone(&writer)))
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        log
-    })
+fn log() {
+    common::log::captured();
 }
 
-struct LogWriter(Arc<Mutex<Vec<u8>>>);
-
-impl Write for LogWriter {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The log line that holds every one of `words`, waiting a little for it
-/// (a line logged from a task may come after the answer).
 async fn logged(words: &[&str]) -> String {
-    for _ in 0..50 {
-        let text = String::from_utf8_lossy(&log().lock().unwrap()).into_owned();
-        if let Some(line) = text
-            .lines()
-            .find(|line| words.iter().all(|word| line.contains(word)))
-        {
-            return line.to_owned();
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let text = String::from_utf8_lossy(&log().lock().unwrap()).into_owned();
-    panic!("no log line with {words:?}:\n{text}");
+    common::log::line_with(words).await
 }
 
 /// Two endpoints of one provider (Stripe's platform and Connect endpoints)
@@ -895,11 +857,11 @@ async fn provider_names_cannot_make_two_providers_share_keys() {
 #[test]
 fn a_standard_webhooks_secret_of_the_specs_length_is_not_weak() {
     use signed_webhooks::StandardWebhooks;
-    let _ = log();
+    let log = common::log::captured();
     let weak = |secret: &str| {
-        let before = log().lock().unwrap().len();
+        let before = log.lock().unwrap().len();
         Verifier::<StandardWebhooks>::new(secret).unwrap();
-        String::from_utf8_lossy(&log().lock().unwrap()[before..]).contains("shorter than")
+        String::from_utf8_lossy(&log.lock().unwrap()[before..]).contains("shorter than")
     };
     // `whsec_` and 24 bytes in base64, as Svix issues them.
     assert!(!weak("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));

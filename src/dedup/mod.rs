@@ -776,6 +776,24 @@ impl fmt::Debug for ClaimGuard {
     }
 }
 
+/// Releases a claim from a destructor (a handler that failed, panicked or
+/// was dropped), where nothing can be awaited: in a task of the current
+/// Tokio runtime when there is one; else the claim expires with its lease.
+#[cfg(any(feature = "redis", feature = "postgres"))]
+fn release_in_background<S: DedupStore + Clone + 'static>(store: &S, key: Key, token: String) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let store = store.clone();
+        runtime.spawn(async move {
+            if let Err(error) = store.release(&key, &token).await {
+                crate::log_warn!(
+                    "signed-webhooks: could not release the claim on {key} ({error}); it expires \
+                     with its lease"
+                );
+            }
+        });
+    }
+}
+
 /// A duration in whole milliseconds, capped at [`MAX_KEEP`].
 pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.min(MAX_KEEP).as_millis()).unwrap_or(i64::MAX)

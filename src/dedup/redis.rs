@@ -299,19 +299,7 @@ impl DedupStore for RedisStore {
     }
 
     fn release_detached(&self, key: Key, token: String) {
-        // Runs from a destructor (a failed or panicking handler): release in
-        // the background when a runtime is at hand, or let the lease expire.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let store = self.clone();
-            runtime.spawn(async move {
-                if let Err(error) = store.release(&key, &token).await {
-                    crate::log_warn!(
-                        "signed-webhooks: could not release the claim on {key} ({error}); \
-                         it expires with its lease"
-                    );
-                }
-            });
-        }
+        super::release_in_background(self, key, token);
     }
 }
 

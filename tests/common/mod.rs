@@ -47,6 +47,7 @@ pub fn with_fields(body: &[u8], fields: &[(&str, serde_json::Value)]) -> Vec<u8>
 }
 
 pub mod describe;
+pub mod log;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod redis;
