@@ -106,7 +106,6 @@ mod error;
 pub mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
-mod header;
 mod headers;
 #[cfg(feature = "http")]
 mod http;
@@ -114,12 +113,12 @@ pub mod providers;
 mod scheme;
 mod secret;
 mod sign;
+mod signature;
 mod time;
 mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
-pub use header::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use headers::Headers;
 pub use providers::{
     Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
@@ -130,13 +129,14 @@ pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{DEFAULT_TOLERANCE, DeliveryId, Encoding, Part, Scheme, SecretFormat};
 pub use secret::Secret;
 pub use sign::{SignedHeaders, Signer};
+pub use signature::{MAX_HEADER_LEN, MAX_SIGNATURES};
 pub use verify::{Verified, Verifier};
 
 /// Internals for the crate's own command, tests, benches and fuzz targets:
 /// not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::header::{ParseError, SignatureHeader};
+    pub use crate::signature::{ParseError, SignatureHeader};
     pub use crate::time::format_rfc3339;
 }
 

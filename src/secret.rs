@@ -8,8 +8,8 @@ use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::{ConfigError, SecretError};
-use crate::header::TAG_LEN;
 use crate::scheme::SecretFormat;
+use crate::signature::TAG_LEN;
 
 /// Secrets shorter than this many bytes are accepted but logged as weak:
 /// RFC 2104 (section 3) strongly discourages HMAC keys shorter than the

@@ -7,11 +7,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::marker::PhantomData;
 
 use crate::error::ConfigError;
-use crate::header::MAX_SIGNATURES;
 use crate::headers::Headers;
 use crate::providers::Provider;
 use crate::scheme::{Encoding, Format, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
+use crate::signature::MAX_SIGNATURES;
 use crate::time::unix_now;
 
 /// Signs bodies the way provider `P` does, producing the exact headers it

@@ -13,15 +13,15 @@ use subtle::{Choice, ConstantTimeEq};
 use crate::body;
 use crate::dedup::{DeliveryKey, Window};
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
-#[cfg(feature = "standard-webhooks")]
-use crate::header::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
-use crate::header::{
-    ParseError, SignatureHeader, SignatureList, TAG_LEN, check_bytes, parse_timestamp,
-};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::scheme::{DeliveryId, Encoding, Format, HeaderNames, MAX_PARTS, Part, Scheme};
 use crate::secret::{Secret, SigningKey};
+#[cfg(feature = "standard-webhooks")]
+use crate::signature::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
+use crate::signature::{
+    ParseError, SignatureHeader, SignatureList, TAG_LEN, check_bytes, parse_timestamp,
+};
 use crate::time::unix_now;
 
 /// The longest delivery id accepted, in bytes.
