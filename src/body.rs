@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::error::Error;
+use crate::scheme::TimeFormat;
 use crate::time::parse_rfc3339;
 use crate::verify::missing_field;
 
@@ -30,10 +31,13 @@ pub(crate) fn id(body: &[u8], field: &str) -> Result<String, Error> {
 }
 
 /// The top-level `field` of the signed JSON body as Unix seconds: RFC 3339
-/// text, or a number of seconds.
-pub(crate) fn timestamp(body: &[u8], field: &str) -> Result<i64, Error> {
+/// text, or a number of seconds (of milliseconds, when `format` says so).
+pub(crate) fn timestamp(body: &[u8], field: &str, format: TimeFormat) -> Result<i64, Error> {
     match top_level(body, field) {
         Some(Value::Text(text)) => parse_rfc3339(&text),
+        Some(Value::Integer(millis)) if format == TimeFormat::UnixMillis => {
+            Some(millis.div_euclid(1000))
+        }
         Some(Value::Integer(seconds)) => Some(seconds),
         None => None,
     }
@@ -190,12 +194,13 @@ mod tests {
 
     #[test]
     fn times_are_rfc3339_or_seconds() {
+        let seconds = |body: &[u8]| timestamp(body, "timestamp", TimeFormat::UnixSeconds);
         assert_eq!(
-            timestamp(br#"{"timestamp":"2026-04-17T14:23:05Z"}"#, "timestamp").unwrap(),
+            seconds(br#"{"timestamp":"2026-04-17T14:23:05Z"}"#).unwrap(),
             1_776_435_785
         );
         assert_eq!(
-            timestamp(br#"{"timestamp":1776435785}"#, "timestamp").unwrap(),
+            seconds(br#"{"timestamp":1776435785}"#).unwrap(),
             1_776_435_785
         );
         for body in [
@@ -203,7 +208,22 @@ mod tests {
             br#"{"timestamp":null}"#,
             br#"{"time":"2026-04-17T14:23:05Z"}"#,
         ] {
-            assert!(timestamp(body, "timestamp").is_err(), "{body:?}");
+            assert!(seconds(body).is_err(), "{body:?}");
         }
+    }
+
+    /// Linear's `webhookTimestamp` is in milliseconds: read as such only
+    /// when the scheme says so (as seconds it would be 55,000 years ahead).
+    #[test]
+    fn times_in_milliseconds_when_the_scheme_says_so() {
+        let body = br#"{"webhookTimestamp":1776435785123}"#;
+        assert_eq!(
+            timestamp(body, "webhookTimestamp", TimeFormat::UnixMillis).unwrap(),
+            1_776_435_785
+        );
+        assert_eq!(
+            timestamp(body, "webhookTimestamp", TimeFormat::UnixSeconds).unwrap(),
+            1_776_435_785_123
+        );
     }
 }

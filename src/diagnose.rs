@@ -837,14 +837,14 @@ fn secret_corrections<P: Provider>(
                     Zeroizing::new(format!("{WHSEC}{secret}")),
                 )),
             }
-            #[cfg(feature = "standard-webhooks")]
+            #[cfg(feature = "base64")]
             out.push((
                 Finding::SecretBase64Decoded { provider: P::NAME },
                 SecretFormat::Base64 { prefix: WHSEC },
                 text(secret),
             ));
         }
-        #[cfg(feature = "standard-webhooks")]
+        #[cfg(feature = "base64")]
         SecretFormat::Base64 { prefix } => {
             out.push((
                 Finding::SecretNotDecoded {

@@ -126,7 +126,10 @@ pub use providers::{
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
-pub use scheme::{DEFAULT_TOLERANCE, DeliveryId, Encoding, Part, Scheme, SecretFormat};
+pub use scheme::{
+    Algorithm, BodyShape, DEFAULT_TOLERANCE, DeliveryId, Encoding, IdShape, Part, Scheme,
+    SecretFormat, TimeFormat,
+};
 pub use secret::Secret;
 pub use sign::{SignedHeaders, Signer};
 pub use signature::{MAX_HEADER_LEN, MAX_SIGNATURES};

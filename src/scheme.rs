@@ -17,9 +17,82 @@ pub(crate) const MAX_PARTS: usize = 8;
 pub enum Encoding {
     /// Hexadecimal, 64 digits for an HMAC-SHA256 tag (either case accepted).
     Hex,
-    /// Standard base64 with padding, 44 characters for an HMAC-SHA256 tag.
-    #[cfg(feature = "standard-webhooks")]
+    /// Standard base64 with padding, 44 characters for an HMAC-SHA256 tag
+    /// (feature `base64`, on by default).
+    #[cfg(feature = "base64")]
     Base64,
+}
+
+/// How a delivery is authenticated: the MAC its signatures are, or a
+/// shared token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA256 (RustCrypto `hmac` and `sha2`): most providers.
+    HmacSha256,
+    /// HMAC-SHA512.
+    HmacSha512,
+    /// HMAC-SHA1 (feature `sha1`), for providers that sign with nothing
+    /// else (Intercom, Vercel, Twilio). Still sound as a MAC: HMAC's
+    /// security does not rest on SHA-1's collision resistance. A provider
+    /// that offers SHA-256 is never verified by SHA-1 (GitHub's legacy
+    /// `X-Hub-Signature` stays refused).
+    #[cfg(feature = "sha1")]
+    HmacSha1,
+    /// A shared token, sent as is in a header and compared with the
+    /// configured one in constant time (GitLab's `X-Gitlab-Token`). It
+    /// proves less than a MAC: that the sender knows the token, and
+    /// nothing about the body or the time. Anyone who sees one delivery
+    /// (a log, a proxy) can send any body.
+    Token,
+}
+
+impl Algorithm {
+    /// The length of a signature in bytes, once decoded (0 for a token).
+    pub(crate) const fn tag_len(self) -> usize {
+        match self {
+            Algorithm::HmacSha256 => 32,
+            Algorithm::HmacSha512 => 64,
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => 20,
+            Algorithm::Token => 0,
+        }
+    }
+}
+
+/// How a signed time is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeFormat {
+    /// Decimal Unix seconds, no leading zero (Stripe's `t=`).
+    UnixSeconds,
+    /// Decimal Unix milliseconds (HubSpot's, WorkOS's, Linear's).
+    UnixMillis,
+    /// RFC 3339 text, fractions of a second allowed (Twitch's).
+    Rfc3339,
+}
+
+/// The shape a delivery id must have, where the scheme signs it run
+/// together with the next part: a fixed shape says where it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdShape {
+    /// Any text (at most 256 bytes).
+    Any,
+    /// A UUID in its canonical 36-character form (Twitch's message ids).
+    Uuid,
+}
+
+/// The shape a signed body must have, where the scheme signs it right
+/// after a part of digits: a body that starts with `{` or `[` cannot be
+/// taken for more digits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyShape {
+    /// Any bytes.
+    Any,
+    /// A JSON object or array: the first byte is `{` or `[`.
+    JsonContainer,
 }
 
 /// One part of the message a provider signs, in order.
@@ -48,7 +121,7 @@ pub enum SecretFormat {
     AsIssued,
     /// The key is the standard base64 (padded) after `prefix`, which is
     /// stripped when present (Standard Webhooks: `whsec_<base64>`).
-    #[cfg(feature = "standard-webhooks")]
+    #[cfg(feature = "base64")]
     Base64 {
         /// The prefix the provider puts before the base64, such as `whsec_`.
         prefix: &'static str,
@@ -74,6 +147,13 @@ pub enum DeliveryId {
     SignedContent,
 }
 
+/// Stripe's `t=…,v1=…` items.
+pub(crate) const STRIPE_PAIRS: Format = Format::Pairs {
+    separator: b',',
+    time_key: Some("t"),
+    signature_key: "v1",
+};
+
 /// A time inside the signed body, for providers that sign no timestamp in
 /// a header: the time the event was emitted, unchanged on retries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,9 +168,18 @@ pub(crate) struct BodyTime {
 /// Where the signatures are, and how they are written in their header.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
-    /// `t=<unix seconds>,v1=<hex>[,v1=<hex>…]` (Stripe's): the timestamp and
-    /// the signatures in one header.
-    Pairs,
+    /// `key=value` items (Stripe's `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`,
+    /// Paddle's `ts=…;h1=…`, PagerDuty's `v1=…,v1=…`): the signatures under
+    /// `signature_key`, and the timestamp under `time_key` when there is
+    /// one.
+    Pairs {
+        /// Between items: `,` or `;`.
+        separator: u8,
+        /// The key of the timestamp item, if the header carries one.
+        time_key: Option<&'static str>,
+        /// The key of the signature items.
+        signature_key: &'static str,
+    },
     /// Space-separated `<version>,<signature>` items (Standard Webhooks:
     /// `v1,<base64> v1,<base64>`); items of other versions are skipped.
     /// Only Standard Webhooks' scheme builds one.
@@ -143,11 +232,15 @@ pub struct Scheme {
     /// (Standard Webhooks' `webhook-*`, then Svix's `svix-*`).
     pub(crate) headers: Vec<HeaderNames>,
     pub(crate) format: Format,
+    pub(crate) algorithm: Algorithm,
     pub(crate) encoding: Encoding,
     pub(crate) content: Vec<Part>,
     pub(crate) secret_format: SecretFormat,
     pub(crate) tolerance: Duration,
+    pub(crate) time_format: TimeFormat,
     pub(crate) delivery_id: DeliveryId,
+    pub(crate) id_shape: IdShape,
+    pub(crate) body_shape: BodyShape,
     pub(crate) body_time: Option<BodyTime>,
 }
 
@@ -155,21 +248,15 @@ impl Scheme {
     /// The timestamp and the signatures in one header,
     /// `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`, each `v1` the HMAC-SHA256 of
     /// `"{t}.{body}"`: Stripe's scheme, and Unleeshed's. Duplicates are
-    /// recognised by the body's `id`.
+    /// recognised by the body's `id`. [`with_pair_keys`](Self::with_pair_keys)
+    /// and [`with_item_separator`](Self::with_item_separator) describe the
+    /// variants (Paddle's `ts=…;h1=…`).
     pub fn timestamped(signature_header: &'static str) -> Self {
         Scheme {
-            headers: vec![HeaderNames {
-                signature: lowercase(Cow::Borrowed(signature_header)),
-                timestamp: None,
-                id: None,
-            }],
-            format: Format::Pairs,
-            encoding: Encoding::Hex,
+            format: STRIPE_PAIRS,
             content: vec![Part::Timestamp, Part::Literal("."), Part::Body],
-            secret_format: SecretFormat::AsIssued,
-            tolerance: DEFAULT_TOLERANCE,
             delivery_id: DeliveryId::BodyField("id"),
-            body_time: None,
+            ..Scheme::body(signature_header)
         }
     }
 
@@ -188,12 +275,42 @@ impl Scheme {
             format: Format::Single {
                 prefix: Cow::Borrowed(""),
             },
+            algorithm: Algorithm::HmacSha256,
             encoding: Encoding::Hex,
             content: vec![Part::Body],
             secret_format: SecretFormat::AsIssued,
             tolerance: DEFAULT_TOLERANCE,
+            time_format: TimeFormat::UnixSeconds,
             delivery_id: DeliveryId::SignedContent,
+            id_shape: IdShape::Any,
+            body_shape: BodyShape::Any,
             body_time: None,
+        }
+    }
+
+    /// Signatures of the body as `key=<hex>` items, separated by commas
+    /// (PagerDuty's `v1=<hex>[,v1=<hex>…]`, several while it rotates
+    /// secrets): any one matching passes. No time is signed.
+    pub fn signature_items(signature_header: &'static str, key: &'static str) -> Self {
+        Scheme {
+            format: Format::Pairs {
+                separator: b',',
+                time_key: None,
+                signature_key: key,
+            },
+            ..Scheme::body(signature_header)
+        }
+    }
+
+    /// A shared token in a header, compared with the configured secret in
+    /// constant time ([`Algorithm::Token`]: GitLab's `X-Gitlab-Token`). It
+    /// proves only that the sender knows the token: nothing about the body,
+    /// nor when it was sent. Duplicates are recognised by the body's
+    /// SHA-256.
+    pub fn token(token_header: &'static str) -> Self {
+        Scheme {
+            algorithm: Algorithm::Token,
+            ..Scheme::body(token_header)
         }
     }
 
@@ -222,9 +339,8 @@ impl Scheme {
                 Part::Body,
             ],
             secret_format: SecretFormat::Base64 { prefix: "whsec_" },
-            tolerance: DEFAULT_TOLERANCE,
             delivery_id: DeliveryId::IdHeader,
-            body_time: None,
+            ..Scheme::body("webhook-signature")
         }
     }
 
@@ -238,7 +354,49 @@ impl Scheme {
         self
     }
 
-    /// Sets how signatures are written (hex unless set). The `t=…,v1=…`
+    /// Sets the keys of a `key=value` header's items: the timestamp's and
+    /// the signatures' (`t` and `v1` unless set; Paddle's `ts` and `h1`).
+    #[must_use]
+    pub fn with_pair_keys(mut self, time_key: &'static str, signature_key: &'static str) -> Self {
+        if let Format::Pairs { separator, .. } = self.format {
+            self.format = Format::Pairs {
+                separator,
+                time_key: Some(time_key),
+                signature_key,
+            };
+        }
+        self
+    }
+
+    /// Sets what separates a `key=value` header's items (`,` unless set;
+    /// Paddle's `;`).
+    #[must_use]
+    pub fn with_item_separator(mut self, separator: char) -> Self {
+        if let Format::Pairs {
+            time_key,
+            signature_key,
+            ..
+        } = self.format
+        {
+            self.format = Format::Pairs {
+                // Checked to be one visible ASCII byte by `check`.
+                separator: u8::try_from(separator).unwrap_or(0),
+                time_key,
+                signature_key,
+            };
+        }
+        self
+    }
+
+    /// Sets the MAC (HMAC-SHA256 unless set), or makes the header a shared
+    /// token ([`Algorithm::Token`]).
+    #[must_use]
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Sets how signatures are written (hex unless set). The `key=value`
     /// family is hex only.
     #[must_use]
     pub fn with_encoding(mut self, encoding: Encoding) -> Self {
@@ -255,13 +413,22 @@ impl Scheme {
         self
     }
 
-    /// Reads a signed timestamp (decimal Unix seconds) from a header of its
-    /// own, checked against the tolerance; put [`Part::Timestamp`] in the
+    /// Reads a signed timestamp from a header of its own (in the
+    /// [`with_time_format`](Self::with_time_format), Unix seconds unless
+    /// set), checked against the tolerance; put [`Part::Timestamp`] in the
     /// signed content where the provider signs it.
     #[must_use]
     pub fn with_timestamp_header(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.headers.truncate(1);
         self.headers[0].timestamp = Some(lowercase(name.into()));
+        self
+    }
+
+    /// Sets how the signed time is written, in a header or in the body
+    /// (Unix seconds unless set).
+    #[must_use]
+    pub fn with_time_format(mut self, format: TimeFormat) -> Self {
+        self.time_format = format;
         self
     }
 
@@ -271,6 +438,23 @@ impl Scheme {
     pub fn with_id_header(mut self, name: impl Into<Cow<'static, str>>) -> Self {
         self.headers.truncate(1);
         self.headers[0].id = Some(lowercase(name.into()));
+        self
+    }
+
+    /// Sets the shape the delivery id must have ([`IdShape::Any`] unless
+    /// set): a signed id run together with the next part needs a fixed
+    /// one.
+    #[must_use]
+    pub fn with_id_shape(mut self, shape: IdShape) -> Self {
+        self.id_shape = shape;
+        self
+    }
+
+    /// Sets the shape the signed body must have ([`BodyShape::Any`] unless
+    /// set): a body signed right after digits must not start with one.
+    #[must_use]
+    pub fn with_body_shape(mut self, shape: BodyShape) -> Self {
+        self.body_shape = shape;
         self
     }
 
@@ -309,11 +493,13 @@ impl Scheme {
 
     /// For a scheme that signs no time in a header: the signed body's
     /// top-level `field` holds when the event was emitted (RFC 3339 text or
-    /// Unix seconds), unchanged across the provider's retries. A delivery is
-    /// refused when that time is more than `max_age` in the past, so choose
-    /// a `max_age` longer than the provider's whole retry schedule; a
-    /// duplicate store remembers deliveries at least that long, so every
-    /// replay is refused by one or the other.
+    /// Unix seconds; Unix milliseconds with
+    /// [`with_time_format`](Self::with_time_format)`(TimeFormat::UnixMillis)`),
+    /// unchanged across the provider's retries. A delivery is refused when
+    /// that time is more than `max_age` in the past, so choose a `max_age`
+    /// longer than the provider's whole retry schedule; a duplicate store
+    /// remembers deliveries at least that long, so every replay is refused
+    /// by one or the other.
     #[must_use]
     pub fn with_body_timestamp(mut self, field: &'static str, max_age: Duration) -> Self {
         self.body_time = Some(BodyTime { field, max_age });
@@ -324,13 +510,56 @@ impl Scheme {
     /// captured request stops verifying once it is too old. Without one,
     /// only duplicate detection refuses a replay.
     pub fn signs_time(&self) -> bool {
-        self.signed_header_time() || self.body_time.is_some()
+        self.signs_header_time() || self.body_time.is_some()
     }
 
-    /// Whether a header carries a signed timestamp.
-    pub(crate) fn signed_header_time(&self) -> bool {
-        // `check` makes the `t=…,v1=…` family sign its `t`.
+    /// Whether a header carries a signed timestamp (its own, or the
+    /// timestamp item of a `key=value` header).
+    pub fn signs_header_time(&self) -> bool {
+        // `check` makes a `key=value` header with a time key sign it.
         self.content.contains(&Part::Timestamp)
+    }
+
+    /// The header the signatures are read from (the first alternative's).
+    pub fn signature_header(&self) -> &str {
+        &self.headers[0].signature
+    }
+
+    /// The header a signed timestamp is read from, when it has one of its
+    /// own.
+    pub fn timestamp_header(&self) -> Option<&str> {
+        self.headers[0].timestamp.as_deref()
+    }
+
+    /// The header a delivery id is read from, when the scheme reads one.
+    pub fn id_header(&self) -> Option<&str> {
+        self.headers[0].id.as_deref()
+    }
+
+    /// The body field holding the signed time and how long after it a
+    /// delivery is accepted, for a scheme that signs its time in the body.
+    pub fn body_timestamp(&self) -> Option<(&'static str, Duration)> {
+        self.body_time.map(|time| (time.field, time.max_age))
+    }
+
+    /// What identifies a delivery for duplicate detection.
+    pub fn delivery_id(&self) -> DeliveryId {
+        self.delivery_id
+    }
+
+    /// The MAC, or a shared token.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// How the signed time is written.
+    pub fn time_format(&self) -> TimeFormat {
+        self.time_format
+    }
+
+    /// The tolerance a verifier starts from.
+    pub fn tolerance(&self) -> Duration {
+        self.tolerance
     }
 
     /// Every header a delivery of this scheme is read from: for error
@@ -351,21 +580,49 @@ impl Scheme {
     /// with; the reason when it is not.
     pub(crate) fn check(&self) -> Result<(), &'static str> {
         let count = |part: Part| self.content.iter().filter(|p| **p == part).count();
+        if self.algorithm == Algorithm::Token {
+            return self.check_token();
+        }
         if count(Part::Body) != 1 {
             return Err("the signed content must contain the body exactly once");
         }
         if self.content.len() > MAX_PARTS {
             return Err("the signed content has more than 8 parts");
         }
-        let pairs = matches!(self.format, Format::Pairs);
+        let (pairs, time_key) = match self.format {
+            Format::Pairs {
+                separator,
+                time_key,
+                signature_key,
+            } => {
+                let keys_valid = [Some(signature_key), time_key]
+                    .into_iter()
+                    .flatten()
+                    .all(|key| {
+                        !key.is_empty()
+                            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    });
+                if !matches!(separator, b',' | b';')
+                    || !keys_valid
+                    || time_key == Some(signature_key)
+                {
+                    return Err(
+                        "a `key=value` header's items are separated by `,` or `;`, and its keys \
+                         are distinct letters, digits or `_`",
+                    );
+                }
+                (true, time_key)
+            }
+            _ => (false, None),
+        };
         let signs_timestamp = count(Part::Timestamp) > 0;
-        if pairs && !signs_timestamp {
+        if time_key.is_some() && !signs_timestamp {
             return Err(
                 "the `t=…,v1=…` family signs its `t`: the signed content must contain the timestamp",
             );
         }
         for names in &self.headers {
-            if signs_timestamp && !pairs && names.timestamp.is_none() {
+            if signs_timestamp && time_key.is_none() && names.timestamp.is_none() {
                 return Err("the signed content has a timestamp but no header carries one");
             }
             // A time that is checked but not signed would bound nothing: a
@@ -375,22 +632,13 @@ impl Scheme {
                     "a timestamp header the scheme does not sign: a replay could change it",
                 );
             }
-            if pairs && names.timestamp.is_some() {
+            if time_key.is_some() && names.timestamp.is_some() {
                 return Err("the `t=…,v1=…` family reads its time from `t=`, not from a header");
             }
             if count(Part::Id) > 0 && names.id.is_none() {
                 return Err("the signed content has an id but no header carries one");
             }
-            let valid = |name: &str| {
-                !name.is_empty()
-                    && name.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                    })
-            };
-            if !valid(&names.signature)
-                || !names.timestamp.as_deref().is_none_or(valid)
-                || !names.id.as_deref().is_none_or(valid)
-            {
+            if !names.all_valid() {
                 return Err("a header name is empty or not a valid HTTP header name");
             }
         }
@@ -403,6 +651,9 @@ impl Scheme {
         if pairs && self.encoding != Encoding::Hex {
             return Err("the `t=…,v1=…` family carries hex signatures only");
         }
+        if pairs && self.algorithm != Algorithm::HmacSha256 {
+            return Err("the `key=value` family carries HMAC-SHA256 signatures only");
+        }
         if let Format::Single { prefix } = &self.format
             && !prefix.bytes().all(|b| (b' '..=b'~').contains(&b))
         {
@@ -411,10 +662,105 @@ impl Scheme {
         if pairs && count(Part::Id) > 0 {
             return Err("the `t=…,v1=…` family signs no id");
         }
-        if self.body_time.is_some() && self.signed_header_time() {
+        if self.body_time.is_some() && self.signs_header_time() {
             return Err("a scheme signs its time in a header or in the body, not both");
         }
+        if matches!(self.format, Format::Versioned { .. })
+            && (self.algorithm != Algorithm::HmacSha256 || self.encoding != Encoding::Hex)
+            && !self.versioned_base64_sha256()
+        {
+            return Err("a versioned signature list carries HMAC-SHA256 signatures only");
+        }
+        self.check_adjacent_parts()
+    }
+
+    /// Whether this is Standard Webhooks' list: base64 HMAC-SHA256.
+    fn versioned_base64_sha256(&self) -> bool {
+        #[cfg(feature = "base64")]
+        {
+            self.algorithm == Algorithm::HmacSha256 && self.encoding == Encoding::Base64
+        }
+        #[cfg(not(feature = "base64"))]
+        {
+            false
+        }
+    }
+
+    /// A token scheme: one header, compared with the secret; nothing else
+    /// is read, nothing signed.
+    fn check_token(&self) -> Result<(), &'static str> {
+        if self.content != [Part::Body] {
+            return Err("a token scheme signs nothing: its signed content is the body alone");
+        }
+        if !matches!(&self.format, Format::Single { prefix } if prefix.is_empty()) {
+            return Err("a token is the whole header value: no prefix, no list");
+        }
+        if self.body_time.is_some()
+            || self
+                .headers
+                .iter()
+                .any(|n| n.timestamp.is_some() || n.id.is_some())
+        {
+            return Err("a token scheme signs no time and no id: a replay could change them");
+        }
+        if self.delivery_id == DeliveryId::IdHeader {
+            return Err(
+                "duplicates are recognised by an id header the scheme does not sign: a replay \
+                 could change it",
+            );
+        }
+        if !self.headers.iter().all(HeaderNames::all_valid) {
+            return Err("a header name is empty or not a valid HTTP header name");
+        }
         Ok(())
+    }
+
+    /// Refuses variable parts run together where a replay could move bytes
+    /// from one into the other and still match the signature: `[Id, Body]`
+    /// signs `evt_1{"a":1}` for both (`evt_1`, `{"a":1}`) and (`evt_1{`,
+    /// `"a":1}`). Two variable parts may touch only where the first one's
+    /// shape says where it ends: a UUID id (fixed length), an RFC 3339 time
+    /// (it ends with `Z` or an offset, and a strict parse refuses anything
+    /// moved in or out), or a time of digits followed by a JSON object or
+    /// array body (which cannot start with a digit). Between any others, a
+    /// literal separator is needed.
+    fn check_adjacent_parts(&self) -> Result<(), &'static str> {
+        for pair in self.content.windows(2) {
+            let delimited = match (pair[0], pair[1]) {
+                (Part::Literal(_), _) | (_, Part::Literal(_)) => true,
+                (Part::Id, _) => self.id_shape == IdShape::Uuid,
+                (Part::Timestamp, next) => match self.time_format {
+                    TimeFormat::Rfc3339 => true,
+                    TimeFormat::UnixSeconds | TimeFormat::UnixMillis => {
+                        next == Part::Body && self.body_shape == BodyShape::JsonContainer
+                    }
+                },
+                (Part::Body, _) => false,
+            };
+            if !delimited {
+                return Err(
+                    "two variable parts of the signed content run together: a replay could move \
+                     bytes from one into the other (put a literal between them, or give the \
+                     first a fixed shape: a UUID id, an RFC 3339 time, digits before a JSON body)",
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl HeaderNames {
+    /// Whether every name is a lowercase HTTP token.
+    fn all_valid(&self) -> bool {
+        let valid = |name: &str| {
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        };
+        valid(&self.signature)
+            && self.timestamp.as_deref().is_none_or(valid)
+            && self.id.as_deref().is_none_or(valid)
     }
 }
 

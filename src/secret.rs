@@ -4,22 +4,22 @@ use std::fmt;
 
 use hmac::digest::FixedOutput;
 use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256, Sha512};
 use zeroize::Zeroizing;
 
 use crate::error::{ConfigError, SecretError};
-use crate::scheme::SecretFormat;
+use crate::scheme::{Algorithm, SecretFormat};
 use crate::signature::TAG_LEN;
 
 /// Secrets shorter than this many bytes are accepted but logged as weak:
 /// RFC 2104 (section 3) strongly discourages HMAC keys shorter than the
-/// hash's output, 32 bytes for SHA-256.
+/// hash's output, 32 bytes for SHA-256 (and as many for a token).
 const WEAK_BELOW: usize = 32;
 
 /// The shortest key the Standard Webhooks specification allows (24 bytes,
 /// "between 24 bytes and 64 bytes"), which Svix and its providers issue:
 /// the receiver cannot choose another, so only a shorter one is logged.
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 const STANDARD_WEBHOOKS_MIN: usize = 24;
 
 /// A webhook signing secret, exactly as the provider issued it.
@@ -83,12 +83,19 @@ impl Secret {
     pub(crate) fn into_key(
         self,
         format: SecretFormat,
+        algorithm: Algorithm,
         provider: Option<&str>,
     ) -> Result<SigningKey, SecretError> {
         self.validate()?;
+        let weak_below = match algorithm {
+            Algorithm::HmacSha256 | Algorithm::Token => WEAK_BELOW,
+            Algorithm::HmacSha512 => 64,
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => 20,
+        };
         let key = match format {
-            SecretFormat::AsIssued => SigningKey::new(self.0.as_bytes()),
-            #[cfg(feature = "standard-webhooks")]
+            SecretFormat::AsIssued => SigningKey::new(self.0.as_bytes(), algorithm),
+            #[cfg(feature = "base64")]
             SecretFormat::Base64 { prefix } => {
                 use base64ct::Encoding as _;
                 let encoded = self.0.strip_prefix(prefix).unwrap_or(&self.0);
@@ -98,11 +105,15 @@ impl Secret {
                 if decoded.is_empty() {
                     return Err(SecretError::NotBase64);
                 }
-                warn_if_weak(decoded.len(), STANDARD_WEBHOOKS_MIN, provider);
-                return Ok(SigningKey::new(&decoded));
+                warn_if_weak(
+                    decoded.len(),
+                    STANDARD_WEBHOOKS_MIN.min(weak_below),
+                    provider,
+                );
+                return Ok(SigningKey::new(&decoded, algorithm));
             }
         };
-        warn_if_weak(self.0.len(), WEAK_BELOW, provider);
+        warn_if_weak(self.0.len(), weak_below, provider);
         Ok(key)
     }
 }
@@ -147,19 +158,31 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// HMAC-SHA256 keyed once with a secret: `hmac`'s `Hmac<Sha256>` after
-/// keying, cloned for each message so the key is absorbed only once.
+/// A secret keyed once: `hmac`'s `Hmac<Sha256>` (or SHA-512, SHA-1) after
+/// keying, cloned for each message so the key is absorbed only once; or a
+/// shared token and its SHA-256.
 ///
-/// What is wiped, with `sha2`'s and `hmac`'s `zeroize` features (see
-/// `keyed_state_is_wiped_on_drop` below): the two SHA-256 states `hmac`
+/// What is wiped, with `sha2`'s, `sha1`'s and `hmac`'s `zeroize` features
+/// (see `keyed_state_is_wiped_on_drop` below): the two hash states `hmac`
 /// keeps (after the key XOR `ipad` and XOR `opad` blocks) and its block
 /// buffer, when a `SigningKey` is dropped, and the same in every
-/// per-message clone. What is not: the padded key block `hmac` builds on
-/// the stack while keying (and, for a secret longer than 64 bytes, its
-/// SHA-256 digest), the temporaries of finalization, and any copy the
-/// compiler leaves behind when it moves a value.
+/// per-message clone; a token and its digest. What is not: the padded key
+/// block `hmac` builds on the stack while keying (and, for a secret longer
+/// than a block, its digest), the temporaries of finalization, and any
+/// copy the compiler leaves behind when it moves a value.
 #[derive(Clone)]
-pub(crate) struct SigningKey(Hmac<Sha256>);
+pub(crate) enum SigningKey {
+    Sha256(Hmac<Sha256>),
+    Sha512(Hmac<Sha512>),
+    #[cfg(feature = "sha1")]
+    Sha1(Hmac<sha1::Sha1>),
+    /// The token as configured (a signer sends it), and its SHA-256 (a
+    /// verifier compares digests: constant time whatever the lengths).
+    Token {
+        token: Zeroizing<Vec<u8>>,
+        digest: Zeroizing<[u8; TAG_LEN]>,
+    },
+}
 
 impl SigningKey {
     /// The keys of a verifier or signer: every secret given, each checked
@@ -168,6 +191,7 @@ impl SigningKey {
     pub(crate) fn from_secrets<I>(
         secrets: I,
         format: SecretFormat,
+        algorithm: Algorithm,
         provider: Option<&str>,
     ) -> Result<Box<[SigningKey]>, ConfigError>
     where
@@ -180,7 +204,7 @@ impl SigningKey {
             .map(|(index, secret)| {
                 secret
                     .into()
-                    .into_key(format, provider)
+                    .into_key(format, algorithm, provider)
                     .map_err(|reason| ConfigError::InvalidSecret { index, reason })
             })
             .collect::<Result<Box<[SigningKey]>, ConfigError>>()?;
@@ -190,22 +214,76 @@ impl SigningKey {
         Ok(keys)
     }
 
-    fn new(secret: &[u8]) -> Self {
-        match <Hmac<Sha256> as KeyInit>::new_from_slice(secret) {
-            Ok(mac) => SigningKey(mac),
-            Err(_) => unreachable!("HMAC takes keys of any length"),
+    fn new(secret: &[u8], algorithm: Algorithm) -> Self {
+        fn keyed<M: KeyInit>(secret: &[u8]) -> M {
+            match M::new_from_slice(secret) {
+                Ok(mac) => mac,
+                Err(_) => unreachable!("HMAC takes keys of any length"),
+            }
+        }
+        match algorithm {
+            Algorithm::HmacSha256 => SigningKey::Sha256(keyed(secret)),
+            Algorithm::HmacSha512 => SigningKey::Sha512(keyed(secret)),
+            #[cfg(feature = "sha1")]
+            Algorithm::HmacSha1 => SigningKey::Sha1(keyed(secret)),
+            Algorithm::Token => SigningKey::Token {
+                token: Zeroizing::new(secret.to_vec()),
+                digest: Zeroizing::new(Sha256::digest(secret).into()),
+            },
         }
     }
 
-    /// The tag of a message given in parts, fed to the HMAC in order
-    /// (`[timestamp digits, ".", body]` for the `t=…,v1=…` scheme).
+    /// The HMAC-SHA256 tag of a message given in parts, fed to the HMAC in
+    /// order (`[timestamp digits, ".", body]` for the `t=…,v1=…` scheme):
+    /// the hot path of every HMAC-SHA256 scheme. Any other key gives a tag
+    /// no signature decodes to.
     #[inline]
     pub(crate) fn tag(&self, message: &[&[u8]]) -> [u8; TAG_LEN] {
-        let mut mac = self.0.clone();
-        for part in message {
-            mac.update(part);
+        match self {
+            SigningKey::Sha256(key) => {
+                let mut mac = key.clone();
+                for part in message {
+                    mac.update(part);
+                }
+                mac.finalize_fixed().into()
+            }
+            _ => [0; TAG_LEN],
         }
-        mac.finalize_fixed().into()
+    }
+
+    /// What a signature must decode to, for any algorithm: the tag of the
+    /// message given in parts, written into `out`; for a token, its
+    /// SHA-256 (the signature being the token, hashed the same way before
+    /// the comparison). Returns the bytes written.
+    pub(crate) fn expected<'o>(&self, message: &[&[u8]], out: &'o mut [u8; 64]) -> &'o [u8] {
+        fn mac<M: Mac + Clone + FixedOutput>(key: &M, message: &[&[u8]], out: &mut [u8]) -> usize {
+            let mut mac = key.clone();
+            for part in message {
+                Mac::update(&mut mac, part);
+            }
+            let tag = mac.finalize_fixed();
+            out[..tag.len()].copy_from_slice(&tag);
+            tag.len()
+        }
+        let len = match self {
+            SigningKey::Sha256(key) => mac(key, message, out),
+            SigningKey::Sha512(key) => mac(key, message, out),
+            #[cfg(feature = "sha1")]
+            SigningKey::Sha1(key) => mac(key, message, out),
+            SigningKey::Token { digest, .. } => {
+                out[..TAG_LEN].copy_from_slice(&digest[..]);
+                TAG_LEN
+            }
+        };
+        &out[..len]
+    }
+
+    /// The token a signer sends, for a token key.
+    pub(crate) fn token(&self) -> Option<&[u8]> {
+        match self {
+            SigningKey::Token { token, .. } => Some(token),
+            _ => None,
+        }
     }
 }
 
@@ -265,7 +343,11 @@ mod tests {
     #[test]
     fn short_secret_from_githubs_documentation() {
         let key = Secret::from("It's a Secret to Everybody")
-            .into_key(SecretFormat::AsIssued, Some("github"))
+            .into_key(
+                SecretFormat::AsIssued,
+                Algorithm::HmacSha256,
+                Some("github"),
+            )
             .unwrap();
         assert_eq!(
             hex::encode(key.tag(&[b"Hello, World!"])),
@@ -284,7 +366,31 @@ mod tests {
         type Core = hmac::block_api::HmacCore<Sha256>;
         wiped_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
         wiped_on_drop::<hmac::digest::block_api::Buffer<Core>>();
+        wiped_on_drop::<<Sha512 as hmac::EagerHash>::Core>();
+        wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<Sha512>>>();
+        #[cfg(feature = "sha1")]
+        {
+            wiped_on_drop::<<sha1::Sha1 as hmac::EagerHash>::Core>();
+            wiped_on_drop::<hmac::digest::block_api::Buffer<hmac::block_api::HmacCore<sha1::Sha1>>>(
+            );
+        }
         wiped_on_drop::<Zeroizing<String>>();
-        let _: fn(&SigningKey) -> &Hmac<Sha256> = |key| &key.0;
+        wiped_on_drop::<Zeroizing<Vec<u8>>>();
+        // Every key is one of these, and nothing else.
+        let _: fn(&SigningKey) = |key| match key {
+            SigningKey::Sha256(mac) => {
+                let _: &Hmac<Sha256> = mac;
+            }
+            SigningKey::Sha512(mac) => {
+                let _: &Hmac<Sha512> = mac;
+            }
+            #[cfg(feature = "sha1")]
+            SigningKey::Sha1(mac) => {
+                let _: &Hmac<sha1::Sha1> = mac;
+            }
+            SigningKey::Token { token, digest } => {
+                let _: (&Zeroizing<Vec<u8>>, &Zeroizing<[u8; TAG_LEN]>) = (token, digest);
+            }
+        };
     }
 }

@@ -9,10 +9,10 @@ use std::marker::PhantomData;
 use crate::error::ConfigError;
 use crate::headers::Headers;
 use crate::providers::Provider;
-use crate::scheme::{Encoding, Format, MAX_PARTS, Part, Scheme};
+use crate::scheme::{Encoding, Format, IdShape, MAX_PARTS, Part, Scheme, TimeFormat};
 use crate::secret::{Secret, SigningKey};
 use crate::signature::MAX_SIGNATURES;
-use crate::time::unix_now;
+use crate::time::{format_rfc3339, unix_now};
 
 /// Signs bodies the way provider `P` does, producing the exact headers it
 /// sends with a delivery.
@@ -69,10 +69,15 @@ impl<P: Provider> Signer<P> {
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
-        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, Some(P::NAME))?;
+        let keys = SigningKey::from_secrets(
+            secrets,
+            scheme.secret_format,
+            scheme.algorithm,
+            Some(P::NAME),
+        )?;
         let max = match scheme.format {
             Format::Single { .. } => 1,
-            Format::Pairs | Format::Versioned { .. } => MAX_SIGNATURES,
+            Format::Pairs { .. } | Format::Versioned { .. } => MAX_SIGNATURES,
         };
         if keys.len() > max {
             return Err(ConfigError::TooManySecrets {
@@ -100,33 +105,51 @@ impl<P: Provider> Signer<P> {
     /// Any `i64` is signed as given, so a test can also produce deliveries
     /// a verifier must refuse (a stale timestamp, say).
     pub fn sign_at(&self, body: &[u8], timestamp: i64) -> SignedHeaders {
-        self.sign_with_id(body, timestamp, &fresh_id())
+        self.sign_with_id(body, timestamp, &fresh_id(self.scheme.id_shape))
     }
 
     /// The headers for `body` signed at `timestamp` with the delivery id
     /// `id` (ignored by schemes without one): a redelivery keeps its id.
+    /// The time is written as the scheme writes it (Unix seconds or
+    /// milliseconds, or RFC 3339).
     pub fn sign_with_id(&self, body: &[u8], timestamp: i64, id: &str) -> SignedHeaders {
         let scheme = &self.scheme;
         let names = &scheme.headers[0];
-        let digits = timestamp.to_string();
+        let time = match scheme.time_format {
+            TimeFormat::UnixSeconds => timestamp.to_string(),
+            TimeFormat::UnixMillis => timestamp.saturating_mul(1000).to_string(),
+            TimeFormat::Rfc3339 => format_rfc3339(timestamp, true),
+        };
         let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
         for (slot, part) in parts.iter_mut().zip(&scheme.content) {
             *slot = match part {
                 Part::Body => body,
-                Part::Timestamp => digits.as_bytes(),
+                Part::Timestamp => time.as_bytes(),
                 Part::Id => id.as_bytes(),
                 Part::Literal(text) => text.as_bytes(),
             };
         }
         let parts = &parts[..scheme.content.len()];
-        let signatures = self
-            .keys
-            .iter()
-            .map(|key| encode(&key.tag(parts), scheme.encoding));
+        let signatures = self.keys.iter().map(|key| match key.token() {
+            Some(token) => String::from_utf8_lossy(token).into_owned(),
+            None => {
+                let mut tag = [0u8; 64];
+                encode(key.expected(parts, &mut tag), scheme.encoding)
+            }
+        });
         let signature = match &scheme.format {
-            Format::Pairs => signatures.fold(format!("t={digits}"), |header, signature| {
-                header + ",v1=" + &signature
-            }),
+            Format::Pairs {
+                separator,
+                time_key,
+                signature_key,
+            } => {
+                let separator = char::from(*separator);
+                let time = time_key.map(|key| format!("{key}={time}"));
+                time.into_iter()
+                    .chain(signatures.map(|signature| format!("{signature_key}={signature}")))
+                    .collect::<Vec<_>>()
+                    .join(&separator.to_string())
+            }
             Format::Versioned { version } => signatures
                 .map(|signature| format!("{version},{signature}"))
                 .collect::<Vec<_>>()
@@ -138,7 +161,7 @@ impl<P: Provider> Signer<P> {
             headers.push((name.clone(), id.to_owned()));
         }
         if let Some(name) = &names.timestamp {
-            headers.push((name.clone(), digits));
+            headers.push((name.clone(), time));
         }
         headers.push((names.signature.clone(), signature));
         SignedHeaders(headers)
@@ -203,7 +226,7 @@ impl IntoIterator for SignedHeaders {
 fn encode(tag: &[u8], encoding: Encoding) -> String {
     match encoding {
         Encoding::Hex => hex::encode(tag),
-        #[cfg(feature = "standard-webhooks")]
+        #[cfg(feature = "base64")]
         Encoding::Base64 => {
             use base64ct::Encoding as _;
             base64ct::Base64::encode_string(tag)
@@ -211,9 +234,9 @@ fn encode(tag: &[u8], encoding: Encoding) -> String {
     }
 }
 
-/// A delivery id such as providers mint, `msg_` and 32 hex digits: unique,
-/// not secret.
-fn fresh_id() -> String {
+/// A delivery id such as providers mint, `msg_` and 32 hex digits (or a
+/// UUID where the scheme wants one): unique, not secret.
+fn fresh_id(shape: IdShape) -> String {
     let random = std::collections::hash_map::RandomState::new();
     let mut hasher = random.build_hasher();
     hasher.write_u128(
@@ -223,5 +246,16 @@ fn fresh_id() -> String {
     );
     let high = hasher.finish();
     hasher.write_u64(high);
-    format!("msg_{high:016x}{:016x}", hasher.finish())
+    let digits = format!("{high:016x}{:016x}", hasher.finish());
+    match shape {
+        IdShape::Uuid => format!(
+            "{}-{}-{}-{}-{}",
+            &digits[..8],
+            &digits[8..12],
+            &digits[12..16],
+            &digits[16..20],
+            &digits[20..]
+        ),
+        _ => format!("msg_{digits}"),
+    }
 }

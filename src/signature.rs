@@ -1,6 +1,7 @@
-//! Parsing of signature headers: `t=<unix seconds>,v1=<hex>` (Stripe's
-//! family), space-separated `v1,<base64>` lists (Standard Webhooks) and a
-//! single prefixed signature (`sha256=<hex>`).
+//! Parsing of signature headers: `key=value` items (Stripe's
+//! `t=<unix seconds>,v1=<hex>`, Paddle's `ts=…;h1=…`, PagerDuty's
+//! `v1=…,v1=…`), space-separated `v1,<base64>` lists (Standard Webhooks)
+//! and a single prefixed signature (`sha256=<hex>`).
 //!
 //! The parsers work on the borrowed header and fixed-size arrays on the
 //! stack: they never allocate, and the work they do is bounded by
@@ -40,6 +41,22 @@ pub const MAX_SIGNATURES: usize = 8;
 /// The length of an HMAC-SHA256 tag in bytes.
 pub(crate) const TAG_LEN: usize = 32;
 
+/// How a `key=value` header is written: what separates its items, the key
+/// of its timestamp (if it has one) and of its signatures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PairSyntax {
+    pub(crate) separator: u8,
+    pub(crate) time_key: Option<&'static str>,
+    pub(crate) signature_key: &'static str,
+}
+
+/// Stripe's: `t=…,v1=…`.
+pub(crate) const STRIPE: PairSyntax = PairSyntax {
+    separator: b',',
+    time_key: Some("t"),
+    signature_key: "v1",
+};
+
 /// A parsed `t=…,v1=…` signature header, borrowing the header it came from.
 #[derive(Clone)]
 pub struct SignatureHeader<'a> {
@@ -67,7 +84,7 @@ impl<'a> SignatureHeader<'a> {
     #[inline]
     pub fn parse(header: &'a str) -> Result<Self, ParseError> {
         let mut parsed = Self::EMPTY;
-        parsed.parse_into(header)?;
+        parsed.parse_into(header, STRIPE)?;
         Ok(parsed)
     }
 
@@ -84,10 +101,17 @@ impl<'a> SignatureHeader<'a> {
     /// parses into a slot of its own stack frame, so the ~300-byte header is
     /// never copied from one place to another on the way. On an error,
     /// `self` holds nothing meaningful.
+    ///
+    /// Items are those of `syntax`: Stripe's (`t`, `v1`, `,`) take a fast
+    /// path; a header without a time key has no timestamp (0).
     #[inline]
-    pub(crate) fn parse_into(&mut self, header: &'a str) -> Result<(), ParseError> {
-        if !self.parse_canonical(header) {
-            *self = Self::parse_general(header)?;
+    pub(crate) fn parse_into(
+        &mut self,
+        header: &'a str,
+        syntax: PairSyntax,
+    ) -> Result<(), ParseError> {
+        if syntax != STRIPE || !self.parse_canonical(header) {
+            *self = Self::parse_general(header, syntax)?;
         }
         Ok(())
     }
@@ -153,18 +177,20 @@ impl<'a> SignatureHeader<'a> {
     /// schemes, items in any order), and the precise error for every shape
     /// it does not.
     #[inline(never)]
-    fn parse_general(header: &'a str) -> Result<Self, ParseError> {
+    fn parse_general(header: &'a str, syntax: PairSyntax) -> Result<Self, ParseError> {
         check_text(header)?;
         let bytes = header.as_bytes();
         let mut timestamp: Option<(i64, &'a str)> = None;
         let mut signatures = [None; MAX_SIGNATURES];
         let mut count = 0;
+        let time_key = syntax.time_key.map(str::as_bytes);
+        let signature_key = syntax.signature_key.as_bytes();
 
         let mut start = 0;
         while start <= bytes.len() {
             let end = bytes[start..]
                 .iter()
-                .position(|&b| b == b',')
+                .position(|&b| b == syntax.separator)
                 .map_or(bytes.len(), |i| start + i);
             let (item_start, item) = trim_ows(start, &bytes[start..end]);
             start = end + 1;
@@ -179,36 +205,34 @@ impl<'a> SignatureHeader<'a> {
                 .into());
             };
             let (key, value) = (&item[..eq], &item[eq + 1..]);
-            match key {
-                b"" => {
-                    return Err(HeaderError::EmptyKey {
-                        position: item_start,
+            if key.is_empty() {
+                return Err(HeaderError::EmptyKey {
+                    position: item_start,
+                }
+                .into());
+            }
+            if Some(key) == time_key {
+                if timestamp.is_some() {
+                    return Err(HeaderError::DuplicateTimestamp.into());
+                }
+                let digits = &header[item_start + eq + 1..item_start + item.len()];
+                timestamp = Some((parse_timestamp(value)?, digits));
+            } else if key == signature_key {
+                if count == MAX_SIGNATURES {
+                    return Err(HeaderError::TooManySignatures {
+                        max: MAX_SIGNATURES,
                     }
                     .into());
                 }
-                b"t" => {
-                    if timestamp.is_some() {
-                        return Err(HeaderError::DuplicateTimestamp.into());
-                    }
-                    let digits = &header[item_start + eq + 1..item_start + item.len()];
-                    timestamp = Some((parse_timestamp(value)?, digits));
-                }
-                b"v1" => {
-                    if count == MAX_SIGNATURES {
-                        return Err(HeaderError::TooManySignatures {
-                            max: MAX_SIGNATURES,
-                        }
-                        .into());
-                    }
-                    signatures[count] = decode_tag(value);
-                    count += 1;
-                }
-                _ => {}
+                signatures[count] = decode_tag(value);
+                count += 1;
             }
         }
 
-        let Some((timestamp, timestamp_digits)) = timestamp else {
-            return Err(HeaderError::MissingTimestamp.into());
+        let (timestamp, timestamp_digits) = match (timestamp, time_key) {
+            (Some(timestamp), _) => timestamp,
+            (None, None) => (0, ""),
+            (None, Some(_)) => return Err(HeaderError::MissingTimestamp.into()),
         };
         if count == 0 {
             return Err(ParseError::NoSignature);
@@ -296,8 +320,63 @@ impl SignatureList {
     }
 }
 
+/// The signatures of a header, kept as sent, for the algorithms whose tags
+/// are not HMAC-SHA256's 32 bytes (HMAC-SHA1 and -SHA512, a token): they
+/// are decoded when compared, to the algorithm's length.
+#[derive(Clone)]
+pub(crate) struct RawList<'h> {
+    signatures: [&'h [u8]; MAX_SIGNATURES],
+    count: usize,
+}
+
+impl<'h> RawList<'h> {
+    /// One signature after `prefix`: a header without it is malformed.
+    pub(crate) fn parse_single(header: &'h str, prefix: &str) -> Result<Self, ParseError> {
+        check_text(header)?;
+        let signature = header
+            .trim_matches([' ', '\t'])
+            .strip_prefix(prefix)
+            .ok_or(HeaderError::MissingPrefix)?;
+        let mut signatures = [&[][..]; MAX_SIGNATURES];
+        signatures[0] = signature.as_bytes();
+        Ok(RawList {
+            signatures,
+            count: 1,
+        })
+    }
+
+    /// Every signature, as sent.
+    pub(crate) fn signatures(&self) -> &[&'h [u8]] {
+        &self.signatures[..self.count]
+    }
+}
+
+/// Decodes a signature of `len` bytes written in `encoding` into `out`;
+/// `None` when it is not exactly that (empty and truncated signatures
+/// never match).
+pub(crate) fn decode_exact<'o>(
+    text: &[u8],
+    encoding: Encoding,
+    len: usize,
+    out: &'o mut [u8; 64],
+) -> Option<&'o [u8]> {
+    let out = out.get_mut(..len)?;
+    match encoding {
+        Encoding::Hex => hex::decode_to_slice(text, out).ok()?,
+        #[cfg(feature = "base64")]
+        Encoding::Base64 => {
+            use base64ct::Encoding as _;
+            let decoded = base64ct::Base64::decode(text, out).ok()?;
+            if decoded.len() != len {
+                return None;
+            }
+        }
+    }
+    Some(out)
+}
+
 /// The length of an HMAC-SHA256 tag in padded base64.
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 pub(crate) const BASE64_TAG_LEN: usize = 44;
 
 /// The base64 signatures of a space-separated `<version>,<signature>` list
@@ -312,7 +391,7 @@ pub(crate) const BASE64_TAG_LEN: usize = 44;
 /// tag encodes to (a test checks every last character). Decoding was most
 /// of the header work of a verification (`base64ct` is constant time, and
 /// slow for that).
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 #[derive(Clone)]
 pub(crate) struct EncodedList<'h> {
     // `None` marks a signature that is not 44 characters: counted, never
@@ -321,7 +400,7 @@ pub(crate) struct EncodedList<'h> {
     count: usize,
 }
 
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 impl<'h> EncodedList<'h> {
     /// Parses a space-separated list of `<version>,<base64>` items
     /// ([`versioned_items`]).
@@ -341,7 +420,7 @@ impl<'h> EncodedList<'h> {
 
 /// The padded base64 of a tag, in constant time (`base64ct`): what a
 /// signature in an [`EncodedList`] must be to match.
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 pub(crate) fn encode_base64_tag(tag: &[u8; TAG_LEN]) -> [u8; BASE64_TAG_LEN] {
     use base64ct::Encoding as _;
     let mut text = [0u8; BASE64_TAG_LEN];
@@ -438,14 +517,14 @@ fn visible(bytes: &[u8]) -> bool {
 pub(crate) fn decode_signature(text: &[u8], encoding: Encoding) -> Option<[u8; TAG_LEN]> {
     match encoding {
         Encoding::Hex => decode_tag(text),
-        #[cfg(feature = "standard-webhooks")]
+        #[cfg(feature = "base64")]
         Encoding::Base64 => decode_base64_tag(text),
     }
 }
 
 /// Decodes 44 characters of standard, padded base64 into a tag, in
 /// constant time (`base64ct`), or `None` for anything else.
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 fn decode_base64_tag(text: &[u8]) -> Option<[u8; TAG_LEN]> {
     use base64ct::Encoding as _;
     let mut tag = [0u8; TAG_LEN];
@@ -591,7 +670,7 @@ mod tests {
         fn fast_path_agrees_with_the_general_parser(header in near_canonical()) {
             let mut fast = SignatureHeader::EMPTY;
             if fast.parse_canonical(&header) {
-                let general = SignatureHeader::parse_general(&header)
+                let general = SignatureHeader::parse_general(&header, STRIPE)
                     .expect("the general parser refused a header the fast path took");
                 prop_assert_eq!(fast.timestamp, general.timestamp);
                 prop_assert_eq!(fast.timestamp_digits, general.timestamp_digits);
@@ -608,7 +687,7 @@ mod tests {
     /// texts: that must match exactly the signatures `base64ct` decodes to
     /// `tag`, so that comparing in the encoded domain accepts and refuses
     /// what decoding did.
-    #[cfg(feature = "standard-webhooks")]
+    #[cfg(feature = "base64")]
     fn decodes_to_tag_iff_equal_to_its_encoding(text: &[u8], tag: &[u8; TAG_LEN]) {
         let encoded = encode_base64_tag(tag);
         assert_eq!(
@@ -619,7 +698,7 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "standard-webhooks")]
+    #[cfg(feature = "base64")]
     #[test]
     fn encoded_comparison_matches_what_decoding_matched_in_the_last_two_characters() {
         // The last two characters hold the padding and the unused low bits
@@ -639,7 +718,7 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "standard-webhooks")]
+    #[cfg(feature = "base64")]
     proptest! {
         /// Anywhere in the text: one or two characters replaced by any
         /// base64 character, padding or other byte.

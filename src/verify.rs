@@ -15,12 +15,16 @@ use crate::dedup::{DeliveryKey, Window};
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
-use crate::scheme::{DeliveryId, Encoding, Format, HeaderNames, MAX_PARTS, Part, Scheme};
+use crate::scheme::{
+    Algorithm, BodyShape, DeliveryId, Encoding, Format, HeaderNames, IdShape, MAX_PARTS, Part,
+    Scheme, TimeFormat,
+};
 use crate::secret::{Secret, SigningKey};
-#[cfg(feature = "standard-webhooks")]
+#[cfg(feature = "base64")]
 use crate::signature::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
 use crate::signature::{
-    ParseError, SignatureHeader, SignatureList, TAG_LEN, check_bytes, parse_timestamp,
+    MAX_SIGNATURES, PairSyntax, ParseError, RawList, SignatureHeader, SignatureList, TAG_LEN,
+    check_bytes, decode_exact, parse_timestamp,
 };
 use crate::time::unix_now;
 
@@ -117,7 +121,8 @@ impl<P: Provider> Verifier<P> {
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
         let provider = log_weak.then_some(P::NAME);
-        let keys = SigningKey::from_secrets(secrets, scheme.secret_format, provider)?;
+        let keys =
+            SigningKey::from_secrets(secrets, scheme.secret_format, scheme.algorithm, provider)?;
         let tolerance = Some(match scheme.body_time {
             Some(body_time) => body_time.max_age,
             None => scheme.tolerance,
@@ -327,14 +332,28 @@ impl<P: Provider> Verifier<P> {
         };
         parsed.timestamp = None;
         match &scheme.format {
-            Format::Pairs => {
+            &Format::Pairs {
+                separator,
+                time_key,
+                signature_key,
+            } => {
                 if !matches!(parsed.signatures, Signatures::Pairs(_)) {
                     parsed.signatures = Signatures::Pairs(SignatureHeader::EMPTY);
                 }
                 if let Signatures::Pairs(header) = &mut parsed.signatures {
-                    header.parse_into(text()?).map_err(malformed)?;
-                    parsed.timestamp =
-                        Some((header.timestamp(), header.timestamp_digits().as_bytes()));
+                    let syntax = PairSyntax {
+                        separator,
+                        time_key,
+                        signature_key,
+                    };
+                    header.parse_into(text()?, syntax).map_err(malformed)?;
+                    if time_key.is_some() {
+                        let seconds = match scheme.time_format {
+                            TimeFormat::UnixMillis => header.timestamp().div_euclid(1000),
+                            _ => header.timestamp(),
+                        };
+                        parsed.timestamp = Some((seconds, header.timestamp_digits().as_bytes()));
+                    }
                 }
             }
             Format::Versioned { version } => {
@@ -342,31 +361,40 @@ impl<P: Provider> Verifier<P> {
                     Encoding::Hex => Signatures::List(
                         SignatureList::parse_versioned(value, version).map_err(malformed)?,
                     ),
-                    #[cfg(feature = "standard-webhooks")]
+                    #[cfg(feature = "base64")]
                     Encoding::Base64 => Signatures::Encoded(
                         EncodedList::parse_versioned(value, version).map_err(malformed)?,
                     ),
                 };
             }
-            Format::Single { prefix } => {
+            Format::Single { prefix } if scheme.algorithm == Algorithm::HmacSha256 => {
                 parsed.signatures = Signatures::List(
                     SignatureList::parse_single(text()?, prefix, scheme.encoding)
                         .map_err(malformed)?,
                 );
             }
+            Format::Single { prefix } => {
+                parsed.signatures =
+                    Signatures::Raw(RawList::parse_single(text()?, prefix).map_err(malformed)?);
+            }
         }
         if let Some(name) = &names.timestamp {
-            let digits = required(headers, map, name, &http_names.timestamp)?;
-            let seconds = parse_timestamp(digits).map_err(|reason| Error::MalformedHeader {
-                header: name.clone(),
-                reason,
-            })?;
-            parsed.timestamp = Some((seconds, digits));
+            let text = required(headers, map, name, &http_names.timestamp)?;
+            let seconds =
+                parse_time(text, scheme.time_format).map_err(|reason| Error::MalformedHeader {
+                    header: name.clone(),
+                    reason,
+                })?;
+            parsed.timestamp = Some((seconds, text));
         }
         parsed.id = match &names.id {
             Some(name) => {
                 let id = required(headers, map, name, &http_names.id)?;
-                if id.is_empty() || id.len() > MAX_ID_LEN {
+                let shaped = match scheme.id_shape {
+                    IdShape::Uuid => is_uuid(id),
+                    _ => true,
+                };
+                if id.is_empty() || id.len() > MAX_ID_LEN || !shaped {
                     return Err(Error::MalformedHeader {
                         header: name.clone(),
                         reason: HeaderError::InvalidId,
@@ -402,21 +430,34 @@ impl<P: Provider> Verifier<P> {
         let inner = &*self.inner;
         let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
         let parts = parsed.signed_parts(&inner.scheme.content, body, &mut parts);
-        let secret_index = inner
-            .keys
-            .iter()
-            .position(|key| bool::from(parsed.signatures.any_matches(&key.tag(parts))));
+        let secret_index = match &parsed.signatures {
+            Signatures::Raw(list) => self.match_raw(list, parts),
+            signatures => inner
+                .keys
+                .iter()
+                .position(|key| bool::from(signatures.any_matches(&key.tag(parts)))),
+        };
         let Some(secret_index) = secret_index else {
             return Err(Error::SignatureMismatch {
                 signatures: parsed.signatures.count(),
                 secrets: inner.keys.len(),
             });
         };
+        // A body the scheme signs run together with digits must not start
+        // with one: otherwise a replay could move digits across.
+        if inner.scheme.body_shape == BodyShape::JsonContainer
+            && !matches!(body.first(), Some(b'{' | b'['))
+        {
+            return Err(missing_field(
+                ".",
+                "the signed body is not a JSON object or array, as the provider signs it",
+            ));
+        }
 
         let mut timestamp = parsed.timestamp.map(|(seconds, _)| seconds);
         let mut replayable_until = None;
         if let Some(body_time) = inner.scheme.body_time {
-            let emitted = body::timestamp(body, body_time.field)?;
+            let emitted = body::timestamp(body, body_time.field, inner.scheme.time_format)?;
             timestamp = Some(emitted);
             if let Some(tolerance) = inner.tolerance {
                 check_window(emitted, now, tolerance, inner.scheme.tolerance)?;
@@ -429,6 +470,42 @@ impl<P: Provider> Verifier<P> {
             secret_index,
             timestamp,
             replayable_until,
+        })
+    }
+
+    /// The secret whose tag one of `list`'s signatures is, for the
+    /// algorithms that are not HMAC-SHA256 (a token: the secret the header
+    /// carries). Each signature is decoded once, to the algorithm's length;
+    /// every comparison is constant-time.
+    fn match_raw(&self, list: &RawList<'_>, parts: &[&[u8]]) -> Option<usize> {
+        let scheme = &self.inner.scheme;
+        let mut decoded = [([0u8; 64], 0usize); MAX_SIGNATURES];
+        for (slot, text) in decoded.iter_mut().zip(list.signatures()) {
+            if scheme.algorithm == Algorithm::Token {
+                // The token itself, hashed as the configured one is.
+                let digest = Sha256::digest(text);
+                slot.0[..digest.len()].copy_from_slice(&digest);
+                slot.1 = digest.len();
+            } else if let Some(tag) = decode_exact(
+                text,
+                scheme.encoding,
+                scheme.algorithm.tag_len(),
+                &mut slot.0,
+            ) {
+                slot.1 = tag.len();
+            }
+        }
+        let decoded = &decoded[..list.signatures().len()];
+        self.inner.keys.iter().position(|key| {
+            let mut expected = [0u8; 64];
+            let expected = key.expected(parts, &mut expected);
+            let matched = decoded
+                .iter()
+                .filter(|(_, len)| *len == expected.len())
+                .fold(Choice::from(0), |matched, (signature, len)| {
+                    matched | signature[..*len].ct_eq(expected)
+                });
+            bool::from(matched)
         })
     }
 
@@ -493,8 +570,10 @@ enum Signatures<'h> {
     Pairs(SignatureHeader<'h>),
     List(SignatureList),
     /// Base64 signatures as sent, compared in the encoded domain.
-    #[cfg(feature = "standard-webhooks")]
+    #[cfg(feature = "base64")]
     Encoded(EncodedList<'h>),
+    /// Signatures of any other algorithm, as sent: decoded when compared.
+    Raw(RawList<'h>),
 }
 
 impl Signatures<'_> {
@@ -504,8 +583,9 @@ impl Signatures<'_> {
         match self {
             Signatures::Pairs(header) => header.raw_signatures().len(),
             Signatures::List(list) => list.raw_signatures().len(),
-            #[cfg(feature = "standard-webhooks")]
+            #[cfg(feature = "base64")]
             Signatures::Encoded(list) => list.raw_signatures().len(),
+            Signatures::Raw(list) => list.signatures().len(),
         }
     }
 
@@ -520,7 +600,7 @@ impl Signatures<'_> {
         match self {
             Signatures::Pairs(header) => any(header.raw_signatures()),
             Signatures::List(list) => any(list.raw_signatures()),
-            #[cfg(feature = "standard-webhooks")]
+            #[cfg(feature = "base64")]
             Signatures::Encoded(list) => {
                 let expected: [u8; BASE64_TAG_LEN] = encode_base64_tag(expected);
                 list.raw_signatures()
@@ -530,6 +610,8 @@ impl Signatures<'_> {
                         matched | bytes_match(&expected, signature)
                     })
             }
+            // Compared by `Verifier::match_raw`, to their own length.
+            Signatures::Raw(_) => Choice::from(0),
         }
     }
 }
@@ -620,6 +702,29 @@ fn check_name(name: &'static str) -> Result<(), ConfigError> {
     } else {
         Err(ConfigError::InvalidProviderName { name })
     }
+}
+
+/// A signed time read from a header, in Unix seconds: decimal seconds or
+/// milliseconds (canonical digits), or RFC 3339 text.
+fn parse_time(text: &[u8], format: TimeFormat) -> Result<i64, HeaderError> {
+    match format {
+        TimeFormat::UnixSeconds => parse_timestamp(text),
+        TimeFormat::UnixMillis => parse_timestamp(text).map(|ms| ms.div_euclid(1000)),
+        TimeFormat::Rfc3339 => std::str::from_utf8(text)
+            .ok()
+            .and_then(crate::time::parse_rfc3339)
+            .ok_or(HeaderError::InvalidTimestamp),
+    }
+}
+
+/// Whether `id` is a UUID in its canonical form: 36 characters, hex digits
+/// with hyphens after the 8th, 12th, 16th and 20th.
+fn is_uuid(id: &[u8]) -> bool {
+    id.len() == 36
+        && id.iter().enumerate().all(|(i, &b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 /// Refuses a time more than `past` before `now` or `future` after it.
