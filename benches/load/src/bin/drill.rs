@@ -804,8 +804,8 @@ struct Unexpected {
     /// Whether it had `Webhook-Duplicate: true`.
     duplicate: bool,
     expected: u16,
-    /// The event, for a valid one.
-    id: Option<String>,
+    /// The event, for a valid one; why there was no answer, for none.
+    detail: Option<String>,
 }
 
 /// The unexpected answers, one line per kind of request and answer.
@@ -816,17 +816,17 @@ fn summarize(unexpected: &[Unexpected]) -> Vec<String> {
             .entry((u.kind, u.status, u.duplicate, u.expected))
             .or_default();
         group.0 += 1;
-        group.1 = group.1.or(u.id.as_deref());
+        group.1 = group.1.or(u.detail.as_deref());
     }
     groups
         .into_iter()
-        .map(|((kind, status, duplicate, expected), (n, id))| {
+        .map(|((kind, status, duplicate, expected), (n, detail))| {
             let answer = match status {
                 0 => "no answer".to_owned(),
                 status if duplicate => format!("{status} with Webhook-Duplicate: true"),
                 status => status.to_string(),
             };
-            let example = id.map_or(String::new(), |id| format!(" (e.g. {id})"));
+            let example = detail.map_or(String::new(), |detail| format!(" (e.g. {detail})"));
             format!("{kind:?}: {answer}, expected {expected}: {n} requests{example}")
         })
         .collect()
@@ -913,12 +913,13 @@ fn sign(signer: &Signer<Unleeshed>, body: &[u8], t: i64) -> String {
         .to_owned()
 }
 
+/// The answer, or why there was none (the client's error and its causes).
 async fn send(
     client: &reqwest::Client,
     url: &str,
     header: Option<&str>,
     body: Vec<u8>,
-) -> Option<Answer> {
+) -> Result<Answer, String> {
     let mut request = client
         .post(url)
         .header("Content-Type", "application/json")
@@ -926,14 +927,22 @@ async fn send(
     if let Some(header) = header {
         request = request.header("X-Unleeshed-Signature", header);
     }
-    let response = request.send().await.ok()?;
+    let response = request.send().await.map_err(|error| {
+        let mut why = error.to_string();
+        let mut cause = std::error::Error::source(&error);
+        while let Some(error) = cause {
+            why = format!("{why}: {error}");
+            cause = error.source();
+        }
+        why
+    })?;
     let duplicate = response
         .headers()
         .get("webhook-duplicate")
         .is_some_and(|v| v == "true");
     let status = response.status().as_u16();
     let _ = response.bytes().await;
-    Some(Answer { status, duplicate })
+    Ok(Answer { status, duplicate })
 }
 
 async fn worker(shared: Arc<Shared>, client: reqwest::Client, deadline: Instant) -> Stats {
@@ -1013,7 +1022,7 @@ async fn deliver_valid(
     let signed_at = now();
     let header = sign(&shared.signer, &body, signed_at);
     let started = Instant::now();
-    let answer = send(client, url, Some(&header), body.to_vec()).await;
+    let answer = send(client, url, Some(&header), body.to_vec()).await.ok();
     let status = answer.as_ref().map_or(0, |a| a.status);
     record(stats, shared, kind, status, started);
     match answer {
@@ -1055,7 +1064,7 @@ async fn deliver_valid(
             status,
             duplicate,
             expected: 200,
-            id: Some(id),
+            detail: Some(id),
         }),
     }
 }
@@ -1133,7 +1142,10 @@ async fn one_request(shared: &Shared, client: &reqwest::Client, stats: &mut Stat
     } else {
         client
     };
-    let answer = send(client, url, header.as_deref(), body).await;
+    let (answer, why) = match send(client, url, header.as_deref(), body).await {
+        Ok(answer) => (Some(answer), None),
+        Err(why) => (None, Some(why)),
+    };
     let status = answer.as_ref().map_or(0, |a| a.status);
     record(stats, shared, kind, status, started);
     // A duplicate is answered 200. With memory or Redis, the example's
@@ -1159,7 +1171,7 @@ async fn one_request(shared: &Shared, client: &reqwest::Client, stats: &mut Stat
             status,
             duplicate: answer.as_ref().is_some_and(|a| a.duplicate),
             expected,
-            id: None,
+            detail: why,
         };
         if shared.faults && duplicate && matches!(status, 0 | 409 | 503) {
             stats.unavailable += 1;
