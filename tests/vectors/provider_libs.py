@@ -59,6 +59,13 @@ try:
     from twilio.request_validator import get_signature_algorithm as twilio_signature_algorithm
     from werkzeug.datastructures import MultiDict
 
+    # The SDKs log each refusal (Twilio warns of an unsupported algorithm, Paddle of every failure):
+    # the verdicts are reported by the callers instead.
+    import logging
+
+    logging.getLogger("twilio").setLevel(logging.ERROR)
+    logging.getLogger("paddle_billing").setLevel(logging.CRITICAL + 1)
+
     # The package re-exports the Verifier class under the module's name: reach the module itself.
     paddle_verifier_module = sys.modules["paddle_billing.Notifications.Verifier"]
 except ImportError as missing:  # pragma: no cover - reported by the callers
