@@ -12,11 +12,21 @@ Install the libraries first (pinned; see tests/vectors/requirements.txt):
 Input: a JSON array of deliveries, each an object with
 
     provider   "stripe" | "unleeshed" | "standard_webhooks" | "svix" | "commet"
-               | "leadlex" | "github"
+               | "leadlex" | "github" | "slack" | "twilio" | "square" | "hubspot"
+               | "razorpay" | "paddle" | "discord" | "sendgrid"
+               | "standard_webhooks_v1a"
     secret     the secret as the user configures it (or "secrets": [..], any
-               of which may match, for rotation)
+               of which may match, for rotation); for Discord, SendGrid and
+               Standard Webhooks v1a, the public key as the provider shows it
+               (hex; base64 DER; whpk_…)
     body       the raw body as text, or "body_base64" when it is not UTF-8
     headers    {name: value}, exactly as sent (names in any case)
+    url        Twilio, Square, HubSpot: the full public URL of the request
+               (the one the provider signs; HubSpot's is decoded per its table
+               before verifying, as its docs say)
+    method     HubSpot (default "POST")
+    form       Twilio form posts: [[name, value], ...] as sent ("body" is their
+               encoding; the validator reads the fields, as a framework would)
     now        optional, Unix seconds: pins the libraries' clocks (default:
                the real clock, so fresh deliveries need no "now")
     expect     optional, "accepted" (default) or "refused": lets a caller
@@ -33,14 +43,27 @@ Which library checks what:
     leadlex            LeadLex's documented recipe in Python's hmac: no LeadLex library exists
     github             skipped here (GitHub publishes no Python library): checked by
                        tests/vectors/node/verify_deliveries.mjs with @octokit/webhooks-methods
+    slack              slack_sdk SignatureVerifier.is_valid_request (±300 s)
+    twilio             twilio RequestValidator.validate (X-Twilio-Webhooks-Signature-Settings
+                       picks HMAC-SHA256 and the SharedKey secret)
+    square             squareup square.utils.webhooks_helper.verify_signature
+    hubspot            hubspot-api-client Signature.is_valid, v3 (age < 300 s), URI decoded
+    razorpay           razorpay Utility.verify_webhook_signature
+    paddle             paddle-python-sdk Verifier().verify (5 s either way)
+    discord            discord-interactions verify_key (PyNaCl)
+    sendgrid           sendgrid EventWebhook.verify_signature (cryptography)
+    standard_webhooks_v1a  the spec's recipe with PyNaCl (no library verifies v1a), ±300 s
 
-With --vectors, the files written by generate_providers.py are read instead,
+With --vectors, the files written by generate_providers.py and
+generate_sdk_providers.py are read instead,
 and each "conformance" vector is a delivery expected to be accepted exactly
 when it is `valid`: a self-test of this script and of the vectors.
 
 Exit status: 0 when every delivery checked here got its expected verdict
 (and at least one was checked), 1 when any did not, 2 on bad input, 77 when
-the libraries are not installed (a caller may then skip, loudly).
+the libraries a delivery needs are not installed (a caller may then skip,
+loudly): the original group (stripe, standardwebhooks, svix, commet-sdk) and
+the SDK group (slack … sendgrid, PyNaCl) are checked separately.
 """
 
 import argparse
@@ -55,9 +78,14 @@ import provider_libs as libs  # noqa: E402
 SKIP = 77
 
 
+SDK_PROVIDERS = {"slack", "twilio", "square", "hubspot", "razorpay", "paddle", "discord", "sendgrid",
+                 "standard_webhooks_v1a"}
+SDK_FILES = {f"{name}.json": name for name in SDK_PROVIDERS}
+
+
 def verifiers_for(provider):
     """The (label, function) pairs that must all give the expected verdict, or None to leave it to Node."""
-    v = libs.libraries()
+    v = libs.libraries() if libs.IMPORT_ERROR is None else {k: None for k in ("stripe", "standardwebhooks", "svix", "commet-sdk")}
     table = {
         "stripe": [(f"stripe {v['stripe']}", libs.stripe_verify)],
         "unleeshed": [
@@ -73,6 +101,20 @@ def verifiers_for(provider):
         "leadlex": [("LeadLex's documented recipe (no library exists)", libs.leadlex_recipe_verify)],
         "github": None,
     }
+    s = libs.sdk_libraries() if libs.SDK_IMPORT_ERROR is None else {}
+    table.update({
+        "slack": [(f"slack-sdk {s.get('slack-sdk')}", libs.slack_verify)],
+        "twilio": [(f"twilio {s.get('twilio')}", libs.twilio_verify)],
+        "square": [(f"squareup {s.get('squareup')}", libs.square_verify)],
+        "hubspot": [(f"hubspot-api-client {s.get('hubspot-api-client')}, URI decoded per HubSpot's table",
+                     lambda *a, **k: libs.hubspot_verify(*a, decode_uri=True, **k))],
+        "razorpay": [(f"razorpay {s.get('razorpay')}", libs.razorpay_verify)],
+        "paddle": [(f"paddle-python-sdk {s.get('paddle-python-sdk')}", libs.paddle_verify)],
+        "discord": [(f"discord-interactions {s.get('discord-interactions')}", libs.discord_verify)],
+        "sendgrid": [(f"sendgrid {s.get('sendgrid')}", libs.sendgrid_verify)],
+        "standard_webhooks_v1a": [(f"Standard Webhooks v1a spec recipe (PyNaCl {s.get('PyNaCl')})",
+                                   libs.standard_webhooks_v1a_verify)],
+    })
     if provider not in table:
         raise ValueError(f"unknown provider {provider!r} (known: {', '.join(sorted(table))})")
     return table[provider]
@@ -97,7 +139,7 @@ def secrets_of(entry):
 
 def deliveries_from_vectors(paths):
     provider_of = {"stripe.json": "stripe", "standard_webhooks.json": "standard_webhooks",
-                   "commet.json": "commet", "leadlex.json": "leadlex", "github.json": "github"}
+                   "commet.json": "commet", "leadlex.json": "leadlex", "github.json": "github", **SDK_FILES}
     out = []
     for path in paths:
         name = pathlib.Path(path).name
@@ -111,7 +153,7 @@ def deliveries_from_vectors(paths):
             # svix-* headers are read by the svix library alone.
             if provider == "standard_webhooks" and any(k.lower().startswith("svix-") for k in v["headers"]):
                 provider = "svix"
-            delivery = {k: v[k] for k in ("secrets", "headers", "now") if k in v}
+            delivery = {k: v[k] for k in ("secrets", "headers", "now", "url", "method", "form") if k in v}
             delivery.update({k: v[k] for k in ("body", "body_base64") if k in v})
             delivery["provider"] = provider
             delivery["expect"] = "accepted" if v["valid"] else "refused"
@@ -126,11 +168,6 @@ def main():
     parser.add_argument("--vectors", action="store_true", help="read provider vector files instead of deliveries")
     args = parser.parse_args()
 
-    if libs.IMPORT_ERROR is not None:
-        print(f"SKIP: provider libraries not installed ({libs.IMPORT_ERROR}); "
-              "pip install -r tests/vectors/requirements.txt", file=sys.stderr)
-        return SKIP
-
     try:
         if args.vectors:
             deliveries = deliveries_from_vectors(args.files)
@@ -144,6 +181,17 @@ def main():
     except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+    needed = {d.get("provider") for d in deliveries if isinstance(d, dict)}
+    missing = []
+    if libs.IMPORT_ERROR is not None and needed - SDK_PROVIDERS - {"github"}:
+        missing.append(str(libs.IMPORT_ERROR))
+    if libs.SDK_IMPORT_ERROR is not None and needed & SDK_PROVIDERS:
+        missing.append(str(libs.SDK_IMPORT_ERROR))
+    if missing:
+        print(f"SKIP: provider libraries not installed ({'; '.join(missing)}); "
+              "pip install -r tests/vectors/requirements.txt", file=sys.stderr)
+        return SKIP
 
     checked = failed = skipped = 0
     for index, delivery in enumerate(deliveries):
@@ -166,8 +214,13 @@ def main():
             skipped += 1
             print(f"skip  {label}: no Python library for {delivery['provider']}; see node/verify_deliveries.mjs")
             continue
+        request = {k: delivery[k] for k in ("url", "method", "form") if k in delivery}
         for library, verify in verifiers:
-            ok, message = verify(secrets, body, headers, delivery.get("now"))
+            try:
+                ok, message = verify(secrets, body, headers, delivery.get("now"), **request)
+            except (KeyError, ValueError, TypeError) as error:
+                print(f"error: {label}: {error}", file=sys.stderr)
+                return 2
             checked += 1
             good = ok == (expect == "accepted")
             failed += not good
