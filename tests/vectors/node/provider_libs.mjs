@@ -9,6 +9,7 @@
 
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
+import { createHmac } from "node:crypto";
 
 const require = createRequire(import.meta.url);
 
@@ -276,6 +277,38 @@ export function notionVerify(libs, secrets, body, headers) {
     const ok = await libs.notion.verifyWebhookSignature({ body: new Uint8Array(body), signature, verificationToken: secret });
     return ok ? { ok: true } : { ok: false, message: "verifyWebhookSignature returned false" };
   });
+}
+
+// ------------------------------------------------------------------ recipes
+// Not libraries: the documented recipes of two providers, used beside twurple
+// (Twitch) and alone (GitLab's token, which is no MAC), labelled "recipe".
+
+export const TWITCH_DOC = "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message";
+
+// Twitch's documented recipe, for comparison with twurple: HMAC-SHA256 over
+// id + timestamp + body, "sha256=" + lower-case hex compared whole; refuse a
+// message whose timestamp is more than 10 minutes old.
+export function twitchRecipeVerify(_libs, secrets, body, headers, now) {
+  const id = header(headers, "Twitch-Eventsub-Message-Id");
+  const timestamp = header(headers, "Twitch-Eventsub-Message-Timestamp");
+  const signature = header(headers, "Twitch-Eventsub-Message-Signature");
+  if (signature === undefined || id === undefined || timestamp === undefined) return { ok: false, message: "recipe: a required header is missing" };
+  const fresh = Date.parse(timestamp) >= (now ?? Date.now() / 1000) * 1000 - 10 * 60 * 1000;
+  for (const secret of secrets) {
+    if ("sha256=" + createHmac("sha256", secret).update(Buffer.concat([Buffer.from(id + timestamp), body])).digest("hex") === signature) {
+      return fresh ? { ok: true, message: "accepted" } : { ok: false, message: "recipe: older than 10 minutes" };
+    }
+  }
+  return { ok: false, message: "recipe: signature mismatch" };
+}
+
+export const GITLAB_TOKEN_DOC = "https://docs.gitlab.com/user/project/integrations/webhooks/#create-a-webhook";
+
+// GitLab's secret token is compared whole (GitLab sends it as configured).
+export function gitlabTokenVerify(_libs, secrets, _body, headers) {
+  const token = header(headers, "X-Gitlab-Token");
+  if (token === undefined) return { ok: false, message: "recipe: no X-Gitlab-Token header" };
+  return secrets.some((s) => s.length > 0 && s === token) ? { ok: true, message: "accepted" } : { ok: false, message: "recipe: token differs" };
 }
 
 export function bodyOf(entry) {
