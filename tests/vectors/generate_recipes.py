@@ -213,7 +213,7 @@ def intercom():
     })
     ping = compact({"type": "notification_event", "app_id": "ecahpwf5", "data": {"type": "notification_event_data", "item": {"type": "ping", "message": "something something interzen"}},
                     "links": {}, "id": None, "topic": "ping", "delivery_status": None, "delivery_attempts": 1, "delivered_at": 0, "first_sent_at": NOW - 1, "created_at": NOW - 1, "self": None})
-    hdr = lambda body, s=secret: {"Content-Type": "application/json", "User-Agent": "Intercom-Webhooks-Inbound/1.0", "X-Hub-Signature": "sha1=" + mac(hashlib.sha1, s, body)}  # noqa: E731
+    hdr = lambda body, s=secret: {"Content-Type": "application/json", "User-Agent": "intercom-parrot-service-client/1.0", "Accept": "application/json", "X-Hub-Signature": "sha1=" + mac(hashlib.sha1, s, body)}  # noqa: E731
     c = Collector(secrets=[secret], event_id="notif_ccd8a4d2-c1a7-4e3a-8f1b-2d6e0c9a7b11")
     c.ok("conversation.user.created, non-ASCII text (UTF-8)", body=notif, headers=hdr(notif))
     c.ok("ping (sent when the webhook is saved)", body=ping, headers=hdr(ping), event_id=None)
