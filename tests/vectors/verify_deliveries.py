@@ -14,7 +14,8 @@ Input: a JSON array of deliveries, each an object with
     provider   "stripe" | "unleeshed" | "standard_webhooks" | "svix" | "commet"
                | "leadlex" | "github" | "slack" | "twilio" | "square" | "hubspot"
                | "razorpay" | "paddle" | "discord" | "sendgrid"
-               | "standard_webhooks_v1a"
+               | "standard_webhooks_v1a" | a provider of generate_recipes.py or
+               generate_more.mjs (listed below)
     secret     the secret as the user configures it (or "secrets": [..], any
                of which may match, for rotation); for Discord, SendGrid and
                Standard Webhooks v1a, the public key as the provider shows it
@@ -53,6 +54,12 @@ Which library checks what:
     discord            discord-interactions verify_key (PyNaCl)
     sendgrid           sendgrid EventWebhook.verify_signature (cryptography)
     standard_webhooks_v1a  the spec's recipe with PyNaCl (no library verifies v1a), ±300 s
+    intercom, lemonsqueezy, typeform, calendly, pagerduty, vercel, bitbucket, meta, xero,
+    dropbox, sentry    the providers' documented recipes, from generate_recipes.py (no library
+                       exists); POST deliveries only (the GET handshakes of meta and dropbox
+                       are not deliveries)
+    linear, zoom, shopify, twitch, gitlab, gitlab_signing_token, workos, mux, notion
+                       skipped here: checked by node/verify_deliveries.mjs with their Node libraries
 
 With --vectors, the files written by generate_providers.py and
 generate_sdk_providers.py are read instead,
@@ -73,6 +80,7 @@ import pathlib
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import generate_recipes as recipes  # noqa: E402
 import provider_libs as libs  # noqa: E402
 
 SKIP = 77
@@ -81,6 +89,22 @@ SKIP = 77
 SDK_PROVIDERS = {"slack", "twilio", "square", "hubspot", "razorpay", "paddle", "discord", "sendgrid",
                  "standard_webhooks_v1a"}
 SDK_FILES = {f"{name}.json": name for name in SDK_PROVIDERS}
+# Providers whose vectors come from generate_recipes.py: (secrets, body, headers, now) -> (ok, message).
+RECIPES = {
+    "intercom": recipes.body_mac_verifier("X-Hub-Signature", "sha1=", recipes.hashlib.sha1, "hex"),
+    "lemonsqueezy": recipes.body_mac_verifier("X-Signature", "", recipes.hashlib.sha256, "hex"),
+    "typeform": recipes.body_mac_verifier("Typeform-Signature", "sha256=", recipes.hashlib.sha256, "base64"),
+    "calendly": recipes.calendly_verify,
+    "pagerduty": recipes.pagerduty_verify,
+    "vercel": recipes.body_mac_verifier("x-vercel-signature", "", recipes.hashlib.sha1, "hex"),
+    "bitbucket": recipes.body_mac_verifier("X-Hub-Signature", "sha256=", recipes.hashlib.sha256, "hex"),
+    "meta": recipes.meta_verify,
+    "xero": recipes.body_mac_verifier("x-xero-signature", "", recipes.hashlib.sha256, "base64"),
+    "dropbox": recipes.dropbox_verify,
+    "sentry": recipes.body_mac_verifier("Sentry-Hook-Signature", "", recipes.hashlib.sha256, "hex"),
+}
+RECIPES = {name: (lambda f: lambda s, b, h, n, **_request: f(s, b, h, n if n is not None else recipes.NOW_REAL(), {}))(f) for name, f in RECIPES.items()}
+NODE_ONLY = ("linear", "zoom", "shopify", "twitch", "gitlab", "gitlab_signing_token", "workos", "mux", "notion")
 
 
 def verifiers_for(provider):
@@ -100,6 +124,8 @@ def verifiers_for(provider):
         "commet": [(f"commet-sdk {v['commet-sdk']}", libs.commet_verify)],
         "leadlex": [("LeadLex's documented recipe (no library exists)", libs.leadlex_recipe_verify)],
         "github": None,
+        **{name: None for name in NODE_ONLY},
+        **{name: [(f"recipe: {recipes.RECIPE_DOCS[name]}", recipe)] for name, recipe in RECIPES.items()},
     }
     s = libs.sdk_libraries() if libs.SDK_IMPORT_ERROR is None else {}
     table.update({
@@ -140,6 +166,7 @@ def secrets_of(entry):
 def deliveries_from_vectors(paths):
     provider_of = {"stripe.json": "stripe", "standard_webhooks.json": "standard_webhooks",
                    "commet.json": "commet", "leadlex.json": "leadlex", "github.json": "github", **SDK_FILES}
+    provider_of.update({f"{name}.json": name for name in (*RECIPES, *NODE_ONLY)})
     out = []
     for path in paths:
         name = pathlib.Path(path).name
@@ -147,7 +174,7 @@ def deliveries_from_vectors(paths):
             raise ValueError(f"{path}: not a provider vector file")
         document = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
         for v in document["vectors"]:
-            if v["kind"] != "conformance":
+            if v["kind"] != "conformance" or v.get("method", "POST") != "POST":
                 continue
             provider = provider_of[name]
             # svix-* headers are read by the svix library alone.
