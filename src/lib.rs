@@ -122,7 +122,8 @@ pub use event::{Event, decode_event};
 pub use headers::Headers;
 pub use providers::{
     Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
-    Provider, Retries, StandardEvent, Stripe, StripeEvent, Unleeshed, UnleeshedEvent, WebhookEvent,
+    Provider, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent, Unleeshed,
+    UnleeshedEvent, WebhookEvent,
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};

@@ -145,6 +145,11 @@ pub enum DeliveryId {
     /// no id (GitHub, LeadLex): a replay of a request is caught, whichever
     /// of its signatures it keeps.
     SignedContent,
+    /// A top-level field of the signed JSON body when the body has it
+    /// (Slack's `event_id`, kept across retries), else the SHA-256 of the
+    /// body alone, for the deliveries of the same provider that carry none
+    /// (Slack's form-encoded slash commands): both are signed.
+    BodyFieldOrBody(&'static str),
 }
 
 /// Stripe's `t=…,v1=…` items.

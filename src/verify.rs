@@ -517,8 +517,13 @@ impl<P: Provider> Verifier<P> {
         body: &[u8],
         verified: &Verified,
     ) -> Result<DeliveryKey, Error> {
+        let body_hash = || format!("sha256:{}", hex::encode(Sha256::digest(body)));
         let id = match self.inner.scheme.delivery_id {
             DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
+            DeliveryId::BodyFieldOrBody(field) => match body::id(body, field) {
+                Ok(id) => format!("id:{id}"),
+                Err(_) => body_hash(),
+            },
             DeliveryId::IdHeader => {
                 let id = parsed.id.unwrap_or_default();
                 format!("id:{}", String::from_utf8_lossy(id))

@@ -16,6 +16,7 @@ mod commet;
 mod exchange;
 mod github;
 mod leadlex;
+mod slack;
 mod standard;
 mod stripe;
 mod unleeshed;
@@ -24,6 +25,7 @@ pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use slack::{Slack, SlackCallback, SlackEvent};
 pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
