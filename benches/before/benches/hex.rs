@@ -135,7 +135,11 @@ fn decode_alone(rounds: usize, batch: Duration) {
             }),
         ];
         let outcomes = compare(&mut contenders, rounds, batch);
-        print_table(&format!("decode alone, 64 {case}-case digits"), 64, &outcomes);
+        print_table(
+            &format!("decode alone, 64 {case}-case digits"),
+            64,
+            &outcomes,
+        );
     }
 }
 
@@ -260,9 +264,7 @@ fn main() {
             // check passes.
             let d = delivery(name, size, unix_now());
             let mut contenders = match name {
-                "unleeshed" => {
-                    verify_contenders::<signed_webhooks::Unleeshed, old::Unleeshed>(&d)
-                }
+                "unleeshed" => verify_contenders::<signed_webhooks::Unleeshed, old::Unleeshed>(&d),
                 _ => verify_contenders::<signed_webhooks::GitHub, old::GitHub>(&d),
             };
             let outcomes = compare(&mut contenders, rounds, batch);
