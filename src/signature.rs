@@ -567,46 +567,103 @@ pub(crate) fn parse_timestamp(digits: &[u8]) -> Result<i64, HeaderError> {
     })
 }
 
-/// Decodes 64 hex digits into a tag, or `None` for anything else.
+/// Decodes 64 hex digits (either case) into a tag, or `None` for anything
+/// else.
 pub(crate) fn decode_tag(hex: &[u8]) -> Option<[u8; TAG_LEN]> {
     decode_hex_tag(hex.try_into().ok()?)
 }
 
 /// Decodes exactly 64 hex digits (either case) into a tag, or `None` if
-/// any byte is not a hex digit.
-///
-/// Eight digits are decoded at a time ([`decode_hex_word`]) and the
-/// validity of all of them is folded into one word, so the work does not
-/// depend on the signature's content.
+/// any byte is not a hex digit: [`decode_hex_tag_on`] for this target's
+/// byte order.
 #[inline]
 fn decode_hex_tag(hex: &[u8; 2 * TAG_LEN]) -> Option<[u8; TAG_LEN]> {
+    decode_hex_tag_on::<{ cfg!(target_endian = "big") }>(hex)
+}
+
+/// [`decode_hex_tag`] as a target of the given byte order runs it: the
+/// crate instantiates it for its own target only; the tests run both
+/// orders, so a little-endian machine also runs the decoder as a
+/// big-endian one would.
+///
+/// Eight digits are decoded at a time ([`decode_hex_word`]) and the
+/// validity of all of them is folded into one word, tested once at the
+/// end: no branch or table lookup depends on a digit's value.
+///
+/// Every word is read, every mask built and every result written
+/// little-endian, explicitly ([`from_le`], [`to_le`]): lane `i` of a word
+/// (bits `8i..8i + 8`) is digit `i` on every target. A mask built in the
+/// target's own order (`u64::from_ne_bytes`, or [`native`] here) is what
+/// made every hex signature decode wrong on big-endian targets until
+/// issue 17. The `hex` and `base16ct` crates' decoders were measured in
+/// its place: 4x and 2.4x its time on 64 digits, enough to put a 1 KiB
+/// verification over its goal (BENCHMARKS.md, "Hex decoding (issue 17)").
+#[inline]
+#[deny(clippy::host_endian_bytes)]
+fn decode_hex_tag_on<const BIG_ENDIAN: bool>(hex: &[u8; 2 * TAG_LEN]) -> Option<[u8; TAG_LEN]> {
     let mut tag = [0u8; TAG_LEN];
     let mut invalid = 0u64;
     let (digits, _) = hex.as_chunks::<8>();
     let (out, _) = tag.as_chunks_mut::<4>();
     for (out, digits) in out.iter_mut().zip(digits) {
-        let (bytes, word_invalid) = decode_hex_word(u64::from_le_bytes(*digits));
-        *out = bytes;
+        let (packed, word_invalid) = decode_hex_word::<BIG_ENDIAN>(from_le::<BIG_ENDIAN>(*digits));
+        *out = to_le::<BIG_ENDIAN>(packed);
         invalid |= word_invalid;
     }
     (invalid == 0).then_some(tag)
 }
 
-/// A byte repeated in every lane of a `u64`.
-const fn lanes(byte: u8) -> u64 {
-    u64::from_ne_bytes([byte; 8])
+/// What `u64::from_ne_bytes` returns on a target of the given byte order
+/// (on this target's, it is exactly that). Only [`from_le`] uses it.
+#[inline(always)]
+const fn native<const BIG_ENDIAN: bool>(bytes: [u8; 8]) -> u64 {
+    if BIG_ENDIAN {
+        u64::from_be_bytes(bytes)
+    } else {
+        u64::from_le_bytes(bytes)
+    }
 }
 
-/// Decodes eight ASCII hex digits, read little-endian into `word`, into
-/// four bytes, in one go ("SIMD within a register"). The second value is
+/// `u64::from_le_bytes` as a target of the given byte order computes it:
+/// the native word, byte-swapped on a big-endian target. The same value on
+/// every target: byte `i` is lane `i`.
+#[inline(always)]
+const fn from_le<const BIG_ENDIAN: bool>(bytes: [u8; 8]) -> u64 {
+    let word = native::<BIG_ENDIAN>(bytes);
+    if BIG_ENDIAN { word.swap_bytes() } else { word }
+}
+
+/// `u32::to_le_bytes` as a target of the given byte order computes it:
+/// byte-swapped on a big-endian target, then stored natively. Lane `i`
+/// is byte `i` on every target.
+#[inline(always)]
+const fn to_le<const BIG_ENDIAN: bool>(word: u32) -> [u8; 4] {
+    if BIG_ENDIAN {
+        word.swap_bytes().to_be_bytes()
+    } else {
+        word.to_le_bytes()
+    }
+}
+
+/// A byte repeated in every lane of a `u64`.
+#[inline(always)]
+const fn lanes<const BIG_ENDIAN: bool>(byte: u8) -> u64 {
+    from_le::<BIG_ENDIAN>([byte; 8])
+}
+
+/// Decodes eight ASCII hex digits, lane `i` of `word` being digit `i`
+/// ([`from_le`]), into four bytes, lane `i` of the result being byte `i`
+/// ([`to_le`]), in one go ("SIMD within a register"). The second value is
 /// zero when all eight bytes are hex digits.
 ///
 /// Each byte of `word` is a lane. Once every lane is known to be below
 /// 0x80, adding a constant below 0x80 to the whole word cannot carry from
 /// one lane into the next, so `lane + (0x80 - k)` has its top bit set
 /// exactly when `lane >= k`: two such tests bound a range.
-#[inline]
-fn decode_hex_word(word: u64) -> ([u8; 4], u64) {
+#[inline(always)]
+#[deny(clippy::host_endian_bytes)]
+fn decode_hex_word<const BIG_ENDIAN: bool>(word: u64) -> (u32, u64) {
+    let lanes = lanes::<BIG_ENDIAN>;
     let high = lanes(0x80);
     // A byte of 0x80 or more is invalid (and would break the sums below).
     let non_ascii = word & high;
@@ -620,12 +677,14 @@ fn decode_hex_word(word: u64) -> ([u8; 4], u64) {
 
     // A digit's value is its low nibble; a letter's is its low nibble + 9.
     let nibbles = (word & lanes(0x0f)) + (letter >> 7) * 9;
-    // Pair the nibbles into bytes (first digit high), then pack the bytes.
-    let even = u64::from_ne_bytes([0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0]);
+    // Pair the nibbles into bytes (the first digit, in the even lane, is
+    // the high nibble), then pack the bytes into the low four lanes.
+    let even = from_le::<BIG_ENDIAN>([0xff, 0, 0xff, 0, 0xff, 0, 0xff, 0]);
     let pairs = ((nibbles & even) << 4) | ((nibbles >> 8) & even);
-    let pairs = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    let halves = from_le::<BIG_ENDIAN>([0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0]);
+    let pairs = (pairs | (pairs >> 8)) & halves;
     let packed = (pairs | (pairs >> 16)) as u32;
-    (packed.to_le_bytes(), invalid)
+    (packed, invalid)
 }
 
 #[cfg(test)]
@@ -762,18 +821,108 @@ mod tests {
         assert_eq!(decode_tag(format!("{SIG}00").as_bytes()), None);
     }
 
+    /// Both byte orders' decoders: this target's, and the other one's run
+    /// here ([`decode_hex_tag_on`]).
+    type Decoder = fn(&[u8; 2 * TAG_LEN]) -> Option<[u8; TAG_LEN]>;
+    const ORDERS: [(&str, Decoder); 2] = [
+        ("little-endian", decode_hex_tag_on::<false>),
+        ("big-endian", decode_hex_tag_on::<true>),
+    ];
+
+    /// Every byte value in every one of the 64 positions, against
+    /// `hex::decode` (an independent decoder, byte by byte), through the
+    /// decoder as a little-endian and as a big-endian target runs it, and
+    /// through both ways in on this target: [`decode_tag`] (the general
+    /// parser, `sha256=` and versioned lists) and the fast path of
+    /// [`SignatureHeader::parse`].
+    ///
+    /// The big-endian run is what catches a byte-order mistake on this
+    /// (little-endian) machine: a word read or a mask built in the
+    /// target's own order ([`native`]) instead of little-endian
+    /// ([`from_le`]) decodes the wrong tag there. The SWAR decoder before
+    /// issue 17 built its pairing mask that way (`u64::from_ne_bytes`) and
+    /// fails this test when written over [`native`]; written with
+    /// `u64::from_ne_bytes` itself it fails `clippy::host_endian_bytes`,
+    /// denied on the decoder.
     #[test]
-    fn decodes_every_byte_value_in_every_lane_like_a_table_would() {
-        for position in 0..16 {
+    fn decodes_every_byte_value_in_every_position_like_a_table_would() {
+        const BASE: &[u8; 64] = b"0123456789abcdefABCDEF0123456789abcdef0123456789ABCDEF0123456789";
+        for position in 0..2 * TAG_LEN {
             for byte in 0..=255u8 {
-                let mut hex = *b"0123456789abcdefABCDEF0123456789abcdef0123456789ABCDEF0123456789";
+                let mut hex = *BASE;
                 hex[position] = byte;
                 let expected = char::from(byte)
                     .to_digit(16)
                     .map(|_| hex::decode(hex).unwrap());
-                let got = decode_hex_tag(&hex).map(|tag| tag.to_vec());
+                for (order, decode) in ORDERS {
+                    let got = decode(&hex).map(|tag| tag.to_vec());
+                    assert_eq!(got, expected, "{order}: byte {byte:#04x} at {position}");
+                }
+                let got = decode_tag(&hex).map(|tag| tag.to_vec());
                 assert_eq!(got, expected, "byte {byte:#04x} at {position}");
+
+                // The fast path decodes while it parses; a signature that
+                // does not decode sends the header to the general parser,
+                // which keeps it as one that never matches.
+                let mut header = b"t=1700000000,v1=".to_vec();
+                header.extend_from_slice(&hex);
+                let Ok(header) = String::from_utf8(header) else {
+                    continue; // not a `&str`: never reaches the parser
+                };
+                let mut fast = SignatureHeader::EMPTY;
+                assert_eq!(fast.parse_canonical(&header), expected.is_some());
+                // (A byte such as `,` or a control character makes the
+                // header itself malformed.)
+                let got = SignatureHeader::parse(&header)
+                    .ok()
+                    .and_then(|parsed| parsed.raw_signatures()[0])
+                    .map(|tag| tag.to_vec());
+                assert_eq!(got, expected, "byte {byte:#04x} at {position}, parsed");
             }
+        }
+    }
+
+    /// Every decoded byte where its two digits were, high digit first, in
+    /// both byte orders: the digits `00 01 … 1f` decode to the bytes 0 to
+    /// 31 in order, and `f0 0f …` to 0xf0, 0x0f, …, in either case. Any
+    /// reordering of the tag's bytes (a word read or stored in the wrong
+    /// order) or of the nibbles within them fails here.
+    #[test]
+    fn decoded_bytes_and_nibbles_keep_their_order() {
+        let ascending: String = (0..TAG_LEN).map(|i| format!("{i:02x}")).collect();
+        let in_order: [u8; TAG_LEN] = std::array::from_fn(|i| i as u8);
+        let nibbles = "f00f".repeat(TAG_LEN / 2);
+        let alternating: [u8; TAG_LEN] = std::array::from_fn(|i| [0xf0, 0x0f][i % 2]);
+        for (order, decode) in ORDERS {
+            let decode = |text: &str| decode(text.as_bytes().try_into().unwrap());
+            assert_eq!(decode(&ascending), Some(in_order), "{order}");
+            assert_eq!(decode(&nibbles), Some(alternating), "{order}");
+            let upper = nibbles.to_ascii_uppercase();
+            assert_eq!(decode(&upper), Some(alternating), "{order}");
+        }
+        assert_eq!(decode_tag(ascending.as_bytes()), Some(in_order));
+    }
+
+    /// The emulation is real: the other order's native words are this
+    /// target's byte-swapped, and its little-endian reads and writes are
+    /// still the little-endian ones.
+    #[test]
+    fn the_other_byte_order_is_emulated() {
+        let bytes = *b"01234567";
+        assert_eq!(
+            native::<{ cfg!(target_endian = "big") }>(bytes),
+            u64::from_ne_bytes(bytes)
+        );
+        assert_eq!(
+            native::<{ !cfg!(target_endian = "big") }>(bytes),
+            u64::from_ne_bytes(bytes).swap_bytes()
+        );
+        assert_ne!(native::<true>(bytes), native::<false>(bytes));
+        for le in [from_le::<false>(bytes), from_le::<true>(bytes)] {
+            assert_eq!(le, u64::from_le_bytes(bytes));
+        }
+        for le in [to_le::<false>(0x0403_0201), to_le::<true>(0x0403_0201)] {
+            assert_eq!(le, [1, 2, 3, 4]);
         }
     }
 

@@ -4,6 +4,7 @@
 # comparison (ROUNDS, BATCH_US, SIZES as for `cargo bench --bench paired`).
 #
 #   benches/before/run.sh [rev]
+#   BENCH=hex benches/before/run.sh 5bc1869       # hex decoding before/after (issue 17)
 #   PREPARE_ONLY=1 benches/before/run.sh [rev]    # extract only (for callgrind.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,4 +26,4 @@ open(path, "w").write("".join(keep))
 PY
 echo "before: $rev ($(cat old/REVISION)); after: working tree of $(git -C ../.. rev-parse --short HEAD)"
 [ "${PREPARE_ONLY:-0}" = 1 ] && exit 0
-cargo bench --bench before_after
+cargo bench --bench "${BENCH:-before_after}"
