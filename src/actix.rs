@@ -227,7 +227,7 @@ impl ResponseError for WebhookRejection {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(ResponseError::status_code(self));
-        response.content_type("application/json");
+        response.content_type(self.content_type());
         if let Some(after) = self.retry_after() {
             response.insert_header(("retry-after", after.as_secs().to_string()));
         }

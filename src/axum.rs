@@ -307,7 +307,10 @@ fn rejection_response<R: From<Vec<u8>>>(rejection: &WebhookRejection) -> http::R
     let mut response = http::Response::new(R::from(rejection.body()));
     *response.status_mut() = rejection.status();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(rejection.content_type()),
+    );
     if let Some(seconds) = rejection
         .retry_after()
         .and_then(|after| HeaderValue::try_from(after.as_secs().to_string()).ok())

@@ -391,6 +391,11 @@ pub enum WebhookRejection {
         /// The provider of the route.
         provider: &'static str,
     },
+    /// A provider checking the endpoint ([`Handshake`](crate::Handshake):
+    /// Slack's `url_verification`, Zoom's `endpoint.url_validation`, …),
+    /// signed like its deliveries: answered 200 with what it expects. Not
+    /// an error, and never handed to the handler.
+    Handshake(crate::HandshakeAnswer),
     /// A delivery already processed, answered `200 {"duplicate":true}` with
     /// `Webhook-Duplicate: true` so the provider stops retrying. Not an
     /// error: [`Webhook`] and [`WebhookBody`] answer duplicates this way;
@@ -420,7 +425,7 @@ impl WebhookRejection {
             WebhookRejection::NotConfigured { .. } | WebhookRejection::NotTransactional { .. } => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
-            WebhookRejection::Duplicate => StatusCode::OK,
+            WebhookRejection::Duplicate | WebhookRejection::Handshake(_) => StatusCode::OK,
         }
     }
 
@@ -438,6 +443,7 @@ impl WebhookRejection {
             WebhookRejection::NotConfigured { .. } => "verifier_not_configured",
             WebhookRejection::NotTransactional { .. } => "dedup_misconfigured",
             WebhookRejection::Duplicate => "duplicate",
+            WebhookRejection::Handshake(_) => "handshake",
         }
     }
 
@@ -458,6 +464,7 @@ impl WebhookRejection {
                 "the receiver is misconfigured"
             }
             WebhookRejection::Duplicate => "this delivery was processed already",
+            WebhookRejection::Handshake(_) => "the endpoint answers the provider's check",
         }
     }
 
@@ -479,10 +486,19 @@ impl WebhookRejection {
         }
     }
 
-    /// The JSON body answered.
+    /// The content type answered: the handshake's, JSON otherwise.
+    pub(crate) fn content_type(&self) -> &'static str {
+        match self {
+            WebhookRejection::Handshake(answer) => answer.content_type,
+            _ => "application/json",
+        }
+    }
+
+    /// The JSON body answered (a handshake's own).
     pub(crate) fn body(&self) -> Vec<u8> {
         let body = match self {
             WebhookRejection::Duplicate => serde_json::json!({ "duplicate": true }),
+            WebhookRejection::Handshake(answer) => return answer.body.clone(),
             _ => serde_json::json!({
                 "error": { "code": self.code(), "message": self.public_message() }
             }),
@@ -539,6 +555,9 @@ impl fmt::Display for WebhookRejection {
                  error)"
             ),
             WebhookRejection::Duplicate => f.write_str("duplicate of a delivery already processed"),
+            WebhookRejection::Handshake(_) => {
+                f.write_str("the provider's endpoint check, answered")
+            }
         }
     }
 }
@@ -567,8 +586,8 @@ pub(crate) fn log_refusal(
 ) {
     let status = rejection.status().as_u16();
     let code = rejection.code();
-    if let WebhookRejection::Duplicate = rejection {
-        tracing::info!(target: "signed_webhooks", %method, path, code, status, "duplicate delivery answered 200");
+    if let WebhookRejection::Duplicate | WebhookRejection::Handshake(_) = rejection {
+        tracing::info!(target: "signed_webhooks", %method, path, code, status, "{rejection}: answered 200");
         return;
     }
     let mut detail = rejection.to_string();
@@ -695,6 +714,11 @@ fn verified<P: Provider>(
     slot: Option<&ClaimSlot>,
 ) -> Result<Received, WebhookRejection> {
     let verified = verifier.verify_parsed(parsed, &body, now)?;
+    if let Some(handshake) = P::handshake(&body)? {
+        return Err(WebhookRejection::Handshake(
+            verifier.answer_handshake(&verified, &handshake),
+        ));
+    }
     // Wanted for a claim; free when the key is a signed id header, so then
     // it is always there for the handler (Standard Webhooks' event id).
     let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {

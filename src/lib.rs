@@ -106,6 +106,7 @@ mod error;
 pub mod event;
 #[cfg(any(feature = "axum", feature = "actix"))]
 mod extract;
+mod handshake;
 mod headers;
 #[cfg(feature = "http")]
 mod http;
@@ -119,6 +120,7 @@ mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
+pub use handshake::{Handshake, HandshakeAnswer};
 pub use headers::Headers;
 pub use providers::{
     Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,

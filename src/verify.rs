@@ -13,6 +13,7 @@ use subtle::{Choice, ConstantTimeEq};
 use crate::body;
 use crate::dedup::{DeliveryKey, Window};
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
+use crate::handshake::{Handshake, HandshakeAnswer};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::scheme::{
@@ -507,6 +508,28 @@ impl<P: Provider> Verifier<P> {
                 });
             bool::from(matched)
         })
+    }
+
+    /// The answer to a `handshake` whose request verified (`verified`): Zoom
+    /// wants its token's HMAC under the secret that matched.
+    pub fn answer_handshake(&self, verified: &Verified, handshake: &Handshake) -> HandshakeAnswer {
+        match handshake {
+            Handshake::Echo(challenge) => HandshakeAnswer {
+                content_type: "text/plain",
+                body: challenge.as_bytes().to_vec(),
+            },
+            Handshake::PlainToken(token) => {
+                let key = &self.inner.keys[verified.secret_index().min(self.inner.keys.len() - 1)];
+                let mut tag = [0u8; 64];
+                let encrypted = hex::encode(key.expected(&[token.as_bytes()], &mut tag));
+                HandshakeAnswer {
+                    content_type: "application/json",
+                    body: serde_json::json!({ "plainToken": token, "encryptedToken": encrypted })
+                        .to_string()
+                        .into_bytes(),
+                }
+            }
+        }
     }
 
     /// The key of a delivery that verified, from its parse: the parse that

@@ -86,6 +86,21 @@ pub trait Provider: Send + Sync + 'static {
     const RETRIES: Retries = Retries::Unknown {
         source: "not stated for this provider",
     };
+
+    /// Whether a verified `body` is the provider checking the endpoint
+    /// rather than a delivery, and what it expects back ([`Handshake`]).
+    /// None unless the provider has such a check.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the body says it is a handshake but lacks
+    /// what the answer needs.
+    ///
+    /// [`Handshake`]: crate::Handshake
+    fn handshake(body: &[u8]) -> Result<Option<crate::Handshake>, Error> {
+        let _ = body;
+        Ok(None)
+    }
 }
 
 /// How a provider redelivers a delivery it did not get a 2xx answer for,

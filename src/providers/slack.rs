@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{Provider, Retries, WebhookEvent, minutes};
 use crate::error::Error;
+use crate::handshake::Handshake;
 use crate::headers::Headers;
 use crate::scheme::{DeliveryId, Part, Scheme};
 
@@ -35,6 +36,17 @@ impl Provider for Slack {
                 Part::Body,
             ])
             .with_delivery_id(DeliveryId::BodyFieldOrBody("event_id"))
+    }
+    fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
+        // Cheap first: most bodies are not one.
+        if !body.windows(16).any(|w| w == b"url_verification") {
+            return Ok(None);
+        }
+        let value: Value = crate::event::decode_event(body)?;
+        if value["type"] != "url_verification" {
+            return Ok(None);
+        }
+        Handshake::field(body, "challenge").map(|challenge| Some(Handshake::Echo(challenge)))
     }
     const RETRIES: Retries = Retries::Schedule {
         waits: &[std::time::Duration::from_secs(0), minutes(1), minutes(5)],
