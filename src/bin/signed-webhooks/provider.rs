@@ -3,7 +3,7 @@
 //! schedule, each with its source.
 
 use clap::ValueEnum;
-use signed_webhooks::{Provider, Retries};
+use signed_webhooks::{DeliveryId, Provider, Retries, Scheme};
 
 /// A provider, as named on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,49 +67,49 @@ impl Kind {
         format!("{}_WEBHOOK_SECRET", self.name().to_ascii_uppercase())
     }
 
-    /// Whether the provider signs a timestamp in a header (`--timestamp`).
-    pub fn signs_header_time(self) -> bool {
-        matches!(
-            self,
-            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Standard | Kind::Svix
-        )
+    /// The provider's scheme, as its preset states it.
+    pub fn scheme(self) -> Scheme {
+        fn of<P: Provider>() -> Scheme {
+            P::scheme()
+        }
+        crate::dispatch!(self, of())
     }
 
-    /// The header carrying a delivery id, signed or not (`--id`).
-    pub fn id_header(self) -> Option<&'static str> {
+    /// Whether the provider signs a timestamp in a header (`--timestamp`).
+    pub fn signs_header_time(self) -> bool {
+        self.scheme().signs_header_time()
+    }
+
+    /// The header carrying a delivery id: the scheme's, signed, or the
+    /// GUID GitHub and LeadLex send unsigned, which this command sends too
+    /// (`--id`).
+    pub fn id_header(self) -> Option<String> {
         match self {
-            Kind::Standard => Some("webhook-id"),
-            Kind::Svix => Some("svix-id"),
-            Kind::Github => Some("x-github-delivery"),
-            Kind::Leadlex => Some("x-leadlex-delivery-id"),
-            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Commet => None,
+            Kind::Github => Some("x-github-delivery".to_owned()),
+            Kind::Leadlex => Some("x-leadlex-delivery-id".to_owned()),
+            _ => self.scheme().id_header().map(str::to_owned),
         }
     }
 
-    /// Whether the signed id is the body's `id`, kept across retries.
+    /// Whether the signed id is a body field, kept across retries.
     pub fn body_id(self) -> bool {
         matches!(
-            self,
-            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Commet
+            self.scheme().delivery_id(),
+            DeliveryId::BodyField(_) | DeliveryId::BodyFieldOrBody(_)
         )
     }
 
     /// How long after the time in its body a delivery is accepted, in
     /// seconds (the crate's `Commet` and `LeadLex` schemes).
     pub fn body_time_window(self) -> Option<i64> {
-        match self {
-            Kind::Commet => Some(24 * 3600),
-            Kind::Leadlex => Some(72 * 3600),
-            _ => None,
-        }
+        self.scheme()
+            .body_timestamp()
+            .map(|(_, max_age)| i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX))
     }
 
     /// The body field holding the signed emission time, if any.
     pub fn body_time_field(self) -> Option<&'static str> {
-        match self {
-            Kind::Commet | Kind::Leadlex => Some("timestamp"),
-            _ => None,
-        }
+        self.scheme().body_timestamp().map(|(field, _)| field)
     }
 
     /// How the provider retries, as its preset states it.
