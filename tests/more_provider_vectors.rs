@@ -154,11 +154,20 @@ fn zoom() {
         file,
         text,
         &[
-            ("x-zm-request-timestamp changed after signing", "signature_mismatch"),
-            ("MAC of the raw body alone (no v0:{ts}: prefix)", "signature_mismatch"),
+            (
+                "x-zm-request-timestamp changed after signing",
+                "signature_mismatch",
+            ),
+            (
+                "MAC of the raw body alone (no v0:{ts}: prefix)",
+                "signature_mismatch",
+            ),
             // Rivet checks no time; the crate bounds the signed timestamp to
             // 300 s either way (Zoom states no tolerance).
-            ("timestamp an hour old, correctly signed", "timestamp_too_old"),
+            (
+                "timestamp an hour old, correctly signed",
+                "timestamp_too_old",
+            ),
             (
                 "timestamp an hour in the future, correctly signed",
                 "timestamp_in_future",
@@ -205,7 +214,10 @@ fn shopify() {
             ),
             // Shopify sends padded base64, and the crate reads only that (the
             // SDK compares strings, and refuses too).
-            ("unpadded base64 of the right MAC", "malformed_signature_header"),
+            (
+                "unpadded base64 of the right MAC",
+                "malformed_signature_header",
+            ),
             // The SDK also requires the topic, shop, version and webhook id
             // headers; none is signed, so the verifier does not: decoding a
             // `ShopifyEvent` refuses a delivery without `X-Shopify-Topic`.
@@ -236,8 +248,14 @@ fn linear() {
         &[
             ("webhookTimestamp 60.001 s old", "timestamp_too_old"),
             ("a replay an hour later", "timestamp_too_old"),
-            ("no webhookTimestamp in the body (right MAC)", "invalid_event"),
-            ("webhookTimestamp in seconds (right MAC)", "timestamp_too_old"),
+            (
+                "no webhookTimestamp in the body (right MAC)",
+                "invalid_event",
+            ),
+            (
+                "webhookTimestamp in seconds (right MAC)",
+                "timestamp_too_old",
+            ),
             (
                 "webhookTimestamp as a JSON string (right MAC)",
                 "invalid_event",

@@ -36,7 +36,13 @@ const LEFT_TO_NODE: &[&str] = &["github", "linear", "zoom", "shopify"];
 /// The providers node/verify_deliveries.mjs leaves to the Python check: no
 /// Node library (LeadLex, and the documented recipes of Lemon Squeezy,
 /// Typeform and Calendly), or a Python SDK (Razorpay).
-const LEFT_TO_PYTHON: &[&str] = &["leadlex", "razorpay", "lemonsqueezy", "typeform", "calendly"];
+const LEFT_TO_PYTHON: &[&str] = &[
+    "leadlex",
+    "razorpay",
+    "lemonsqueezy",
+    "typeform",
+    "calendly",
+];
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -430,11 +436,7 @@ fn skip(why: &str, install_hint: &str) {
 
 /// Every delivery got its expected verdict from every library that checked
 /// it, and none was left out.
-fn assert_report(
-    stdout: &str,
-    skipped: &[&str],
-    libraries_per_delivery: impl Fn(&str) -> usize,
-) {
+fn assert_report(stdout: &str, skipped: &[&str], libraries_per_delivery: impl Fn(&str) -> usize) {
     assert!(!stdout.contains("FAIL"), "{stdout}");
     let all = deliveries();
     let expected: usize = all
@@ -559,7 +561,10 @@ fn group_a_deliveries() -> Vec<Value> {
                     ("X-Shopify-Topic", topic),
                     ("X-Shopify-Shop-Domain", "acme-apparel.myshopify.com"),
                     ("X-Shopify-API-Version", "2025-10"),
-                    ("X-Shopify-Webhook-Id", "67b63365-23e5-4829-a7cb-3029231a6a41"),
+                    (
+                        "X-Shopify-Webhook-Id",
+                        "67b63365-23e5-4829-a7cb-3029231a6a41",
+                    ),
                 ],
             )
         }
@@ -605,8 +610,22 @@ fn group_a_deliveries() -> Vec<Value> {
     let typeform_secrets = [typeform_secret.as_str()];
     let calendly_secrets = [calendly_secret.as_str()];
     vec![
-        delivery("zoom", "meeting.started", &zoom, &zoom_secrets, &zoom_started, untouched),
-        delivery("zoom", "non-ASCII topic", &zoom, &zoom_secrets, &zoom_ended, untouched),
+        delivery(
+            "zoom",
+            "meeting.started",
+            &zoom,
+            &zoom_secrets,
+            &zoom_started,
+            untouched,
+        ),
+        delivery(
+            "zoom",
+            "non-ASCII topic",
+            &zoom,
+            &zoom_secrets,
+            &zoom_ended,
+            untouched,
+        ),
         delivery(
             "zoom",
             "endpoint.url_validation handshake",
@@ -623,7 +642,14 @@ fn group_a_deliveries() -> Vec<Value> {
             &zoom_started,
             untouched,
         ),
-        delivery("zoom", "tampered body", &zoom, &zoom_secrets, &zoom_started, flip_body_byte),
+        delivery(
+            "zoom",
+            "tampered body",
+            &zoom,
+            &zoom_secrets,
+            &zoom_started,
+            flip_body_byte,
+        ),
         delivery(
             "zoom",
             "tampered timestamp",
@@ -672,8 +698,22 @@ fn group_a_deliveries() -> Vec<Value> {
             &order,
             change_header("x-shopify-hmac-sha256"),
         )),
-        delivery("linear", "Issue create", &linear, &linear_secrets, &issue, untouched),
-        delivery("linear", "non-ASCII comment", &linear, &linear_secrets, &comment, untouched),
+        delivery(
+            "linear",
+            "Issue create",
+            &linear,
+            &linear_secrets,
+            &issue,
+            untouched,
+        ),
+        delivery(
+            "linear",
+            "non-ASCII comment",
+            &linear,
+            &linear_secrets,
+            &comment,
+            untouched,
+        ),
         delivery(
             "linear",
             "rotation, receiver holds the old and the new secret",
@@ -682,7 +722,14 @@ fn group_a_deliveries() -> Vec<Value> {
             &issue,
             untouched,
         ),
-        delivery("linear", "tampered body", &linear, &linear_secrets, &issue, flip_body_byte),
+        delivery(
+            "linear",
+            "tampered body",
+            &linear,
+            &linear_secrets,
+            &issue,
+            flip_body_byte,
+        ),
         delivery(
             "razorpay",
             "payment.captured",

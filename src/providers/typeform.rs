@@ -42,7 +42,7 @@ impl Provider for Typeform {
 /// use signed_webhooks::{TypeformEvent, decode_event};
 ///
 /// let body = br#"{"event_id":"01K5TQM2X8Y4Z6A8B0C2D4E6F8","event_type":"form_response",
-///     "form_response":{"form_id":"lT4Z3j","token":"a3a12ec6","answers":[{"type":"text","text":"Zoë"}]}}"#;
+///     "form_response":{"form_id":"lT4Z3j","token":"a3a12ec6","answers":[{"type":"text","text":"Zoe"}]}}"#;
 /// let event: TypeformEvent = decode_event(body)?;
 /// assert_eq!(event.event_type(), "form_response");
 /// assert_eq!(event.id(), "01K5TQM2X8Y4Z6A8B0C2D4E6F8");
