@@ -123,10 +123,13 @@ pub use event::{Event, decode_event};
 pub use handshake::{Handshake, HandshakeAnswer};
 pub use headers::Headers;
 pub use providers::{
-    Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
-    Provider, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent, Unleeshed,
-    UnleeshedEvent, WebhookEvent,
+    Calendly, CalendlyEvent, Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent,
+    LeadLex, LeadLexEvent, LemonSqueezy, LemonSqueezyEvent, Linear, LinearEvent, Provider,
+    Razorpay, RazorpayEvent, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent,
+    Unleeshed, UnleeshedEvent, WebhookEvent, Zoom, ZoomEvent,
 };
+#[cfg(feature = "base64")]
+pub use providers::{Shopify, ShopifyEvent, Typeform, TypeformEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{

@@ -146,3 +146,195 @@ fn slack() {
         ],
     );
 }
+
+#[test]
+fn zoom() {
+    let (file, text) = vectors!("zoom");
+    check::<signed_webhooks::Zoom>(
+        file,
+        text,
+        &[
+            (
+                "x-zm-request-timestamp changed after signing",
+                "signature_mismatch",
+            ),
+            (
+                "MAC of the raw body alone (no v0:{ts}: prefix)",
+                "signature_mismatch",
+            ),
+            // Rivet checks no time; the crate bounds the signed timestamp to
+            // 300 s either way (Zoom states no tolerance).
+            (
+                "timestamp an hour old, correctly signed",
+                "timestamp_too_old",
+            ),
+            (
+                "timestamp an hour in the future, correctly signed",
+                "timestamp_in_future",
+            ),
+            // Rivet MACs `JSON.stringify(JSON.parse(body))`; the crate MACs
+            // the raw body, as Zoom sent it.
+            ("pretty-printed body, raw bytes signed", "accepted"),
+            (
+                "pretty-printed body, compact re-serialization signed",
+                "signature_mismatch",
+            ),
+            // The crate reads hex in either case (rivet compares strings).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[cfg(feature = "base64")]
+#[test]
+fn shopify() {
+    let (file, text) = vectors!("shopify");
+    // Events deliveries (a developer preview) sign into `shopify-hmac-sha256`,
+    // which the preset does not read: a scheme has one signature header, and
+    // the scheme language has no public way to name an alternative (only
+    // Standard Webhooks' built-in `svix-*` names use one). The valid one is
+    // checked apart: refused, for want of its header.
+    let events = "Events delivery (unprefixed shopify-* headers)";
+    let mut document: serde_json::Value = serde_json::from_str(text).unwrap();
+    let vectors = document["vectors"].as_array_mut().unwrap();
+    let at = vectors.iter().position(|v| v["name"] == events).unwrap();
+    let apart: Vector = serde_json::from_value(vectors.remove(at)).unwrap();
+    assert_eq!(
+        answer::<signed_webhooks::Shopify>(&apart).0,
+        "missing_signature_header"
+    );
+    check::<signed_webhooks::Shopify>(
+        file,
+        &document.to_string(),
+        &[
+            ("X-Shopify-Hmac-Sha256 absent", "missing_signature_header"),
+            (
+                "Events delivery signed under the wrong secret",
+                "missing_signature_header",
+            ),
+            // Shopify sends padded base64, and the crate reads only that (the
+            // SDK compares strings, and refuses too).
+            (
+                "unpadded base64 of the right MAC",
+                "malformed_signature_header",
+            ),
+            // The SDK also requires the topic, shop, version and webhook id
+            // headers; none is signed, so the verifier does not: decoding a
+            // `ShopifyEvent` refuses a delivery without `X-Shopify-Topic`.
+            ("right HMAC, X-Shopify-Topic absent", "accepted"),
+            // The SDK refuses an empty body (`missing_body`); the crate
+            // accepts what the secret signed, and decoding it then fails.
+            ("empty body with the right HMAC", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn linear() {
+    let (file, text) = vectors!("linear");
+    // The crate reads `webhookTimestamp` to the second (milliseconds
+    // truncated), so 60.001 s ahead is 60 s, within the window, where the
+    // SDK (to the millisecond) refuses: checked apart, accepted. 60.001 s in
+    // the past is refused, as the SDK does.
+    let ahead = "webhookTimestamp 60.001 s in the future";
+    let mut document: serde_json::Value = serde_json::from_str(text).unwrap();
+    let vectors = document["vectors"].as_array_mut().unwrap();
+    let at = vectors.iter().position(|v| v["name"] == ahead).unwrap();
+    let apart: Vector = serde_json::from_value(vectors.remove(at)).unwrap();
+    assert_eq!(answer::<signed_webhooks::Linear>(&apart).0, "accepted");
+    check::<signed_webhooks::Linear>(
+        file,
+        &document.to_string(),
+        &[
+            ("webhookTimestamp 60.001 s old", "timestamp_too_old"),
+            ("a replay an hour later", "timestamp_too_old"),
+            (
+                "no webhookTimestamp in the body (right MAC)",
+                "invalid_event",
+            ),
+            (
+                "webhookTimestamp in seconds (right MAC)",
+                "timestamp_too_old",
+            ),
+            (
+                "webhookTimestamp as a JSON string (right MAC)",
+                "invalid_event",
+            ),
+            (
+                "stale body time beside a fresh legacy Linear-Timestamp header",
+                "timestamp_too_old",
+            ),
+            // The crate reads hex in either case (the SDK compares strings).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn razorpay() {
+    let (file, text) = vectors!("razorpay");
+    check::<signed_webhooks::Razorpay>(
+        file,
+        text,
+        &[
+            (
+                "signed with the API key secret, not the webhook secret",
+                "signature_mismatch",
+            ),
+            (
+                "MAC over `{created_at}.{body}` (Stripe's shape)",
+                "signature_mismatch",
+            ),
+            // The crate reads hex in either case (the SDK compares strings).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn lemonsqueezy() {
+    let (file, text) = vectors!("lemonsqueezy");
+    check::<signed_webhooks::LemonSqueezy>(
+        file,
+        text,
+        &[
+            ("X-Signature absent", "missing_signature_header"),
+            // The crate reads hex in either case (the recipe compares strings).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[cfg(feature = "base64")]
+#[test]
+fn typeform() {
+    let (file, text) = vectors!("typeform");
+    check::<signed_webhooks::Typeform>(
+        file,
+        text,
+        &[
+            ("Typeform-Signature absent", "missing_signature_header"),
+            // Typeform sends padded base64, the only form the crate reads.
+            ("unpadded base64", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn calendly() {
+    let (file, text) = vectors!("calendly");
+    check::<signed_webhooks::Calendly>(
+        file,
+        text,
+        &[
+            ("t 181 s old", "timestamp_too_old"),
+            ("t changed after signing", "signature_mismatch"),
+            ("no t item", "malformed_signature_header"),
+            // Calendly's sample bounds only the age; the crate bounds `t`
+            // 180 s either way.
+            ("t an hour in the future", "timestamp_in_future"),
+            // The crate reads hex in either case (the recipe compares strings).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}

@@ -29,6 +29,21 @@ use support::{NOW, OTHER_SECRET, SECRET, SW_SECRET, fixture};
 /// The exit status the scripts use for "libraries not installed".
 const NOT_INSTALLED: i32 = 77;
 
+/// The providers verify_deliveries.py leaves to the Node check: they
+/// publish no Python library (GitHub, Linear, Zoom, Shopify).
+const LEFT_TO_NODE: &[&str] = &["github", "linear", "zoom", "shopify"];
+
+/// The providers node/verify_deliveries.mjs leaves to the Python check: no
+/// Node library (LeadLex, and the documented recipes of Lemon Squeezy,
+/// Typeform and Calendly), or a Python SDK (Razorpay).
+const LEFT_TO_PYTHON: &[&str] = &[
+    "leadlex",
+    "razorpay",
+    "lemonsqueezy",
+    "typeform",
+    "calendly",
+];
+
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -143,7 +158,7 @@ fn deliveries() -> Vec<Value> {
     let leadlex_body = fixture("leadlex/contact.created.json");
     let issues = fixture("github/issues.opened.json");
 
-    vec![
+    let mut out = vec![
         delivery(
             "stripe",
             "invoice.paid",
@@ -352,7 +367,9 @@ fn deliveries() -> Vec<Value> {
             &issues,
             flip_body_byte,
         ),
-    ]
+    ];
+    out.extend(group_a_deliveries());
+    out
 }
 
 /// The deliveries written to a file of their own, for one script run.
@@ -367,11 +384,11 @@ fn deliveries_file(tag: &str) -> PathBuf {
 
 /// The deliveries a script must have checked: those of the providers it
 /// has a library for, once per library, and all tampered ones refused.
-fn expected_checks(skipped_provider: &str) -> (usize, usize) {
+fn expected_checks(skipped: &[&str]) -> (usize, usize) {
     let all = deliveries();
     let checked: Vec<&Value> = all
         .iter()
-        .filter(|d| d["provider"] != skipped_provider)
+        .filter(|d| !skipped.contains(&d["provider"].as_str().unwrap()))
         .collect();
     let refused = checked.iter().filter(|d| d["expect"] == "refused").count();
     (checked.len(), refused)
@@ -419,21 +436,17 @@ fn skip(why: &str, install_hint: &str) {
 
 /// Every delivery got its expected verdict from every library that checked
 /// it, and none was left out.
-fn assert_report(
-    stdout: &str,
-    skipped_provider: &str,
-    libraries_per_delivery: impl Fn(&str) -> usize,
-) {
+fn assert_report(stdout: &str, skipped: &[&str], libraries_per_delivery: impl Fn(&str) -> usize) {
     assert!(!stdout.contains("FAIL"), "{stdout}");
     let all = deliveries();
     let expected: usize = all
         .iter()
-        .filter(|d| d["provider"] != skipped_provider)
+        .filter(|d| !skipped.contains(&d["provider"].as_str().unwrap()))
         .map(|d| libraries_per_delivery(d["provider"].as_str().unwrap()))
         .sum();
     let ok_lines = stdout.lines().filter(|l| l.starts_with("ok  ")).count();
     assert_eq!(ok_lines, expected, "{stdout}");
-    let (_, refused) = expected_checks(skipped_provider);
+    let (_, refused) = expected_checks(skipped);
     let refused_lines = stdout
         .lines()
         .filter(|l| l.starts_with("ok  ") && l.contains("expected refused"))
@@ -468,8 +481,7 @@ fn the_providers_python_libraries_verify_the_signer() {
     ) else {
         return;
     };
-    // GitHub publishes no Python library: left to the Node check.
-    assert_report(&stdout, "github", |provider| match provider {
+    assert_report(&stdout, LEFT_TO_NODE, |provider| match provider {
         "standard_webhooks" => 2, // standardwebhooks and svix
         _ => 1,
     });
@@ -484,9 +496,359 @@ fn the_providers_node_libraries_verify_the_signer() {
     let Some(stdout) = run(&node, &script, &file, "npm ci --prefix tests/vectors/node") else {
         return;
     };
-    // LeadLex publishes no library: its recipe is checked in Python.
-    assert_report(&stdout, "leadlex", |provider| match provider {
+    assert_report(&stdout, LEFT_TO_PYTHON, |provider| match provider {
         "standard_webhooks" => 2,
         _ => 1,
     });
+}
+
+/// Group A's providers (Zoom, Shopify, Linear, Razorpay, Lemon Squeezy,
+/// Typeform, Calendly): bodies and secrets from their vector files, signed
+/// by `Signer<P>`; a rotation where the receiver holds two secrets (each
+/// scheme carries one signature, or the provider one at a time); and
+/// tampered deliveries.
+fn group_a_deliveries() -> Vec<Value> {
+    /// The body and first secret of the vector `name` of `text`.
+    fn from_vector(text: &str, name: &str) -> (Vec<u8>, String) {
+        let document: Value = serde_json::from_str(text).unwrap();
+        let vector = document["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap_or_else(|| panic!("no vector {name:?}"));
+        (
+            vector["body"].as_str().unwrap().as_bytes().to_vec(),
+            vector["secrets"][0].as_str().unwrap().to_owned(),
+        )
+    }
+    /// Adds the headers a provider sends beside its signature.
+    fn with_headers(mut delivery: Value, extra: &[(&str, &str)]) -> Value {
+        let headers = delivery["headers"].as_object_mut().unwrap();
+        for (name, value) in extra {
+            headers.insert((*name).to_owned(), Value::from(*value));
+        }
+        delivery
+    }
+    const ZOOM: &str = include_str!("vectors/zoom.json");
+    const SHOPIFY: &str = include_str!("vectors/shopify.json");
+    const LINEAR: &str = include_str!("vectors/linear.json");
+    const RAZORPAY: &str = include_str!("vectors/razorpay.json");
+    const LEMONSQUEEZY: &str = include_str!("vectors/lemonsqueezy.json");
+    const TYPEFORM: &str = include_str!("vectors/typeform.json");
+    const CALENDLY: &str = include_str!("vectors/calendly.json");
+
+    let (zoom_started, zoom_secret) = from_vector(ZOOM, "meeting.started");
+    let (zoom_ended, _) = from_vector(ZOOM, "meeting.ended, non-ASCII topic (UTF-8)");
+    let (zoom_validation, _) = from_vector(
+        ZOOM,
+        "endpoint.url_validation handshake: answer {plainToken, encryptedToken = hex \
+         HMAC-SHA256(secret, plainToken)}",
+    );
+    let zoom_old = "pA7sD2fG5hJ8kL1zX4cV6b";
+    let zoom = Signer::<signed_webhooks::Zoom>::new(zoom_secret.as_str()).unwrap();
+
+    let (order, shopify_secret) = from_vector(SHOPIFY, "orders/create");
+    let (uninstalled, _) = from_vector(SHOPIFY, "app/uninstalled");
+    let shopify_old = "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";
+    let shopify = Signer::<signed_webhooks::Shopify>::new(shopify_secret.as_str()).unwrap();
+    // The SDK's validate requires these beside the HMAC.
+    let shopify_headers = |topic: &'static str| {
+        move |delivery: Value| {
+            with_headers(
+                delivery,
+                &[
+                    ("X-Shopify-Topic", topic),
+                    ("X-Shopify-Shop-Domain", "acme-apparel.myshopify.com"),
+                    ("X-Shopify-API-Version", "2025-10"),
+                    (
+                        "X-Shopify-Webhook-Id",
+                        "67b63365-23e5-4829-a7cb-3029231a6a41",
+                    ),
+                ],
+            )
+        }
+    };
+
+    // Bodies whose `webhookTimestamp` is within the SDK's 60 s of `NOW`.
+    let (issue, linear_secret) = from_vector(LINEAR, "Issue create");
+    let (comment, _) = from_vector(LINEAR, "Comment create, non-ASCII text (UTF-8)");
+    let linear_old = "lin_wh_previous_a1b2c3d4e5f6g7h8i9j0";
+    let linear = Signer::<signed_webhooks::Linear>::new(linear_secret.as_str()).unwrap();
+
+    let (captured, razorpay_secret) = from_vector(RAZORPAY, "payment.captured");
+    let (sdk_body, sdk_secret) = from_vector(
+        RAZORPAY,
+        "razorpay-python's SDK test vector (payment.authorized, secret key_secret)",
+    );
+    let razorpay_old = "rzp_whsec_1b092f382cec636b04012847";
+    let razorpay = Signer::<signed_webhooks::Razorpay>::new(razorpay_secret.as_str()).unwrap();
+    let razorpay_sdk = Signer::<signed_webhooks::Razorpay>::new(sdk_secret.as_str()).unwrap();
+
+    let (ls_order, ls_secret) = from_vector(LEMONSQUEEZY, "order_created (test mode), custom_data");
+    let (ls_payment, _) = from_vector(LEMONSQUEEZY, "subscription_payment_success");
+    let ls_old = "another-secret-123";
+    let lemonsqueezy = Signer::<signed_webhooks::LemonSqueezy>::new(ls_secret.as_str()).unwrap();
+    let lemonsqueezy_short = Signer::<signed_webhooks::LemonSqueezy>::new("abcdef").unwrap();
+
+    let (response, typeform_secret) =
+        from_vector(TYPEFORM, "form_response, non-ASCII answer (UTF-8)");
+    let typeform_old = "tf-webhook-secret-old-0000";
+    let typeform = Signer::<signed_webhooks::Typeform>::new(typeform_secret.as_str()).unwrap();
+
+    let (invitee, calendly_secret) =
+        from_vector(CALENDLY, "invitee.created, non-ASCII name (UTF-8)");
+    let (canceled, _) = from_vector(CALENDLY, "invitee.canceled");
+    let calendly_old = "cal-signing-key-old-00000000";
+    let calendly = Signer::<signed_webhooks::Calendly>::new(calendly_secret.as_str()).unwrap();
+
+    let zoom_secrets = [zoom_secret.as_str()];
+    let shopify_secrets = [shopify_secret.as_str()];
+    let linear_secrets = [linear_secret.as_str()];
+    let razorpay_secrets = [razorpay_secret.as_str()];
+    let ls_secrets = [ls_secret.as_str()];
+    let typeform_secrets = [typeform_secret.as_str()];
+    let calendly_secrets = [calendly_secret.as_str()];
+    vec![
+        delivery(
+            "zoom",
+            "meeting.started",
+            &zoom,
+            &zoom_secrets,
+            &zoom_started,
+            untouched,
+        ),
+        delivery(
+            "zoom",
+            "non-ASCII topic",
+            &zoom,
+            &zoom_secrets,
+            &zoom_ended,
+            untouched,
+        ),
+        delivery(
+            "zoom",
+            "endpoint.url_validation handshake",
+            &zoom,
+            &zoom_secrets,
+            &zoom_validation,
+            untouched,
+        ),
+        delivery(
+            "zoom",
+            "rotation, receiver holds two secret tokens",
+            &zoom,
+            &[zoom_old, zoom_secret.as_str()],
+            &zoom_started,
+            untouched,
+        ),
+        delivery(
+            "zoom",
+            "tampered body",
+            &zoom,
+            &zoom_secrets,
+            &zoom_started,
+            flip_body_byte,
+        ),
+        delivery(
+            "zoom",
+            "tampered timestamp",
+            &zoom,
+            &zoom_secrets,
+            &zoom_started,
+            change_header("x-zm-request-timestamp"),
+        ),
+        shopify_headers("orders/create")(delivery(
+            "shopify",
+            "orders/create",
+            &shopify,
+            &shopify_secrets,
+            &order,
+            untouched,
+        )),
+        shopify_headers("app/uninstalled")(delivery(
+            "shopify",
+            "app/uninstalled",
+            &shopify,
+            &shopify_secrets,
+            &uninstalled,
+            untouched,
+        )),
+        shopify_headers("orders/create")(delivery(
+            "shopify",
+            "rotation, receiver holds the old and the new client secret",
+            &shopify,
+            &[shopify_old, shopify_secret.as_str()],
+            &order,
+            untouched,
+        )),
+        shopify_headers("orders/create")(delivery(
+            "shopify",
+            "tampered body",
+            &shopify,
+            &shopify_secrets,
+            &order,
+            flip_body_byte,
+        )),
+        shopify_headers("orders/create")(delivery(
+            "shopify",
+            "tampered signature",
+            &shopify,
+            &shopify_secrets,
+            &order,
+            change_header("x-shopify-hmac-sha256"),
+        )),
+        delivery(
+            "linear",
+            "Issue create",
+            &linear,
+            &linear_secrets,
+            &issue,
+            untouched,
+        ),
+        delivery(
+            "linear",
+            "non-ASCII comment",
+            &linear,
+            &linear_secrets,
+            &comment,
+            untouched,
+        ),
+        delivery(
+            "linear",
+            "rotation, receiver holds the old and the new secret",
+            &linear,
+            &[linear_old, linear_secret.as_str()],
+            &issue,
+            untouched,
+        ),
+        delivery(
+            "linear",
+            "tampered body",
+            &linear,
+            &linear_secrets,
+            &issue,
+            flip_body_byte,
+        ),
+        delivery(
+            "razorpay",
+            "payment.captured",
+            &razorpay,
+            &razorpay_secrets,
+            &captured,
+            untouched,
+        ),
+        delivery(
+            "razorpay",
+            "the SDK's test body and secret",
+            &razorpay_sdk,
+            &[sdk_secret.as_str()],
+            &sdk_body,
+            untouched,
+        ),
+        delivery(
+            "razorpay",
+            "rotation, receiver holds the old and the new secret",
+            &razorpay,
+            &[razorpay_old, razorpay_secret.as_str()],
+            &captured,
+            untouched,
+        ),
+        delivery(
+            "razorpay",
+            "tampered signature",
+            &razorpay,
+            &razorpay_secrets,
+            &captured,
+            change_header("x-razorpay-signature"),
+        ),
+        delivery(
+            "lemonsqueezy",
+            "order_created",
+            &lemonsqueezy,
+            &ls_secrets,
+            &ls_order,
+            untouched,
+        ),
+        delivery(
+            "lemonsqueezy",
+            "subscription_payment_success, six-character secret",
+            &lemonsqueezy_short,
+            &["abcdef"],
+            &ls_payment,
+            untouched,
+        ),
+        delivery(
+            "lemonsqueezy",
+            "rotation, receiver holds two secrets",
+            &lemonsqueezy,
+            &[ls_old, ls_secret.as_str()],
+            &ls_order,
+            untouched,
+        ),
+        delivery(
+            "lemonsqueezy",
+            "tampered body",
+            &lemonsqueezy,
+            &ls_secrets,
+            &ls_order,
+            flip_body_byte,
+        ),
+        delivery(
+            "typeform",
+            "form_response",
+            &typeform,
+            &typeform_secrets,
+            &response,
+            untouched,
+        ),
+        delivery(
+            "typeform",
+            "rotation, receiver holds two secrets",
+            &typeform,
+            &[typeform_old, typeform_secret.as_str()],
+            &response,
+            untouched,
+        ),
+        delivery(
+            "typeform",
+            "tampered signature",
+            &typeform,
+            &typeform_secrets,
+            &response,
+            change_header("typeform-signature"),
+        ),
+        delivery(
+            "calendly",
+            "invitee.created",
+            &calendly,
+            &calendly_secrets,
+            &invitee,
+            untouched,
+        ),
+        delivery(
+            "calendly",
+            "invitee.canceled",
+            &calendly,
+            &calendly_secrets,
+            &canceled,
+            untouched,
+        ),
+        delivery(
+            "calendly",
+            "rotation, receiver holds two signing keys",
+            &calendly,
+            &[calendly_old, calendly_secret.as_str()],
+            &invitee,
+            untouched,
+        ),
+        delivery(
+            "calendly",
+            "tampered signature",
+            &calendly,
+            &calendly_secrets,
+            &invitee,
+            change_header("calendly-webhook-signature"),
+        ),
+    ]
 }

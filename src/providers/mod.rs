@@ -12,25 +12,43 @@
 //! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
 //! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
 
+mod calendly;
 mod commet;
 mod exchange;
 mod github;
 mod leadlex;
+mod lemonsqueezy;
+mod linear;
+mod razorpay;
+#[cfg(feature = "base64")]
+mod shopify;
 mod slack;
 mod standard;
 mod stripe;
+#[cfg(feature = "base64")]
+mod typeform;
 mod unleeshed;
+mod zoom;
 
+pub use calendly::{Calendly, CalendlyEvent};
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use lemonsqueezy::{LemonSqueezy, LemonSqueezyEvent, LemonSqueezyMeta};
+pub use linear::{Linear, LinearEvent};
+pub use razorpay::{Razorpay, RazorpayEvent};
+#[cfg(feature = "base64")]
+pub use shopify::{Shopify, ShopifyEvent};
 pub use slack::{Slack, SlackCallback, SlackEvent};
 pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
+#[cfg(feature = "base64")]
+pub use typeform::{Typeform, TypeformEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
+pub use zoom::{Zoom, ZoomEvent, ZoomNotification};
 
 use std::time::Duration;
 

@@ -279,6 +279,8 @@ def typeform():
     c = Collector(secrets=[secret], event_id="01K5TQM2X8Y4Z6A8B0C2D4E6F8")
     c.ok("form_response, non-ASCII answer (UTF-8)", body=resp, headers=hdr(resp))
     c.ok("rotation: receiver holds two secrets", secrets=[other, secret], body=resp, headers=hdr(resp))
+    hex40 = "5f0c8e2a7b9d1f3e4a6c8b0d2f4e6a8c1b3d5f7e"
+    c.ok("secret of 40 hex digits (the docs' SecureRandom.hex(20))", secrets=[hex40], body=resp, headers=hdr(resp, hex40))
     good = hdr(resp)["Typeform-Signature"]
     standard_negatives(c, body=resp, headers=hdr(resp), header_name="Typeform-Signature", good=good, secret=secret, other=other,
                        prefix="sha256=", alg=hashlib.sha256, encoding="base64", tamper_from='"Zoë"', tamper_to='"Eve"')

@@ -86,6 +86,10 @@ const TABLE = {
   workos: [[`@workos-inc/node ${V["@workos-inc/node"]}`, P.workosVerify]],
   mux: [[`@mux/mux-node ${V["@mux/mux-node"]}`, P.muxVerify]],
   notion: [[`@notionhq/client ${V["@notionhq/client"]}`, P.notionVerify]],
+  // Checked by ../verify_deliveries.py with their Python SDKs.
+  ...Object.fromEntries(
+    ["slack", "twilio", "square", "hubspot", "razorpay", "paddle", "discord", "sendgrid", "standard_webhooks_v1a"].map((name) => [name, null]),
+  ),
   ...Object.fromEntries(
     ["intercom", "lemonsqueezy", "typeform", "calendly", "pagerduty", "vercel", "bitbucket", "meta", "xero", "dropbox", "sentry"].map((name) => [name, null]),
   ),
