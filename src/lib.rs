@@ -121,10 +121,13 @@ pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
 pub use headers::Headers;
 pub use providers::{
-    Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
-    Provider, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent, Unleeshed,
-    UnleeshedEvent, WebhookEvent,
+    Bitbucket, BitbucketEvent, Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent,
+    GitLab, GitLabEvent, LeadLex, LeadLexEvent, Paddle, PaddleEvent, PagerDuty, PagerDutyEvent,
+    Provider, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent, Twitch, TwitchEvent,
+    Unleeshed, UnleeshedEvent, WebhookEvent,
 };
+#[cfg(feature = "sha1")]
+pub use providers::{Intercom, IntercomEvent, Vercel, VercelEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{

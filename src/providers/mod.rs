@@ -12,25 +12,43 @@
 //! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
 //! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
 
+mod bitbucket;
 mod commet;
 mod exchange;
 mod github;
+mod gitlab;
+#[cfg(feature = "sha1")]
+mod intercom;
 mod leadlex;
+mod paddle;
+mod pagerduty;
 mod slack;
 mod standard;
 mod stripe;
+mod twitch;
 mod unleeshed;
+#[cfg(feature = "sha1")]
+mod vercel;
 
+pub use bitbucket::{Bitbucket, BitbucketEvent};
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
+pub use gitlab::{GitLab, GitLabEvent};
+#[cfg(feature = "sha1")]
+pub use intercom::{Intercom, IntercomEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use paddle::{Paddle, PaddleEvent};
+pub use pagerduty::{PagerDuty, PagerDutyEvent, PagerDutyEventData};
 pub use slack::{Slack, SlackCallback, SlackEvent};
 pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
+pub use twitch::{Twitch, TwitchEvent, TwitchNotification, TwitchSubscription};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
+#[cfg(feature = "sha1")]
+pub use vercel::{Vercel, VercelEvent};
 
 use std::time::Duration;
 
