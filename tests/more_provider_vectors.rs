@@ -199,7 +199,10 @@ fn twitch() {
             ("right hex followed by zz", "malformed_signature_header"),
             // An RFC 3339 time or a malformed header (twurple lets NaN
             // through).
-            ("unparseable timestamp, correctly signed", "malformed_signature_header"),
+            (
+                "unparseable timestamp, correctly signed",
+                "malformed_signature_header",
+            ),
         ],
     );
 }

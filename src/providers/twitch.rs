@@ -224,6 +224,9 @@ mod tests {
         };
         assert_eq!(subscription.status, "authorization_revoked");
 
-        assert!(matches!(decode(r#"{"something":"new"}"#), TwitchEvent::Other(_)));
+        assert!(matches!(
+            decode(r#"{"something":"new"}"#),
+            TwitchEvent::Other(_)
+        ));
     }
 }
