@@ -173,9 +173,10 @@ impl WebhookEvent for TwitchEvent {
         } else if value.contains_key("event") || value.contains_key("events") {
             crate::event::decode_event(body).map(TwitchEvent::Notification)
         } else if value.len() == 1 && value.contains_key("subscription") {
-            serde_json::from_value(value["subscription"].clone())
-                .map(TwitchEvent::Revocation)
-                .or_else(|_| Ok(TwitchEvent::Other(Value::Object(value))))
+            match serde_json::from_value(value["subscription"].clone()) {
+                Ok(subscription) => Ok(TwitchEvent::Revocation(subscription)),
+                Err(_) => Ok(TwitchEvent::Other(Value::Object(value))),
+            }
         } else {
             Ok(TwitchEvent::Other(Value::Object(value)))
         }
