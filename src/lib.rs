@@ -123,11 +123,14 @@ pub use event::{Event, decode_event};
 pub use handshake::{Handshake, HandshakeAnswer};
 pub use headers::Headers;
 pub use providers::{
-    Calendly, CalendlyEvent, Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent,
-    LeadLex, LeadLexEvent, LemonSqueezy, LemonSqueezyEvent, Linear, LinearEvent, Provider,
-    Razorpay, RazorpayEvent, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent,
-    Unleeshed, UnleeshedEvent, WebhookEvent, Zoom, ZoomEvent,
+    Bitbucket, BitbucketEvent, Calendly, CalendlyEvent, Commet, CommetEvent, Exchange,
+    ExchangeEvent, GitHub, GitHubEvent, GitLab, GitLabEvent, LeadLex, LeadLexEvent, LemonSqueezy,
+    LemonSqueezyEvent, Linear, LinearEvent, Paddle, PaddleEvent, PagerDuty, PagerDutyEvent,
+    Provider, Razorpay, RazorpayEvent, Retries, Slack, SlackEvent, StandardEvent, Stripe,
+    StripeEvent, Twitch, TwitchEvent, Unleeshed, UnleeshedEvent, WebhookEvent, Zoom, ZoomEvent,
 };
+#[cfg(feature = "sha1")]
+pub use providers::{Intercom, IntercomEvent, Vercel, VercelEvent};
 #[cfg(feature = "base64")]
 pub use providers::{Shopify, ShopifyEvent, Typeform, TypeformEvent};
 #[cfg(feature = "standard-webhooks")]

@@ -338,3 +338,128 @@ fn calendly() {
         ],
     );
 }
+
+#[test]
+fn pagerduty() {
+    let (file, text) = vectors!("pagerduty");
+    check::<signed_webhooks::PagerDuty>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // Spaces around an item are optional whitespace, as in every
+            // `key=value` header the crate reads.
+            ("two v1 signatures separated by \", \"", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn paddle() {
+    let (file, text) = vectors!("paddle");
+    check::<signed_webhooks::Paddle>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // An unknown key is skipped (the SDK raises): a future item must
+            // not refuse deliveries whose h1 matches.
+            ("an unknown item (h2=…) beside a good h1", "accepted"),
+            // Optional whitespace around an item is skipped (the SDK raises).
+            ("a space after the semicolon", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn twitch() {
+    let (file, text) = vectors!("twitch");
+    check::<signed_webhooks::Twitch>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // 600 s both ways: Twitch and twurple bound only the age.
+            ("timestamp an hour in the future", "timestamp_in_future"),
+            // Every message is bounded, as Twitch's recipe says (twurple
+            // bounds notifications only).
+            ("revocation an hour old", "timestamp_too_old"),
+            // Strict hex (twurple's Buffer.from stops at `zz` and accepts).
+            ("right hex followed by zz", "malformed_signature_header"),
+            // An RFC 3339 time or a malformed header (twurple lets NaN
+            // through).
+            (
+                "unparseable timestamp, correctly signed",
+                "malformed_signature_header",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn bitbucket() {
+    let (file, text) = vectors!("bitbucket");
+    check::<signed_webhooks::Bitbucket>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[cfg(feature = "sha1")]
+#[test]
+fn intercom() {
+    let (file, text) = vectors!("intercom");
+    check::<signed_webhooks::Intercom>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[cfg(feature = "sha1")]
+#[test]
+fn vercel() {
+    let (file, text) = vectors!("vercel");
+    check::<signed_webhooks::Vercel>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+        ],
+    );
+}
+
+#[test]
+fn gitlab() {
+    let (file, text) = vectors!("gitlab");
+    check::<signed_webhooks::GitLab>(
+        file,
+        text,
+        &[
+            // HTTP strips the whitespace around a header value: the crate
+            // compares the token without it (the recipe compares raw text).
+            ("the token with a trailing space", "accepted"),
+        ],
+    );
+}
+
+/// GitLab's signing token is Standard Webhooks: the existing preset
+/// verifies it, `webhook-id` (GitLab's `Idempotency-Key`) naming the
+/// delivery.
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn gitlab_signing_token() {
+    let (file, text) = vectors!("gitlab_signing_token");
+    check::<signed_webhooks::StandardWebhooks>(file, text, &[]);
+}

@@ -29,19 +29,33 @@ use support::{NOW, OTHER_SECRET, SECRET, SW_SECRET, fixture};
 /// The exit status the scripts use for "libraries not installed".
 const NOT_INSTALLED: i32 = 77;
 
-/// The providers verify_deliveries.py leaves to the Node check: they
-/// publish no Python library (GitHub, Linear, Zoom, Shopify).
-const LEFT_TO_NODE: &[&str] = &["github", "linear", "zoom", "shopify"];
+/// The providers verify_deliveries.py leaves to the Node check: their
+/// libraries are Node's (GitHub, Linear, Zoom, Shopify, Twitch, GitLab).
+const LEFT_TO_NODE: &[&str] = &[
+    "github",
+    "linear",
+    "zoom",
+    "shopify",
+    "twitch",
+    "gitlab",
+    "gitlab_signing_token",
+];
 
 /// The providers node/verify_deliveries.mjs leaves to the Python check: no
-/// Node library (LeadLex, and the documented recipes of Lemon Squeezy,
-/// Typeform and Calendly), or a Python SDK (Razorpay).
+/// Node library (LeadLex; the documented recipes of Lemon Squeezy,
+/// Typeform, Calendly, PagerDuty, Bitbucket, Intercom and Vercel), or a
+/// Python SDK (Razorpay, Paddle).
 const LEFT_TO_PYTHON: &[&str] = &[
     "leadlex",
     "razorpay",
     "lemonsqueezy",
     "typeform",
     "calendly",
+    "paddle",
+    "pagerduty",
+    "bitbucket",
+    "intercom",
+    "vercel",
 ];
 
 fn manifest_dir() -> PathBuf {
@@ -369,6 +383,7 @@ fn deliveries() -> Vec<Value> {
         ),
     ];
     out.extend(group_a_deliveries());
+    out.extend(group_b_deliveries());
     out
 }
 
@@ -498,6 +513,7 @@ fn the_providers_node_libraries_verify_the_signer() {
     };
     assert_report(&stdout, LEFT_TO_PYTHON, |provider| match provider {
         "standard_webhooks" => 2,
+        "twitch" => 2, // twurple and Twitch's recipe
         _ => 1,
     });
 }
@@ -851,4 +867,325 @@ fn group_a_deliveries() -> Vec<Value> {
             change_header("calendly-webhook-signature"),
         ),
     ]
+}
+
+/// Group B's providers (PagerDuty, Paddle, Twitch, Bitbucket, Intercom,
+/// Vercel, GitLab and its signing token): each signed by `Signer<P>`, fresh,
+/// with a rotation where the scheme carries several signatures (PagerDuty's
+/// `v1=…,v1=…`, Paddle's `h1=…;h1=…`) or the receiver holds two secrets,
+/// and tampered deliveries the libraries must refuse.
+fn group_b_deliveries() -> Vec<Value> {
+    use signed_webhooks::{Bitbucket, GitLab, Paddle, PagerDuty, Twitch};
+
+    /// As `delivery`, with the delivery id given (Twitch's are UUIDs, and
+    /// GitLab's `Idempotency-Key`) and the unsigned headers the provider
+    /// sends beside the signature.
+    fn with_id<P: Provider>(
+        provider: &str,
+        name: &str,
+        signer: &Signer<P>,
+        receiver_secrets: &[&str],
+        body: &[u8],
+        (id, unsigned): (&str, &[(&str, &str)]),
+        tamper: impl FnOnce(&mut Vec<(String, String)>, &mut Vec<u8>),
+    ) -> Value {
+        let mut headers: Vec<(String, String)> = signer
+            .sign_with_id(body, NOW, id)
+            .iter()
+            .chain(unsigned.iter().copied())
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let mut body = body.to_vec();
+        let before = (headers.clone(), body.clone());
+        tamper(&mut headers, &mut body);
+        let expect = if (headers.clone(), body.clone()) == before {
+            "accepted"
+        } else {
+            "refused"
+        };
+        json!({
+            "provider": provider,
+            "name": format!("{provider}: {name}"),
+            "secrets": receiver_secrets,
+            "body": String::from_utf8(body).unwrap(),
+            "headers": headers
+                .into_iter()
+                .map(|(n, v)| (n, Value::from(v)))
+                .collect::<serde_json::Map<String, Value>>(),
+            "now": NOW,
+            "expect": expect,
+        })
+    }
+
+    let pagerduty_secret = "pd-webhook-secret-6c2e8a4f0b1d3e5a7c9e1f3b5d7a9c0e";
+    let pagerduty_old = "pd-webhook-secret-old-1111111111111111";
+    let pagerduty = Signer::<PagerDuty>::new(pagerduty_secret).unwrap();
+    let pagerduty_rotating =
+        Signer::<PagerDuty>::from_secrets([pagerduty_old, pagerduty_secret]).unwrap();
+    let incident = br#"{"event":{"id":"01DEN10IA8RF2SMOZ09XZVPBV2","event_type":"incident.triggered","resource_type":"incident","occurred_at":"2026-09-21T14:13:18.123Z","agent":null,"client":null,"data":{"id":"PGR0VU2","type":"incident","number":2,"status":"triggered","title":"Base de donn\u00e9es indisponible \u2014 caf\u00e9","urgency":"high"}}}"#;
+
+    let paddle_secret = "pdl_ntfset_01hvomunnew3bkhlpxrleiooha_z4H+ALq1VT4c7F+HyLGisgBBe4WT7lZa";
+    let paddle_old = "pdl_ntfset_01hvomunnew3bkhlpxrleiooha_QulsHBuqUL/azI5v3mm6pHjzYaGjEtqA";
+    let paddle = Signer::<Paddle>::new(paddle_secret).unwrap();
+    let paddle_rotating = Signer::<Paddle>::from_secrets([paddle_secret, paddle_old]).unwrap();
+    let transaction = "{\"event_id\":\"evt_01k5xq3n8b2c4d6e8f0g2h4j6k\",\"event_type\":\"transaction.completed\",\"occurred_at\":\"2026-09-21T14:13:18.734512Z\",\"notification_id\":\"ntf_01k5xq3nb9c1d3e5f7g9h1j3k5\",\"data\":{\"id\":\"txn_01k5xq2w4e6r8t0y2u4i6o8p0a\",\"status\":\"completed\",\"currency_code\":\"EUR\",\"customer\":\"Zoë Ångström\",\"total\":\"1099\"}}".as_bytes();
+
+    let twitch_secret = "eventsub-secret-5c9e1a7f3b2d8e4a";
+    let twitch_old = "eventsub-secret-0f1e2d3c4b5a6978";
+    let twitch = Signer::<Twitch>::new(twitch_secret).unwrap();
+    let stream_online = br#"{"subscription":{"id":"7831a818-7104-49d9-af81-e4616edc3fd0","status":"enabled","type":"stream.online","version":"1","condition":{"broadcaster_user_id":"1337"},"transport":{"method":"webhook","callback":"https://example.com/webhooks/twitch"},"created_at":"2026-09-20T08:00:00.123456789Z","cost":0},"event":{"id":"9001","broadcaster_user_id":"1337","broadcaster_user_login":"cool_user","broadcaster_user_name":"Cool_User","type":"live","started_at":"2026-09-21T14:13:10.123456789Z"}}"#;
+    let twitch_id = "ff54a27d-cf59-4862-aebf-32a6bdf21866";
+    let notification: &[(&str, &str)] = &[
+        ("Twitch-Eventsub-Message-Type", "notification"),
+        ("Twitch-Eventsub-Message-Retry", "0"),
+        ("Twitch-Eventsub-Subscription-Type", "stream.online"),
+        ("Twitch-Eventsub-Subscription-Version", "1"),
+    ];
+
+    let bitbucket_secret = "bb-webhook-secret-7d3f9a1c5e2b8d4f";
+    let bitbucket = Signer::<Bitbucket>::new(bitbucket_secret).unwrap();
+    let push = "{\"actor\":{\"type\":\"user\",\"display_name\":\"Émilie Dupont\"},\"repository\":{\"type\":\"repository\",\"full_name\":\"acme/widgets\"},\"push\":{\"changes\":[{\"new\":{\"type\":\"branch\",\"name\":\"main\"},\"forced\":false,\"truncated\":false}]},\"commits\":1}".as_bytes();
+
+    let gitlab_token = "glwt-3f9a1c7e5b2d8e4a6c0f";
+    let gitlab = Signer::<GitLab>::new(gitlab_token).unwrap();
+    let gitlab_signing_token = "whsec_lfhCEQ6Ivb7rm9Arwty7uWCpn+xZSUSUI2l6Q836X0c=";
+    let gitlab_signed = Signer::<StandardWebhooks>::new(gitlab_signing_token).unwrap();
+    let gitlab_push = "{\"object_kind\":\"push\",\"event_name\":\"push\",\"ref\":\"refs/heads/main\",\"project_id\":15,\"commits\":[{\"id\":\"da1560886d4f094c3e6c9ef40349f7d38b5d27d7\",\"message\":\"Fix the café menu ☕\\n\"}],\"total_commits_count\":1}".as_bytes();
+    let idempotency_key = "52ff0772-e5d8-4c8d-a77f-39d4409c59e1";
+    let push_hook: &[(&str, &str)] = &[
+        ("X-Gitlab-Event", "Push Hook"),
+        ("Idempotency-Key", idempotency_key),
+    ];
+
+    let mut out = vec![
+        delivery(
+            "pagerduty",
+            "incident.triggered",
+            &pagerduty,
+            &[pagerduty_secret],
+            incident,
+            untouched,
+        ),
+        delivery(
+            "pagerduty",
+            "rotation: two v1, receiver has the old secret",
+            &pagerduty_rotating,
+            &[pagerduty_old],
+            incident,
+            untouched,
+        ),
+        delivery(
+            "pagerduty",
+            "rotation: two v1, receiver has the new secret",
+            &pagerduty_rotating,
+            &[pagerduty_secret],
+            incident,
+            untouched,
+        ),
+        delivery(
+            "pagerduty",
+            "tampered body",
+            &pagerduty,
+            &[pagerduty_secret],
+            incident,
+            flip_body_byte,
+        ),
+        delivery(
+            "paddle",
+            "transaction.completed",
+            &paddle,
+            &[paddle_secret],
+            transaction,
+            untouched,
+        ),
+        delivery(
+            "paddle",
+            "rotation: two h1, receiver has the old secret",
+            &paddle_rotating,
+            &[paddle_old],
+            transaction,
+            untouched,
+        ),
+        delivery(
+            "paddle",
+            "tampered body",
+            &paddle,
+            &[paddle_secret],
+            transaction,
+            flip_body_byte,
+        ),
+        delivery(
+            "paddle",
+            "tampered signature",
+            &paddle,
+            &[paddle_secret],
+            transaction,
+            change_header("paddle-signature"),
+        ),
+        with_id(
+            "twitch",
+            "notification stream.online",
+            &twitch,
+            &[twitch_secret],
+            stream_online,
+            (twitch_id, notification),
+            untouched,
+        ),
+        with_id(
+            "twitch",
+            "receiver holds two secrets",
+            &twitch,
+            &[twitch_old, twitch_secret],
+            stream_online,
+            (twitch_id, notification),
+            untouched,
+        ),
+        with_id(
+            "twitch",
+            "tampered message id",
+            &twitch,
+            &[twitch_secret],
+            stream_online,
+            (twitch_id, notification),
+            change_header("twitch-eventsub-message-id"),
+        ),
+        with_id(
+            "twitch",
+            "tampered body",
+            &twitch,
+            &[twitch_secret],
+            stream_online,
+            (twitch_id, notification),
+            flip_body_byte,
+        ),
+        with_id(
+            "bitbucket",
+            "repo:push, UTF-8",
+            &bitbucket,
+            &[bitbucket_secret],
+            push,
+            ("", &[("X-Event-Key", "repo:push")]),
+            untouched,
+        ),
+        delivery(
+            "bitbucket",
+            "receiver holds two secrets",
+            &bitbucket,
+            &["bb-webhook-secret-old-000000000", bitbucket_secret],
+            push,
+            untouched,
+        ),
+        delivery(
+            "bitbucket",
+            "tampered signature",
+            &bitbucket,
+            &[bitbucket_secret],
+            push,
+            change_header("x-hub-signature"),
+        ),
+        with_id(
+            "gitlab",
+            "Push Hook",
+            &gitlab,
+            &[gitlab_token],
+            gitlab_push,
+            ("", push_hook),
+            untouched,
+        ),
+        delivery(
+            "gitlab",
+            "receiver holds the old and the new token",
+            &gitlab,
+            &["glwt-old-0123456789abcdef", gitlab_token],
+            gitlab_push,
+            untouched,
+        ),
+        delivery(
+            "gitlab",
+            "tampered token",
+            &gitlab,
+            &[gitlab_token],
+            gitlab_push,
+            change_header("x-gitlab-token"),
+        ),
+        with_id(
+            "gitlab_signing_token",
+            "Push Hook",
+            &gitlab_signed,
+            &[gitlab_signing_token],
+            gitlab_push,
+            (idempotency_key, push_hook),
+            untouched,
+        ),
+        with_id(
+            "gitlab_signing_token",
+            "tampered body",
+            &gitlab_signed,
+            &[gitlab_signing_token],
+            gitlab_push,
+            (idempotency_key, push_hook),
+            flip_body_byte,
+        ),
+    ];
+    #[cfg(feature = "sha1")]
+    {
+        use signed_webhooks::{Intercom, Vercel};
+        let intercom_secret = "9a3f1c7e5b2d8e4a6c0f1b3d5e7a9c2e";
+        let intercom = Signer::<Intercom>::new(intercom_secret).unwrap();
+        let conversation = "{\"type\":\"notification_event\",\"app_id\":\"ecahpwf5\",\"data\":{\"type\":\"notification_event_data\",\"item\":{\"type\":\"conversation\",\"id\":\"147\",\"body\":\"Bonjour, où est ma commande ?\"}},\"id\":\"notif_ccd8a4d2-c1a7-4e3a-8f1b-2d6e0c9a7b11\",\"topic\":\"conversation.user.created\",\"delivery_attempts\":1,\"first_sent_at\":1789999999,\"created_at\":1789999998}".as_bytes();
+        let vercel_secret = "vercel-wh-Zk3X9qLm2Vn8Rb4Tc7Hd1Jf6";
+        let vercel = Signer::<Vercel>::new(vercel_secret).unwrap();
+        let deployment = br#"{"id":"uev_1a2b3c4d5e6f7g8h9i0j","type":"deployment.created","createdAt":1789999998500,"region":"cdg1","payload":{"deployment":{"id":"dpl_2euZBFqxYdDMDG1jTrHFnNZ2eUVa","name":"my-app"},"target":"production"}}"#;
+        out.extend([
+            delivery(
+                "intercom",
+                "conversation.user.created, UTF-8",
+                &intercom,
+                &[intercom_secret],
+                conversation,
+                untouched,
+            ),
+            delivery(
+                "intercom",
+                "receiver holds two secrets",
+                &intercom,
+                &["0123456789abcdef0123456789abcdef", intercom_secret],
+                conversation,
+                untouched,
+            ),
+            delivery(
+                "intercom",
+                "tampered body",
+                &intercom,
+                &[intercom_secret],
+                conversation,
+                flip_body_byte,
+            ),
+            delivery(
+                "vercel",
+                "deployment.created",
+                &vercel,
+                &[vercel_secret],
+                deployment,
+                untouched,
+            ),
+            delivery(
+                "vercel",
+                "receiver holds two secrets",
+                &vercel,
+                &["vercel-wh-old-0000000000000000", vercel_secret],
+                deployment,
+                untouched,
+            ),
+            delivery(
+                "vercel",
+                "tampered signature",
+                &vercel,
+                &[vercel_secret],
+                deployment,
+                change_header("x-vercel-signature"),
+            ),
+        ]);
+    }
+    out
 }

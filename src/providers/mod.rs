@@ -12,31 +12,46 @@
 //! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
 //! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
 
+mod bitbucket;
 mod calendly;
 mod commet;
 mod exchange;
 mod github;
+mod gitlab;
+#[cfg(feature = "sha1")]
+mod intercom;
 mod leadlex;
 mod lemonsqueezy;
 mod linear;
+mod paddle;
+mod pagerduty;
 mod razorpay;
 #[cfg(feature = "base64")]
 mod shopify;
 mod slack;
 mod standard;
 mod stripe;
+mod twitch;
 #[cfg(feature = "base64")]
 mod typeform;
 mod unleeshed;
+#[cfg(feature = "sha1")]
+mod vercel;
 mod zoom;
 
+pub use bitbucket::{Bitbucket, BitbucketEvent};
 pub use calendly::{Calendly, CalendlyEvent};
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
+pub use gitlab::{GitLab, GitLabEvent};
+#[cfg(feature = "sha1")]
+pub use intercom::{Intercom, IntercomEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
 pub use lemonsqueezy::{LemonSqueezy, LemonSqueezyEvent, LemonSqueezyMeta};
 pub use linear::{Linear, LinearEvent};
+pub use paddle::{Paddle, PaddleEvent};
+pub use pagerduty::{PagerDuty, PagerDutyEvent, PagerDutyEventData};
 pub use razorpay::{Razorpay, RazorpayEvent};
 #[cfg(feature = "base64")]
 pub use shopify::{Shopify, ShopifyEvent};
@@ -45,9 +60,12 @@ pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
+pub use twitch::{Twitch, TwitchEvent, TwitchNotification, TwitchSubscription};
 #[cfg(feature = "base64")]
 pub use typeform::{Typeform, TypeformEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
+#[cfg(feature = "sha1")]
+pub use vercel::{Vercel, VercelEvent};
 pub use zoom::{Zoom, ZoomEvent, ZoomNotification};
 
 use std::time::Duration;

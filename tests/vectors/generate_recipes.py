@@ -420,6 +420,10 @@ def vercel():
     c = Collector(secrets=[secret], event_id="uev_1a2b3c4d5e6f7g8h9i0j")
     c.ok("deployment.created", body=dep, headers=hdr(dep))
     c.ok("rotation: receiver holds two secrets", secrets=[other, secret], body=dep, headers=hdr(dep))
+    project = compact({"id": "uev_9z8y7x6w5v4u3t2s1r0q", "type": "project.created", "createdAt": NOW * 1000 - 700, "region": "cdg1",
+                       "payload": {"team": {"id": "team_1a2b3c4d5e6f7g8h9i0j1k2l"}, "user": {"id": "2b3c4d5e6f7g8h9i0j1k2l3m"},
+                                   "project": {"id": "prj_7mQx2Lr9Vb3Nc8Td1Hf6Jk4S", "name": "café-menü"}}})
+    c.ok("project.created, non-ASCII name (UTF-8)", body=project, headers=hdr(project), event_id="uev_9z8y7x6w5v4u3t2s1r0q")
     good = hdr(dep)["x-vercel-signature"]
     standard_negatives(c, body=dep, headers=hdr(dep), header_name="x-vercel-signature", good=good, secret=secret, other=other,
                        prefix="", alg=hashlib.sha1, encoding="hex", tamper_from='"target":"production"', tamper_to='"target":"preview"')
@@ -437,9 +441,11 @@ def vercel():
 
 def bitbucket():
     secret, other = "bb-webhook-secret-7d3f9a1c5e2b8d4f", "bb-webhook-secret-old-000000000"
+    push_actor = {"type": "user", "display_name": "Émilie Dupont", "uuid": "{d301aafa-d676-4ee0-88be-962be7417567}", "account_id": "557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c443"}
+    push_repository = {"type": "repository", "full_name": "acme/widgets", "name": "widgets", "uuid": "{21fa9bf8-b5b2-4891-97ed-d590bad0f871}", "is_private": True}
     push = compact({
-        "actor": {"type": "user", "display_name": "Émilie Dupont", "uuid": "{d301aafa-d676-4ee0-88be-962be7417567}", "account_id": "557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c443"},
-        "repository": {"type": "repository", "full_name": "acme/widgets", "name": "widgets", "uuid": "{21fa9bf8-b5b2-4891-97ed-d590bad0f871}", "is_private": True},
+        "actor": push_actor,
+        "repository": push_repository,
         "push": {"changes": [{"new": {"type": "branch", "name": "main", "target": {"type": "commit", "hash": "709d658dc5b6d6afcd46049c2f332ee3f515a67d", "message": "Corrige l'accent\n", "date": iso(NOW - 5, millis=False).replace("Z", "+00:00")}},
                               "old": {"type": "branch", "name": "main", "target": {"type": "commit", "hash": "1e65c05c1d5171631d92438a13901ca7dae9618c"}}, "created": False, "forced": False, "closed": False, "truncated": False}]},
     })
@@ -449,6 +455,14 @@ def bitbucket():
     c = Collector(secrets=[secret], event_id=base["X-Request-UUID"])
     c.ok("repo:push, non-ASCII names (UTF-8)", body=push, headers=hdr(push))
     c.ok("rotation: receiver holds two secrets", secrets=[other, secret], body=push, headers=hdr(push))
+    pr = compact({
+        "actor": push_actor, "repository": push_repository,
+        "pullrequest": {"type": "pullrequest", "id": 42, "title": "Ajoute le menu", "state": "OPEN",
+                        "source": {"branch": {"name": "menu"}}, "destination": {"branch": {"name": "main"}}},
+    })
+    pr_headers = {**base, "X-Event-Key": "pullrequest:created", "X-Request-UUID": uuid("bitbucket-request-2"),
+                  "X-Hub-Signature": "sha256=" + mac(hashlib.sha256, secret, pr)}
+    c.ok("pullrequest:created", body=pr, headers=pr_headers, event_id=pr_headers["X-Request-UUID"])
     good = hdr(push)["X-Hub-Signature"]
     standard_negatives(c, body=push, headers=hdr(push), header_name="X-Hub-Signature", good=good, secret=secret, other=other,
                        prefix="sha256=", alg=hashlib.sha256, encoding="hex", tamper_from='"forced":false', tamper_to='"forced":true')

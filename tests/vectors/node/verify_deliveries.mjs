@@ -34,6 +34,8 @@
 //     notion             @notionhq/client verifyWebhookSignature (X-Notion-Signature)
 //     intercom, lemonsqueezy, typeform, calendly, pagerduty, vercel, bitbucket, meta, xero,
 //     dropbox, sentry    skipped here: no library; ../verify_deliveries.py follows their recipes
+//     slack, twilio, square, hubspot, razorpay, paddle, discord, sendgrid, standard_webhooks_v1a
+//                        skipped here: ../verify_deliveries.py checks them with their Python SDKs
 //
 // With --vectors, the provider vector files are read instead, and each
 // "conformance" vector is a delivery expected to be accepted exactly when it
@@ -92,6 +94,10 @@ const TABLE = {
   ),
   ...Object.fromEntries(
     ["intercom", "lemonsqueezy", "typeform", "calendly", "pagerduty", "vercel", "bitbucket", "meta", "xero", "dropbox", "sentry"].map((name) => [name, null]),
+  ),
+  // Checked by ../verify_deliveries.py with the providers' Python SDKs.
+  ...Object.fromEntries(
+    ["slack", "twilio", "square", "hubspot", "razorpay", "paddle", "discord", "sendgrid", "standard_webhooks_v1a"].map((name) => [name, null]),
   ),
 };
 
