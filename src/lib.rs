@@ -121,12 +121,15 @@ pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
 pub use headers::Headers;
 pub use providers::{
-    Commet, CommetEvent, Exchange, ExchangeEvent, GitHub, GitHubEvent, LeadLex, LeadLexEvent,
-    Provider, Retries, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent, Unleeshed,
-    UnleeshedEvent, WebhookEvent,
+    Commet, CommetEvent, Dropbox, DropboxNotification, Exchange, ExchangeEvent, GitHub,
+    GitHubEvent, LeadLex, LeadLexEvent, Meta, MetaEvent, Mux, MuxEvent, Notion, NotionEvent,
+    Provider, Retries, Sentry, SentryEvent, Slack, SlackEvent, StandardEvent, Stripe, StripeEvent,
+    Unleeshed, UnleeshedEvent, WebhookEvent, WorkOs, WorkOsEvent,
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
+#[cfg(feature = "base64")]
+pub use providers::{Xero, XeroEvent};
 pub use scheme::{
     Algorithm, BodyShape, DEFAULT_TOLERANCE, DeliveryId, Encoding, IdShape, Part, Scheme,
     SecretFormat, TimeFormat,

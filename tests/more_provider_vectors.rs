@@ -146,3 +146,138 @@ fn slack() {
         ],
     );
 }
+
+#[test]
+fn meta() {
+    let (file, text) = vectors!("meta");
+    check::<signed_webhooks::Meta>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            (
+                "only the legacy X-Hub-Signature (sha1=), though it is right",
+                "missing_signature_header",
+            ),
+            (
+                "body re-encoded as UTF-8 (\\uXXXX unescaped) under the signature of the escaped body",
+                "signature_mismatch",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn workos() {
+    let (file, text) = vectors!("workos");
+    check::<signed_webhooks::WorkOs>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The SDK bounds only the age; the crate, 180 s either way.
+            (
+                "t an hour in the future, correctly signed",
+                "timestamp_in_future",
+            ),
+            // The SDK reads the items by position and ignores their names;
+            // the crate reads `v1` items only.
+            (
+                "second item named sha256= instead of v1=",
+                "no_v1_signature",
+            ),
+            ("t 180 001 ms old", "timestamp_too_old"),
+            ("t in seconds, correctly signed", "timestamp_too_old"),
+            ("only v1, no t", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn mux() {
+    let (file, text) = vectors!("mux");
+    check::<signed_webhooks::Mux>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The SDK bounds only the age; the crate, 300 s either way.
+            (
+                "t an hour in the future, correctly signed",
+                "timestamp_in_future",
+            ),
+            // Optional whitespace around items is allowed, as in HTTP lists
+            // (Stripe's and Paddle's vectors say the same); the SDK refuses.
+            ("space after the comma", "accepted"),
+            ("t 301 s old", "timestamp_too_old"),
+            ("v0=<right hex> only", "no_v1_signature"),
+            ("no t item", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn notion() {
+    let (file, text) = vectors!("notion");
+    check::<signed_webhooks::Notion>(
+        file,
+        text,
+        &[
+            // As the SDK, which lower-cases the hex first.
+            ("upper-case hex", "accepted"),
+            ("bare hex without sha256=", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn sentry() {
+    let (file, text) = vectors!("sentry");
+    check::<signed_webhooks::Sentry>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The raw body, as sent, is what is signed: Sentry's sample, which
+            // signs a re-serialization, is not the rule.
+            ("pretty-printed body signed as sent", "accepted"),
+            ("Sentry-Hook-Signature absent", "missing_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn xero() {
+    let (file, text) = vectors!("xero");
+    check::<signed_webhooks::Xero>(
+        file,
+        text,
+        &[
+            // Xero's Intent to Receive checks that a wrong signature gets
+            // 401: a mismatch is what the extractors answer 401 for.
+            (
+                "Intent to Receive, wrongly signed: answer 401",
+                "signature_mismatch",
+            ),
+            ("x-xero-signature absent", "missing_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn dropbox() {
+    let (file, text) = vectors!("dropbox");
+    check::<signed_webhooks::Dropbox>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            ("X-Dropbox-Signature absent", "missing_signature_header"),
+        ],
+    );
+}

@@ -13,24 +13,40 @@
 //! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
 
 mod commet;
+mod dropbox;
 mod exchange;
 mod github;
 mod leadlex;
+mod meta;
+mod mux;
+mod notion;
+mod sentry;
 mod slack;
 mod standard;
 mod stripe;
 mod unleeshed;
+mod workos;
+#[cfg(feature = "base64")]
+mod xero;
 
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
+pub use dropbox::{Dropbox, DropboxNotification};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
+pub use meta::{Meta, MetaChange, MetaEntry, MetaEvent};
+pub use mux::{Mux, MuxEvent};
+pub use notion::{Notion, NotionEnvelope, NotionEvent};
+pub use sentry::{Sentry, SentryEvent};
 pub use slack::{Slack, SlackCallback, SlackEvent};
 pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
+pub use workos::{WorkOs, WorkOsEvent};
+#[cfg(feature = "base64")]
+pub use xero::{Xero, XeroEvent, XeroResourceEvent};
 
 use std::time::Duration;
 
