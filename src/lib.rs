@@ -120,6 +120,8 @@ mod verify;
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
 pub use headers::Headers;
+#[cfg(feature = "standard-webhooks")]
+pub use providers::{Clerk, Resend};
 pub use providers::{
     Commet, CommetEvent, Dropbox, DropboxNotification, Exchange, ExchangeEvent, GitHub,
     GitHubEvent, LeadLex, LeadLexEvent, Meta, MetaEvent, Mux, MuxEvent, Notion, NotionEvent,

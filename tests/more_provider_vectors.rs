@@ -281,3 +281,97 @@ fn dropbox() {
         ],
     );
 }
+
+/// Standard Webhooks' vectors (Clerk and Resend have none of their own:
+/// they deliver through Svix), with the `svix-*` header names they send,
+/// and the answers tests/provider_vectors.rs pins for the library edges.
+#[cfg(feature = "standard-webhooks")]
+fn check_as_svix<P: Provider>() {
+    let (file, text) = vectors!("standard_webhooks");
+    let mut vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+    for v in vectors["vectors"].as_array_mut().unwrap() {
+        let headers = v["headers"].as_object_mut().unwrap();
+        *headers = std::mem::take(headers)
+            .into_iter()
+            .map(|(name, value)| match name.strip_prefix("webhook-") {
+                Some(rest) => (format!("svix-{rest}"), value),
+                None => (name, value),
+            })
+            .collect();
+    }
+    check::<P>(
+        file,
+        &vectors.to_string(),
+        &[
+            // Empty items are skipped, as the Node library does.
+            ("two spaces between signatures", "accepted"),
+            // `sig,extra` is not a tag: kept, never matched.
+            (
+                "a signature item with a third comma-separated part",
+                "signature_mismatch",
+            ),
+            (
+                "fractional timestamp 1789999999.5",
+                "malformed_signature_header",
+            ),
+            ("empty body", "accepted"),
+            // Any non-empty key, as the libraries take (logged as weak).
+            ("16-byte key (below the spec's 24)", "accepted"),
+            // Standard padded base64 only, refused at start-up.
+            ("secret without its base64 padding", "secret refused"),
+            ("secret in the URL-safe base64 alphabet", "secret refused"),
+            ("webhook-id absent", "missing_signature_header"),
+            ("tampered webhook-id", "signature_mismatch"),
+            ("timestamp 301 s old", "timestamp_too_old"),
+            ("timestamp 301 s in the future", "timestamp_in_future"),
+        ],
+    );
+}
+
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn clerk() {
+    use signed_webhooks::{Clerk, Signer};
+    check_as_svix::<Clerk>();
+    // Clerk reads the `svix-*` names only, as its own helper does.
+    let secret = "whsec_MwYydWTIAY4akAkEnQ6YwPCkkNQMXIU1GhspSzVpbHQ=";
+    let body = br#"{"type":"user.created","object":"event","data":{"id":"user_29w83sxmDNGwOuEthce5gg56FcC"}}"#;
+    let headers = Signer::<Clerk>::new(secret)
+        .unwrap()
+        .sign_at(body, 1_790_000_000);
+    let names: Vec<&str> = headers.iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["svix-id", "svix-timestamp", "svix-signature"]);
+    let verifier = Verifier::<Clerk>::new(secret).unwrap();
+    let (_, key) = verifier
+        .verify_with_key_at(&headers, body, 1_790_000_000)
+        .unwrap();
+    assert!(key.as_str().starts_with("clerk:"), "{}", key.as_str());
+    let renamed: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.replace("svix-", "webhook-"), value))
+        .collect();
+    let error = verifier
+        .verify_at(&renamed, body, 1_790_000_000)
+        .unwrap_err();
+    assert_eq!(error.code(), "missing_signature_header");
+}
+
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn resend() {
+    use signed_webhooks::{Resend, Signer};
+    check_as_svix::<Resend>();
+    // Resend writes `svix-*` and reads `webhook-*` too.
+    let secret = "whsec_MwYydWTIAY4akAkEnQ6YwPCkkNQMXIU1GhspSzVpbHQ=";
+    let body = br#"{"type":"email.delivered","created_at":"2026-09-21T14:13:17.000Z","data":{}}"#;
+    let headers = Signer::<Resend>::new(secret)
+        .unwrap()
+        .sign_at(body, 1_790_000_000);
+    assert!(headers.get("svix-signature").is_some());
+    let verifier = Verifier::<Resend>::new(secret).unwrap();
+    let renamed: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.replace("svix-", "webhook-"), value))
+        .collect();
+    assert!(verifier.verify_at(&renamed, body, 1_790_000_000).is_ok());
+}

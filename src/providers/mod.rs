@@ -12,6 +12,8 @@
 //! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
 //! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
 
+#[cfg(feature = "standard-webhooks")]
+mod clerk;
 mod commet;
 mod dropbox;
 mod exchange;
@@ -20,6 +22,8 @@ mod leadlex;
 mod meta;
 mod mux;
 mod notion;
+#[cfg(feature = "standard-webhooks")]
+mod resend;
 mod sentry;
 mod slack;
 mod standard;
@@ -29,6 +33,8 @@ mod workos;
 #[cfg(feature = "base64")]
 mod xero;
 
+#[cfg(feature = "standard-webhooks")]
+pub use clerk::Clerk;
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
 pub use dropbox::{Dropbox, DropboxNotification};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
@@ -37,6 +43,8 @@ pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
 pub use meta::{Meta, MetaChange, MetaEntry, MetaEvent};
 pub use mux::{Mux, MuxEvent};
 pub use notion::{Notion, NotionEnvelope, NotionEvent};
+#[cfg(feature = "standard-webhooks")]
+pub use resend::Resend;
 pub use sentry::{Sentry, SentryEvent};
 pub use slack::{Slack, SlackCallback, SlackEvent};
 pub use standard::StandardEvent;
