@@ -123,16 +123,20 @@ pub use event::{Event, decode_event};
 pub use handshake::{Handshake, HandshakeAnswer};
 pub use headers::Headers;
 pub use providers::{
-    Bitbucket, BitbucketEvent, Calendly, CalendlyEvent, Commet, CommetEvent, Exchange,
-    ExchangeEvent, GitHub, GitHubEvent, GitLab, GitLabEvent, LeadLex, LeadLexEvent, LemonSqueezy,
-    LemonSqueezyEvent, Linear, LinearEvent, Paddle, PaddleEvent, PagerDuty, PagerDutyEvent,
-    Provider, Razorpay, RazorpayEvent, Retries, Slack, SlackEvent, StandardEvent, Stripe,
-    StripeEvent, Twitch, TwitchEvent, Unleeshed, UnleeshedEvent, WebhookEvent, Zoom, ZoomEvent,
+    Bitbucket, BitbucketEvent, Calendly, CalendlyEvent, Commet, CommetEvent, Dropbox,
+    DropboxNotification, Exchange, ExchangeEvent, GitHub, GitHubEvent, GitLab, GitLabEvent,
+    LeadLex, LeadLexEvent, LemonSqueezy, LemonSqueezyEvent, Linear, LinearEvent, Meta, MetaEvent,
+    Mux, MuxEvent, Notion, NotionEvent, Paddle, PaddleEvent, PagerDuty, PagerDutyEvent, Provider,
+    Razorpay, RazorpayEvent, Retries, Sentry, SentryEvent, Slack, SlackEvent, StandardEvent,
+    Stripe, StripeEvent, Twitch, TwitchEvent, Unleeshed, UnleeshedEvent, WebhookEvent, WorkOs,
+    WorkOsEvent, Zoom, ZoomEvent,
 };
+#[cfg(feature = "standard-webhooks")]
+pub use providers::{Clerk, Resend};
 #[cfg(feature = "sha1")]
 pub use providers::{Intercom, IntercomEvent, Vercel, VercelEvent};
 #[cfg(feature = "base64")]
-pub use providers::{Shopify, ShopifyEvent, Typeform, TypeformEvent};
+pub use providers::{Shopify, ShopifyEvent, Typeform, TypeformEvent, Xero, XeroEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
 pub use scheme::{

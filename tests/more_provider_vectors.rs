@@ -463,3 +463,232 @@ fn gitlab_signing_token() {
     let (file, text) = vectors!("gitlab_signing_token");
     check::<signed_webhooks::StandardWebhooks>(file, text, &[]);
 }
+
+#[test]
+fn meta() {
+    let (file, text) = vectors!("meta");
+    check::<signed_webhooks::Meta>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            (
+                "only the legacy X-Hub-Signature (sha1=), though it is right",
+                "missing_signature_header",
+            ),
+            (
+                "body re-encoded as UTF-8 (\\uXXXX unescaped) under the signature of the escaped body",
+                "signature_mismatch",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn workos() {
+    let (file, text) = vectors!("workos");
+    check::<signed_webhooks::WorkOs>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The SDK bounds only the age; the crate, 180 s either way.
+            (
+                "t an hour in the future, correctly signed",
+                "timestamp_in_future",
+            ),
+            // The SDK reads the items by position and ignores their names;
+            // the crate reads `v1` items only.
+            (
+                "second item named sha256= instead of v1=",
+                "no_v1_signature",
+            ),
+            ("t 180 001 ms old", "timestamp_too_old"),
+            ("t in seconds, correctly signed", "timestamp_too_old"),
+            ("only v1, no t", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn mux() {
+    let (file, text) = vectors!("mux");
+    check::<signed_webhooks::Mux>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The SDK bounds only the age; the crate, 300 s either way.
+            (
+                "t an hour in the future, correctly signed",
+                "timestamp_in_future",
+            ),
+            // Optional whitespace around items is allowed, as in HTTP lists
+            // (Stripe's and Paddle's vectors say the same); the SDK refuses.
+            ("space after the comma", "accepted"),
+            ("t 301 s old", "timestamp_too_old"),
+            ("v0=<right hex> only", "no_v1_signature"),
+            ("no t item", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn notion() {
+    let (file, text) = vectors!("notion");
+    check::<signed_webhooks::Notion>(
+        file,
+        text,
+        &[
+            // As the SDK, which lower-cases the hex first.
+            ("upper-case hex", "accepted"),
+            ("bare hex without sha256=", "malformed_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn sentry() {
+    let (file, text) = vectors!("sentry");
+    check::<signed_webhooks::Sentry>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            // The raw body, as sent, is what is signed: Sentry's sample, which
+            // signs a re-serialization, is not the rule.
+            ("pretty-printed body signed as sent", "accepted"),
+            ("Sentry-Hook-Signature absent", "missing_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn xero() {
+    let (file, text) = vectors!("xero");
+    check::<signed_webhooks::Xero>(
+        file,
+        text,
+        &[
+            // Xero's Intent to Receive checks that a wrong signature gets
+            // 401: a mismatch is what the extractors answer 401 for.
+            (
+                "Intent to Receive, wrongly signed: answer 401",
+                "signature_mismatch",
+            ),
+            ("x-xero-signature absent", "missing_signature_header"),
+        ],
+    );
+}
+
+#[test]
+fn dropbox() {
+    let (file, text) = vectors!("dropbox");
+    check::<signed_webhooks::Dropbox>(
+        file,
+        text,
+        &[
+            // The crate reads hex in either case (as for every hex scheme).
+            ("upper-case hex", "accepted"),
+            ("X-Dropbox-Signature absent", "missing_signature_header"),
+        ],
+    );
+}
+
+/// Standard Webhooks' vectors (Clerk and Resend have none of their own:
+/// they deliver through Svix), with the `svix-*` header names they send,
+/// and the answers tests/provider_vectors.rs pins for the library edges.
+#[cfg(feature = "standard-webhooks")]
+fn check_as_svix<P: Provider>() {
+    let (file, text) = vectors!("standard_webhooks");
+    let mut vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+    for v in vectors["vectors"].as_array_mut().unwrap() {
+        let headers = v["headers"].as_object_mut().unwrap();
+        *headers = std::mem::take(headers)
+            .into_iter()
+            .map(|(name, value)| match name.strip_prefix("webhook-") {
+                Some(rest) => (format!("svix-{rest}"), value),
+                None => (name, value),
+            })
+            .collect();
+    }
+    check::<P>(
+        file,
+        &vectors.to_string(),
+        &[
+            // Empty items are skipped, as the Node library does.
+            ("two spaces between signatures", "accepted"),
+            // `sig,extra` is not a tag: kept, never matched.
+            (
+                "a signature item with a third comma-separated part",
+                "signature_mismatch",
+            ),
+            (
+                "fractional timestamp 1789999999.5",
+                "malformed_signature_header",
+            ),
+            ("empty body", "accepted"),
+            // Any non-empty key, as the libraries take (logged as weak).
+            ("16-byte key (below the spec's 24)", "accepted"),
+            // Standard padded base64 only, refused at start-up.
+            ("secret without its base64 padding", "secret refused"),
+            ("secret in the URL-safe base64 alphabet", "secret refused"),
+            ("webhook-id absent", "missing_signature_header"),
+            ("tampered webhook-id", "signature_mismatch"),
+            ("timestamp 301 s old", "timestamp_too_old"),
+            ("timestamp 301 s in the future", "timestamp_in_future"),
+        ],
+    );
+}
+
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn clerk() {
+    use signed_webhooks::{Clerk, Signer};
+    check_as_svix::<Clerk>();
+    // Clerk reads the `svix-*` names only, as its own helper does.
+    let secret = "whsec_MwYydWTIAY4akAkEnQ6YwPCkkNQMXIU1GhspSzVpbHQ=";
+    let body = br#"{"type":"user.created","object":"event","data":{"id":"user_29w83sxmDNGwOuEthce5gg56FcC"}}"#;
+    let headers = Signer::<Clerk>::new(secret)
+        .unwrap()
+        .sign_at(body, 1_790_000_000);
+    let names: Vec<&str> = headers.iter().map(|(name, _)| name).collect();
+    assert_eq!(names, ["svix-id", "svix-timestamp", "svix-signature"]);
+    let verifier = Verifier::<Clerk>::new(secret).unwrap();
+    let (_, key) = verifier
+        .verify_with_key_at(&headers, body, 1_790_000_000)
+        .unwrap();
+    assert!(key.as_str().starts_with("clerk:"), "{}", key.as_str());
+    let renamed: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.replace("svix-", "webhook-"), value))
+        .collect();
+    let error = verifier
+        .verify_at(&renamed, body, 1_790_000_000)
+        .unwrap_err();
+    assert_eq!(error.code(), "missing_signature_header");
+}
+
+#[cfg(feature = "standard-webhooks")]
+#[test]
+fn resend() {
+    use signed_webhooks::{Resend, Signer};
+    check_as_svix::<Resend>();
+    // Resend writes `svix-*` and reads `webhook-*` too.
+    let secret = "whsec_MwYydWTIAY4akAkEnQ6YwPCkkNQMXIU1GhspSzVpbHQ=";
+    let body = br#"{"type":"email.delivered","created_at":"2026-09-21T14:13:17.000Z","data":{}}"#;
+    let headers = Signer::<Resend>::new(secret)
+        .unwrap()
+        .sign_at(body, 1_790_000_000);
+    assert!(headers.get("svix-signature").is_some());
+    let verifier = Verifier::<Resend>::new(secret).unwrap();
+    let renamed: Vec<(String, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.replace("svix-", "webhook-"), value))
+        .collect();
+    assert!(verifier.verify_at(&renamed, body, 1_790_000_000).is_ok());
+}

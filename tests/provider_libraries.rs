@@ -30,7 +30,8 @@ use support::{NOW, OTHER_SECRET, SECRET, SW_SECRET, fixture};
 const NOT_INSTALLED: i32 = 77;
 
 /// The providers verify_deliveries.py leaves to the Node check: their
-/// libraries are Node's (GitHub, Linear, Zoom, Shopify, Twitch, GitLab).
+/// libraries are Node's (GitHub, Linear, Zoom, Shopify, Twitch, GitLab,
+/// WorkOS, Mux, Notion).
 const LEFT_TO_NODE: &[&str] = &[
     "github",
     "linear",
@@ -39,12 +40,15 @@ const LEFT_TO_NODE: &[&str] = &[
     "twitch",
     "gitlab",
     "gitlab_signing_token",
+    "workos",
+    "mux",
+    "notion",
 ];
 
 /// The providers node/verify_deliveries.mjs leaves to the Python check: no
 /// Node library (LeadLex; the documented recipes of Lemon Squeezy,
-/// Typeform, Calendly, PagerDuty, Bitbucket, Intercom and Vercel), or a
-/// Python SDK (Razorpay, Paddle).
+/// Typeform, Calendly, PagerDuty, Bitbucket, Intercom, Vercel, Meta, Xero,
+/// Dropbox and Sentry), or a Python SDK (Razorpay, Paddle).
 const LEFT_TO_PYTHON: &[&str] = &[
     "leadlex",
     "razorpay",
@@ -56,6 +60,10 @@ const LEFT_TO_PYTHON: &[&str] = &[
     "bitbucket",
     "intercom",
     "vercel",
+    "meta",
+    "xero",
+    "dropbox",
+    "sentry",
 ];
 
 fn manifest_dir() -> PathBuf {
@@ -384,6 +392,7 @@ fn deliveries() -> Vec<Value> {
     ];
     out.extend(group_a_deliveries());
     out.extend(group_b_deliveries());
+    out.extend(group_c_deliveries());
     out
 }
 
@@ -1188,4 +1197,291 @@ fn group_b_deliveries() -> Vec<Value> {
         ]);
     }
     out
+}
+/// Group C's providers: Meta, WorkOS, Mux, Notion, Sentry, Xero and Dropbox
+/// (each routed to its SDK or recipe), and Clerk and Resend, which deliver
+/// through Svix (routed to the svix libraries).
+fn group_c_deliveries() -> Vec<Value> {
+    use signed_webhooks::{Clerk, Dropbox, Meta, Mux, Notion, Resend, Sentry, WorkOs, Xero};
+
+    let unicode = "{\"id\":\"event_ü\",\"note\":\"Grüße — 東京 \\u00e9\",\"amount\":1099}\n"
+        .as_bytes()
+        .to_vec();
+
+    let meta_secret = "6f8e2a4c1b3d5e7f9a0b2c4d6e8f0a1b";
+    let meta_old = "00112233445566778899aabbccddeeff";
+    let meta = Signer::<Meta>::new(meta_secret).unwrap();
+    let whatsapp = fixture("meta/whatsapp.messages.json");
+
+    let workos_secret = "wh_secret_8Jq2Lz5Xv9Nc3Rb7Tf1Hk6Pm";
+    let workos_old = "wh_secret_0Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh";
+    let workos = Signer::<WorkOs>::new(workos_secret).unwrap();
+    let user = fixture("workos/user.created.json");
+
+    let mux_secret = "mux-wh-3q8ZkL2pX7vN5cR9tB1hJ6mF4sD0aGe";
+    let mux_old = "mux-wh-old-1A2b3C4d5E6f7G8h9I0j";
+    let mux = Signer::<Mux>::new(mux_secret).unwrap();
+    let mux_rotating = Signer::<Mux>::from_secrets([mux_old, mux_secret]).unwrap();
+    let asset = fixture("mux/video.asset.ready.json");
+
+    let notion_token = "secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl";
+    let notion_old = "secret_0000000000aaaaaaaaaabbbbbbbbbbccccccccccdd";
+    let notion = Signer::<Notion>::new(notion_token).unwrap();
+    let page = fixture("notion/page.created.json");
+
+    let sentry_secret = "5b9f1d3e7a2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f";
+    let sentry = Signer::<Sentry>::new(sentry_secret).unwrap();
+    let issue = fixture("sentry/issue.created.json");
+
+    let xero_key =
+        "OSd0eLlVIY9ZhViEqlDUh4+6n6M+Lo+eDaEJheJ6OCCgWwIz2D3JIAU6jPMipHRbgKTLz2uJ+xiACXGDBLrgdA==";
+    let xero = Signer::<Xero>::new(xero_key).unwrap();
+    let contact = fixture("xero/contact.create.json");
+
+    let dropbox_secret = "k3f9a2m7q1z8x4c6";
+    let dropbox = Signer::<Dropbox>::new(dropbox_secret).unwrap();
+    let list_folder = fixture("dropbox/list_folder.json");
+
+    let clerk = Signer::<Clerk>::new(SW_SECRET).unwrap();
+    let sw_other = "whsec_/xWOUKLcN1wZma0+Sy5x0/g+RuiwNyEQGiudycJeSVo=";
+    let clerk_rotating = Signer::<Clerk>::from_secrets([SW_SECRET, sw_other]).unwrap();
+    let clerk_user = fixture("clerk/user.created.json");
+    let resend = Signer::<Resend>::new(SW_SECRET).unwrap();
+    let resend_rotating = Signer::<Resend>::from_secrets([sw_other, SW_SECRET]).unwrap();
+    let email = fixture("resend/email.delivered.json");
+
+    vec![
+        delivery(
+            "meta",
+            "WhatsApp messages",
+            &meta,
+            &[meta_secret],
+            &whatsapp,
+            untouched,
+        ),
+        delivery(
+            "meta",
+            "non-ASCII body",
+            &meta,
+            &[meta_secret],
+            &unicode,
+            untouched,
+        ),
+        delivery(
+            "meta",
+            "rotation, receiver holds the old and the new app secret",
+            &meta,
+            &[meta_old, meta_secret],
+            &whatsapp,
+            untouched,
+        ),
+        delivery(
+            "meta",
+            "tampered body",
+            &meta,
+            &[meta_secret],
+            &whatsapp,
+            flip_body_byte,
+        ),
+        delivery(
+            "workos",
+            "user.created",
+            &workos,
+            &[workos_secret],
+            &user,
+            untouched,
+        ),
+        delivery(
+            "workos",
+            "non-ASCII body",
+            &workos,
+            &[workos_secret],
+            &unicode,
+            untouched,
+        ),
+        delivery(
+            "workos",
+            "rotation, receiver holds two secrets",
+            &workos,
+            &[workos_old, workos_secret],
+            &user,
+            untouched,
+        ),
+        delivery(
+            "workos",
+            "tampered signature",
+            &workos,
+            &[workos_secret],
+            &user,
+            change_header("workos-signature"),
+        ),
+        delivery(
+            "workos",
+            "tampered body",
+            &workos,
+            &[workos_secret],
+            &user,
+            flip_body_byte,
+        ),
+        delivery(
+            "mux",
+            "video.asset.ready",
+            &mux,
+            &[mux_secret],
+            &asset,
+            untouched,
+        ),
+        delivery(
+            "mux",
+            "non-ASCII body",
+            &mux,
+            &[mux_secret],
+            &unicode,
+            untouched,
+        ),
+        delivery(
+            "mux",
+            "rotation, two v1 signatures, receiver has the new secret",
+            &mux_rotating,
+            &[mux_secret],
+            &asset,
+            untouched,
+        ),
+        delivery(
+            "mux",
+            "tampered signature",
+            &mux,
+            &[mux_secret],
+            &asset,
+            change_header("mux-signature"),
+        ),
+        delivery(
+            "notion",
+            "page.created",
+            &notion,
+            &[notion_token],
+            &page,
+            untouched,
+        ),
+        delivery(
+            "notion",
+            "rotation, receiver holds two verification tokens",
+            &notion,
+            &[notion_old, notion_token],
+            &page,
+            untouched,
+        ),
+        delivery(
+            "notion",
+            "tampered body",
+            &notion,
+            &[notion_token],
+            &page,
+            flip_body_byte,
+        ),
+        delivery(
+            "sentry",
+            "issue.created",
+            &sentry,
+            &[sentry_secret],
+            &issue,
+            untouched,
+        ),
+        delivery(
+            "sentry",
+            "tampered signature",
+            &sentry,
+            &[sentry_secret],
+            &issue,
+            change_header("sentry-hook-signature"),
+        ),
+        delivery(
+            "xero",
+            "CONTACT CREATE",
+            &xero,
+            &[xero_key],
+            &contact,
+            untouched,
+        ),
+        delivery(
+            "xero",
+            "Intent to Receive",
+            &xero,
+            &[xero_key],
+            &fixture("xero/intent_to_receive.json"),
+            untouched,
+        ),
+        delivery(
+            "xero",
+            "tampered body",
+            &xero,
+            &[xero_key],
+            &contact,
+            flip_body_byte,
+        ),
+        delivery(
+            "dropbox",
+            "list_folder",
+            &dropbox,
+            &[dropbox_secret],
+            &list_folder,
+            untouched,
+        ),
+        delivery(
+            "dropbox",
+            "tampered signature",
+            &dropbox,
+            &[dropbox_secret],
+            &list_folder,
+            change_header("x-dropbox-signature"),
+        ),
+        delivery(
+            "svix",
+            "Clerk user.created",
+            &clerk,
+            &[SW_SECRET],
+            &clerk_user,
+            untouched,
+        ),
+        delivery(
+            "svix",
+            "Clerk rotation, receiver has the second secret",
+            &clerk_rotating,
+            &[sw_other],
+            &clerk_user,
+            untouched,
+        ),
+        delivery(
+            "svix",
+            "Clerk tampered svix-id",
+            &clerk,
+            &[SW_SECRET],
+            &clerk_user,
+            change_header("svix-id"),
+        ),
+        delivery(
+            "svix",
+            "Resend email.delivered",
+            &resend,
+            &[SW_SECRET],
+            &email,
+            untouched,
+        ),
+        delivery(
+            "svix",
+            "Resend rotation, receiver has the second secret",
+            &resend_rotating,
+            &[SW_SECRET],
+            &email,
+            untouched,
+        ),
+        delivery(
+            "svix",
+            "Resend tampered signature",
+            &resend,
+            &[SW_SECRET],
+            &email,
+            change_header("svix-signature"),
+        ),
+    ]
 }

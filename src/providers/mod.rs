@@ -14,7 +14,10 @@
 
 mod bitbucket;
 mod calendly;
+#[cfg(feature = "standard-webhooks")]
+mod clerk;
 mod commet;
+mod dropbox;
 mod exchange;
 mod github;
 mod gitlab;
@@ -23,9 +26,15 @@ mod intercom;
 mod leadlex;
 mod lemonsqueezy;
 mod linear;
+mod meta;
+mod mux;
+mod notion;
 mod paddle;
 mod pagerduty;
 mod razorpay;
+#[cfg(feature = "standard-webhooks")]
+mod resend;
+mod sentry;
 #[cfg(feature = "base64")]
 mod shopify;
 mod slack;
@@ -37,11 +46,17 @@ mod typeform;
 mod unleeshed;
 #[cfg(feature = "sha1")]
 mod vercel;
+mod workos;
+#[cfg(feature = "base64")]
+mod xero;
 mod zoom;
 
 pub use bitbucket::{Bitbucket, BitbucketEvent};
 pub use calendly::{Calendly, CalendlyEvent};
+#[cfg(feature = "standard-webhooks")]
+pub use clerk::Clerk;
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
+pub use dropbox::{Dropbox, DropboxNotification};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
 pub use gitlab::{GitLab, GitLabEvent};
@@ -50,9 +65,15 @@ pub use intercom::{Intercom, IntercomEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
 pub use lemonsqueezy::{LemonSqueezy, LemonSqueezyEvent, LemonSqueezyMeta};
 pub use linear::{Linear, LinearEvent};
+pub use meta::{Meta, MetaChange, MetaEntry, MetaEvent};
+pub use mux::{Mux, MuxEvent};
+pub use notion::{Notion, NotionEnvelope, NotionEvent};
 pub use paddle::{Paddle, PaddleEvent};
 pub use pagerduty::{PagerDuty, PagerDutyEvent, PagerDutyEventData};
 pub use razorpay::{Razorpay, RazorpayEvent};
+#[cfg(feature = "standard-webhooks")]
+pub use resend::Resend;
+pub use sentry::{Sentry, SentryEvent};
 #[cfg(feature = "base64")]
 pub use shopify::{Shopify, ShopifyEvent};
 pub use slack::{Slack, SlackCallback, SlackEvent};
@@ -66,6 +87,9 @@ pub use typeform::{Typeform, TypeformEvent};
 pub use unleeshed::{ApprovedCommentary, FailedCommentary, Unleeshed, UnleeshedEvent};
 #[cfg(feature = "sha1")]
 pub use vercel::{Vercel, VercelEvent};
+pub use workos::{WorkOs, WorkOsEvent};
+#[cfg(feature = "base64")]
+pub use xero::{Xero, XeroEvent, XeroResourceEvent};
 pub use zoom::{Zoom, ZoomEvent, ZoomNotification};
 
 use std::time::Duration;

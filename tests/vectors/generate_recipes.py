@@ -503,6 +503,11 @@ def meta():
     c = Collector(secrets=[app_secret], event_id=wamid, method="POST")
     c.ok("WhatsApp messages notification (non-ASCII escaped as \\uXXXX, as Meta sends it)", body=escaped, headers=hdr(escaped))
     c.ok("rotation: receiver holds the old and the new app secret", secrets=[other, app_secret], body=escaped, headers=hdr(escaped))
+    page = json.dumps({"object": "page", "entry": [{"id": "104776551234567", "time": NOW - 2, "messaging": [{
+        "sender": {"id": "6783201947124357"}, "recipient": {"id": "104776551234567"}, "timestamp": (NOW - 2) * 1000,
+        "message": {"mid": "m_AG5Hz2Uq7tuwNEhXfYYKj8mJEM_QPpz5jdCK48PnKAjSdjfipqxqMvK8ma6AC8fplwlqLP_5cgXIbu7I3rBN0P", "text": "Ça marche 👍"}}]}]},
+                      separators=(",", ":"), ensure_ascii=True)
+    c.ok("Messenger page notification (messaging, no changes)", body=page, headers=hdr(page), event_id=None)
     good = sig(escaped)
     standard_negatives(c, body=escaped, headers=hdr(escaped), header_name="X-Hub-Signature-256", good=good, secret=app_secret, other=other,
                        prefix="sha256=", alg=hashlib.sha256, encoding="hex", tamper_from='"106540352242922"', tamper_to='"106540352242923"')
@@ -574,6 +579,8 @@ def dropbox():
     c = Collector(secrets=[secret], event_id=None, method="POST")
     c.ok("list_folder notification", body=note, headers=hdr(note))
     c.ok("rotation: receiver holds two app secrets", secrets=[other, secret], body=note, headers=hdr(note))
+    one = compact({"list_folder": {"accounts": ["dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc"]}, "delta": {"users": [12345]}})
+    c.ok("one account changed", body=one, headers=hdr(one))
     c.ok("GET verification request: echo the challenge (text/plain, X-Content-Type-Options: nosniff)", body="", headers={}, method="GET",
          url="https://example.com/webhooks/dropbox?challenge=8a7c3e1b9d4f2a6c", answer="8a7c3e1b9d4f2a6c", reason="unsigned; Dropbox checks the echo within 10 s")
     good = hdr(note)["X-Dropbox-Signature"]
