@@ -35,6 +35,8 @@ struct Vector {
     now: Option<i64>,
     valid: Option<bool>,
     method: Option<String>,
+    /// What a handshake expects back, where the provider's library says.
+    answer: Option<serde_json::Value>,
 }
 
 impl Vector {
@@ -67,6 +69,29 @@ fn answer<P: Provider>(v: &Vector) -> (String, Option<String>) {
     }
 }
 
+/// The extractors' answer to a handshake vector that verifies: JSON as a
+/// value, text as a string.
+fn handshake_answer<P: Provider>(v: &Vector) -> serde_json::Value {
+    let verifier = Verifier::<P>::from_secrets(&v.secrets).unwrap();
+    let headers: Vec<(&str, &str)> = v
+        .headers
+        .iter()
+        .map(|(n, value)| (n.as_str(), value.as_str()))
+        .collect();
+    let body = v.body();
+    let verified = verifier
+        .verify_at(&headers, &body, v.now.unwrap_or(0))
+        .unwrap();
+    let handshake = P::handshake(&body)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{}: not recognised as a handshake", v.name));
+    let answer = verifier.answer_handshake(&verified, &handshake);
+    match answer.content_type {
+        "application/json" => serde_json::from_slice(&answer.body).unwrap(),
+        _ => String::from_utf8(answer.body).unwrap().into(),
+    }
+}
+
 /// Checks every vector of `file` (its JSON text) as provider `P`;
 /// `pins` gives the answer of each library-edge vector, and of any
 /// conformance vector whose refusal code is worth pinning, by name.
@@ -83,6 +108,17 @@ pub fn check<P: Provider>(file: &str, text: &str, pins: &[(&str, &str)]) {
             ("conformance", Some(true)) => {
                 assert_eq!(got, "accepted", "{file}: {}", v.name);
                 checked.0 += 1;
+                // `{"status": 200}` alone (Xero's Intent to Receive) asks
+                // for what a delivery that verifies gets; any other answer
+                // is a handshake's.
+                let status_only = v
+                    .answer
+                    .as_ref()
+                    .and_then(serde_json::Value::as_object)
+                    .is_some_and(|answer| answer.keys().all(|key| key == "status"));
+                if let (Some(expected), false) = (&v.answer, status_only) {
+                    assert_eq!(&handshake_answer::<P>(v), expected, "{file}: {}", v.name);
+                }
                 let by_body_field = matches!(
                     P::scheme().delivery_id(),
                     DeliveryId::BodyField(_) | DeliveryId::BodyFieldOrBody(_)

@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use super::{Provider, Retries, WebhookEvent};
 use crate::error::Error;
+use crate::handshake::Handshake;
 use crate::headers::Headers;
 use crate::scheme::{DeliveryId, IdShape, Part, Scheme, TimeFormat};
 
@@ -48,6 +49,18 @@ impl Provider for Twitch {
             .with_signed_content([Part::Id, Part::Timestamp, Part::Body])
             .with_tolerance(Duration::from_secs(600))
             .with_delivery_id(DeliveryId::IdHeader)
+    }
+    fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
+        // Cheap first: most bodies are not one.
+        if !body.windows(11).any(|w| w == b"\"challenge\"") {
+            return Ok(None);
+        }
+        match TwitchEvent::decode(body, &Vec::<(&str, &str)>::new())? {
+            TwitchEvent::CallbackVerification { challenge, .. } => {
+                Ok(Some(Handshake::Echo(challenge)))
+            }
+            _ => Ok(None),
+        }
     }
     const RETRIES: Retries = Retries::Unknown {
         source: "Twitch's EventSub docs, \"Handling duplicate events\": delivery is at least \
