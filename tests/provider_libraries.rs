@@ -1518,12 +1518,13 @@ fn url_deliveries() -> Vec<Value> {
             let mut out = Vec::new();
             let mut i = 0;
             while i < bytes.len() {
-                if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
-                    if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
+                let escaped = text
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                if let (b'%', Some(b)) = (bytes[i], escaped) {
+                    out.push(b);
+                    i += 3;
+                    continue;
                 }
                 out.push(bytes[i]);
                 i += 1;
