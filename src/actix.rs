@@ -70,6 +70,7 @@ use crate::dedup::slot::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
+use crate::target::RequestTarget;
 use crate::verify::Verifier;
 
 #[cfg(feature = "postgres")]
@@ -123,7 +124,7 @@ fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
         let slot = req.extensions().get::<ClaimSlot>().cloned();
         let headers = req.headers();
         let body = pin!(async { body.await.map_err(body_error) });
-        let received = receive(&verifier, headers, slot.as_ref(), body).await?;
+        let received = receive(&verifier, &target(&req), headers, slot.as_ref(), body).await?;
         let endpoint = endpoint(&req);
         match received.into_delivery(headers, slot.as_ref(), &endpoint)? {
             Claimed::Ready(delivery) => Ok(delivery),
@@ -144,7 +145,8 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
                 let verifier = registered_verifier::<P>(&req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let body = pin!(async { body.await.map_err(body_error) });
-                let received = receive(&verifier, req.headers(), slot.as_ref(), body).await?;
+                let received =
+                    receive(&verifier, &target(&req), req.headers(), slot.as_ref(), body).await?;
                 let endpoint = endpoint(&req);
                 match received.into_body(slot.as_ref(), &endpoint) {
                     Claimed::Ready(body) => Ok(body),
@@ -170,7 +172,8 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let headers = req.headers();
                 let body = pin!(async { body.await.map_err(body_error) });
-                let received = receive(&verifier, headers, slot.as_ref(), body).await?;
+                let received =
+                    receive(&verifier, &target(&req), headers, slot.as_ref(), body).await?;
                 let endpoint = endpoint(&req);
                 received
                     .into_transactional(headers, slot.as_ref(), &endpoint)
@@ -179,6 +182,17 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
             extracted.await.map_err(|r| refuse::<P>(&req, r))
         })
     }
+}
+
+/// The request's method and its path and query, as received: a scheme
+/// that signs the URL verifies them after the verifier's public origin
+/// (the `Host` and `X-Forwarded-*` headers are never read).
+fn target(req: &HttpRequest) -> RequestTarget<'_> {
+    let uri = req.uri();
+    RequestTarget::new(
+        req.method().as_str(),
+        uri.path_and_query().map_or("/", |pq| pq.as_str()),
+    )
 }
 
 fn refuse<P: Provider>(req: &HttpRequest, rejection: WebhookRejection) -> WebhookRejection {

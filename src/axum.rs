@@ -76,7 +76,7 @@ use std::task::{Context, Poll};
 
 use axum::RequestExt;
 use axum::body::Body;
-use axum::extract::{FromRef, FromRequest, MatchedPath, Request};
+use axum::extract::{FromRef, FromRequest, MatchedPath, OriginalUri, Request};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::HeaderValue;
@@ -91,6 +91,7 @@ use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
 use crate::providers::{Provider, WebhookEvent};
+use crate::target::RequestTarget;
 use crate::verify::Verifier;
 
 #[cfg(feature = "postgres")]
@@ -164,7 +165,8 @@ where
             let extracted = async {
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
-                let received = receive(&verifier, &parts.headers, slot, body).await?;
+                let received =
+                    receive(&verifier, &target(&parts), &parts.headers, slot, body).await?;
                 let claim = match received.into_body(slot, endpoint(&parts)) {
                     Claimed::Ready(body) => return Ok(body),
                     Claimed::Pending(claim) => claim,
@@ -197,7 +199,8 @@ where
             let extracted = async {
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
-                let received = receive(&verifier, &parts.headers, slot, body).await?;
+                let received =
+                    receive(&verifier, &target(&parts), &parts.headers, slot, body).await?;
                 received
                     .into_transactional(&parts.headers, slot, endpoint(&parts))
                     .await
@@ -232,12 +235,25 @@ where
 {
     let slot = parts.extensions.get::<ClaimSlot>();
     let body = pin!(read_body(&parts.headers, body));
-    let received = receive(verifier, &parts.headers, slot, body).await?;
+    let received = receive(verifier, &target(parts), &parts.headers, slot, body).await?;
     let claim = match received.into_delivery(&parts.headers, slot, endpoint(parts))? {
         Claimed::Ready(delivery) => return Ok(delivery),
         Claimed::Pending(claim) => claim,
     };
     claim.await
+}
+
+/// The request's method and its path and query, as received: a scheme
+/// that signs the URL verifies them after the verifier's public origin
+/// (the `Host` and `X-Forwarded-*` headers are never read).
+/// Under `Router::nest`, axum strips the matched prefix from the URI: the
+/// original one is what the provider called.
+fn target(parts: &Parts) -> RequestTarget<'_> {
+    let uri = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0);
+    RequestTarget::of(&parts.method, uri)
 }
 
 /// Logs a refusal with the request's method and path (kept in `parts`,

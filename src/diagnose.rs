@@ -413,6 +413,7 @@ impl fmt::Display for Diagnosis {
                     Error::SignatureMismatch {
                         signatures,
                         secrets,
+                        ..
                     } => write!(
                         f,
                         "refused: no signature matched ({signatures} signature(s) tried against \

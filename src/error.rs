@@ -95,16 +95,52 @@ pub enum Error {
     /// None of the signatures matches the body under any configured secret.
     #[non_exhaustive]
     #[error(
-        "no signature matched ({signatures} signature(s) tried against {secrets} secret(s)); \
+        "no signature matched ({signatures} signature(s) tried against {secrets} secret(s)){against}; \
          usual causes: the body was parsed and re-serialized instead of verifying the raw bytes, \
          the secret has stray whitespace, lost or gained its `whsec_` prefix, or it is the \
-         secret of another environment or endpoint"
+         secret of another environment or endpoint{url_causes}",
+        against = VerifiedAgainst(url.as_deref()),
+        url_causes = if url.is_some() {
+            "; or the URL is not the one the provider called (the configured public origin: \
+             https or http, host, port; the path, a trailing slash, the query)"
+        } else {
+            ""
+        }
     )]
     SignatureMismatch {
         /// How many signatures the request carried.
         signatures: usize,
         /// How many secrets the verifier tried.
         secrets: usize,
+        /// For a scheme that signs the URL (Square, Twilio, HubSpot): the
+        /// URL the signatures were checked against, which the operator's
+        /// log shows (the sender's answer does not).
+        url: Option<Box<str>>,
+    },
+
+    /// The scheme signs the request's method or URL (Square, Twilio,
+    /// HubSpot), and the verifier was not given them: call
+    /// [`Verifier::verify_target`](crate::Verifier::verify_target) (or
+    /// `verify_request`, or use an extractor), not `verify`. A receiver's
+    /// setup error (500), never a pass.
+    #[non_exhaustive]
+    #[error(
+        "{provider} signs the URL it calls: verify with `Verifier::verify_target` (the request's \
+         method, path and query), not `verify` (a server setup error)"
+    )]
+    TargetRequired {
+        /// The provider.
+        provider: &'static str,
+    },
+
+    /// The request's method, path or query cannot be what the provider
+    /// signed: a method that is not an HTTP token, a path not starting
+    /// with `/`, or characters outside RFC 3986.
+    #[non_exhaustive]
+    #[error("malformed request target: {reason}")]
+    MalformedTarget {
+        /// What is wrong with it.
+        reason: &'static str,
     },
 
     /// The signature was valid but the body is not the event expected: not
@@ -127,6 +163,8 @@ impl Error {
             Error::TimestampTooOld { .. } => "timestamp_too_old",
             Error::TimestampInFuture { .. } => "timestamp_in_future",
             Error::SignatureMismatch { .. } => "signature_mismatch",
+            Error::TargetRequired { .. } => "request_target_required",
+            Error::MalformedTarget { .. } => "malformed_request_target",
             Error::Decode(_) => "invalid_event",
         }
     }
@@ -136,6 +174,9 @@ impl Error {
     /// - `400 Bad Request`: a missing, repeated or malformed header, or no
     ///   signature of a supported version: the request is not a signed
     ///   delivery at all.
+    ///   So is a request target (method, path, query) that cannot be signed.
+    /// - `500 Internal Server Error`: the receiver verified a scheme that
+    ///   signs the URL without giving the verifier the request's target.
     /// - `401 Unauthorized`: a stale or future timestamp, or no signature
     ///   matched: the request claims to be signed but proves nothing.
     /// - `422 Unprocessable Entity`: the signature is valid, so the provider
@@ -151,7 +192,9 @@ impl Error {
             Error::MissingHeader { .. }
             | Error::DuplicateHeader { .. }
             | Error::MalformedHeader { .. }
-            | Error::NoSignature { .. } => StatusCode::BAD_REQUEST,
+            | Error::NoSignature { .. }
+            | Error::MalformedTarget { .. } => StatusCode::BAD_REQUEST,
+            Error::TargetRequired { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             Error::TimestampTooOld { .. }
             | Error::TimestampInFuture { .. }
             | Error::SignatureMismatch { .. } => StatusCode::UNAUTHORIZED,
@@ -187,6 +230,10 @@ impl Error {
             Error::SignatureMismatch { .. } => {
                 "signature does not match: verify the raw body with the secret of this endpoint"
             }
+            Error::TargetRequired { .. } => {
+                "this endpoint cannot verify deliveries: a server setup error"
+            }
+            Error::MalformedTarget { .. } => "the request's method or URL is malformed",
             Error::Decode(_) => "the signed body is not an event this endpoint accepts",
         }
     }
@@ -229,6 +276,29 @@ pub enum ConfigError {
     #[non_exhaustive]
     #[error("invalid scheme: {reason}")]
     InvalidScheme {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The provider signs the URL it calls (Square, Twilio, HubSpot), and
+    /// no public origin was given: build the verifier with
+    /// [`Verifier::at_public_origin`](crate::Verifier::at_public_origin)
+    /// (a signer with [`Signer::for_url`](crate::Signer::for_url)).
+    #[non_exhaustive]
+    #[error(
+        "{provider} signs the URL it calls: build its verifier with \
+         `Verifier::at_public_origin(\"https://your.public.host\", secrets)`, the origin the \
+         provider calls (not the one this server sees behind a proxy); a signer with \
+         `Signer::for_url`"
+    )]
+    PublicOriginRequired {
+        /// The provider.
+        provider: &'static str,
+    },
+    /// A public origin (or a signer's URL) that is not of the form
+    /// `https://host[:port]`.
+    #[non_exhaustive]
+    #[error("invalid public origin: {reason}")]
+    InvalidPublicOrigin {
         /// What is wrong with it.
         reason: &'static str,
     },
@@ -408,5 +478,18 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.source)
+    }
+}
+
+/// `; verified against <url>` in a refusal's log text, for a scheme that
+/// signs the URL.
+struct VerifiedAgainst<'a>(Option<&'a str>);
+
+impl fmt::Display for VerifiedAgainst<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(url) => write!(f, "; verified against {url}"),
+            None => Ok(()),
+        }
     }
 }

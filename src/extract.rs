@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::headers::Headers;
 use crate::providers::{Provider, Retries, WebhookEvent};
 use crate::scheme::DeliveryId;
+use crate::target::RequestTarget;
 use crate::time::unix_now;
 use crate::verify::{Parsed, Verified, Verifier};
 
@@ -656,6 +657,7 @@ pub(crate) struct Received {
 /// use.
 pub(crate) async fn receive<P, H, F>(
     verifier: &Verifier<P>,
+    target: &RequestTarget<'_>,
     headers: &H,
     slot: Option<&ClaimSlot>,
     mut body: Pin<&mut F>,
@@ -669,7 +671,7 @@ where
     let at_once = std::future::poll_fn(|cx| {
         let mut parsed = Parsed::EMPTY;
         let mut first = || {
-            let now = parse_and_check(verifier, headers, &mut parsed)?;
+            let now = parse_and_check(verifier, target, headers, &mut parsed)?;
             match body.as_mut().poll(cx) {
                 Poll::Ready(body) => verified(verifier, &parsed, body?, now, slot).map(Some),
                 Poll::Pending => Ok(None),
@@ -683,7 +685,7 @@ where
     }
     let body = body.await?;
     let mut parsed = Parsed::EMPTY;
-    let now = parse_and_check(verifier, headers, &mut parsed)?;
+    let now = parse_and_check(verifier, target, headers, &mut parsed)?;
     verified(verifier, &parsed, body, now, slot)
 }
 
@@ -691,6 +693,7 @@ where
 /// clock, which it returns.
 fn parse_and_check<'h, P, H>(
     verifier: &Verifier<P>,
+    target: &RequestTarget<'h>,
     headers: &'h H,
     parsed: &mut Parsed<'h>,
 ) -> Result<i64, Error>
@@ -699,6 +702,7 @@ where
     H: Headers + ?Sized,
 {
     verifier.parse_into(headers, parsed)?;
+    verifier.parse_target_into(target, parsed)?;
     let now = unix_now();
     verifier.check_signed_time(parsed, now)?;
     Ok(now)

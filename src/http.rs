@@ -5,6 +5,7 @@ use http::Request;
 
 use crate::error::Error;
 use crate::providers::{Provider, WebhookEvent};
+use crate::target::RequestTarget;
 use crate::verify::{Verified, Verifier};
 
 impl<P: Provider> Verifier<P> {
@@ -26,11 +27,18 @@ impl<P: Provider> Verifier<P> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
+    /// For a scheme that signs the URL (Square, Twilio, HubSpot), the
+    /// request's method and its URI's path and query are verified too,
+    /// after the verifier's public origin
+    /// ([`Verifier::at_public_origin`]); the URI's own scheme and host, if
+    /// any, are not read.
+    ///
     /// # Errors
     ///
-    /// Those of [`Verifier::verify_at`].
+    /// Those of [`Verifier::verify_target_at`].
     pub fn verify_request<B: AsRef<[u8]>>(&self, request: &Request<B>) -> Result<Verified, Error> {
-        self.verify(request.headers(), request.body().as_ref())
+        let target = RequestTarget::of(request.method(), request.uri());
+        self.verify_target(&target, request.headers(), request.body().as_ref())
     }
 
     /// Verifies a buffered `http::Request`, then decodes its body into `E`

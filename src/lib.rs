@@ -115,6 +115,7 @@ mod scheme;
 mod secret;
 mod sign;
 mod signature;
+mod target;
 mod time;
 mod verify;
 
@@ -133,12 +134,17 @@ pub use providers::{
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{Clerk, Resend};
+#[cfg(feature = "base64")]
+pub use providers::{
+    HubSpot, HubSpotEvent, HubSpotEvents, Shopify, ShopifyEvent, Square, SquareEvent, Typeform,
+    TypeformEvent, Xero, XeroEvent,
+};
 #[cfg(feature = "sha1")]
 pub use providers::{Intercom, IntercomEvent, Vercel, VercelEvent};
-#[cfg(feature = "base64")]
-pub use providers::{Shopify, ShopifyEvent, Typeform, TypeformEvent, Xero, XeroEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
+#[cfg(all(feature = "sha1", feature = "base64"))]
+pub use providers::{Twilio, TwilioRequest};
 pub use scheme::{
     Algorithm, BodyShape, DEFAULT_TOLERANCE, DeliveryId, Encoding, IdShape, Part, Scheme,
     SecretFormat, TimeFormat,
@@ -146,6 +152,7 @@ pub use scheme::{
 pub use secret::Secret;
 pub use sign::{SignedHeaders, Signer};
 pub use signature::{MAX_HEADER_LEN, MAX_SIGNATURES};
+pub use target::RequestTarget;
 pub use verify::{Verified, Verifier};
 
 /// Internals for the crate's own command, tests, benches and fuzz targets:

@@ -110,6 +110,30 @@ pub enum Part {
     Id,
     /// Fixed bytes, such as the `.` between the parts.
     Literal(&'static str),
+    /// The request's method as received, such as `POST` (HubSpot's v3).
+    Method,
+    /// The URL the provider called: the verifier's public origin
+    /// (`https://hooks.example.com`, configured, see
+    /// [`Verifier::at_public_origin`](crate::Verifier::at_public_origin))
+    /// followed by the request's path and query exactly as received
+    /// (Square, Twilio, HubSpot). Never built from the `Host` or
+    /// `X-Forwarded-*` headers: nothing signs them.
+    Url,
+    /// The body's form fields (`application/x-www-form-urlencoded`),
+    /// decoded, sorted by name then value, identical pairs once, each name
+    /// followed by its value with nothing between (Twilio). Where the
+    /// URL's query carries `bodySHA256` (Twilio's JSON deliveries), it is
+    /// empty instead, and the body must hash to that lowercase hex
+    /// SHA-256. It stands for the body in the signed content.
+    FormFields,
+}
+
+impl Part {
+    /// Whether the part is read from the request's method or URL, which a
+    /// verifier is given apart from the headers.
+    pub(crate) fn is_target(self) -> bool {
+        matches!(self, Part::Method | Part::Url)
+    }
 }
 
 /// How a secret, as the provider shows it, becomes the HMAC key.
@@ -247,6 +271,24 @@ pub struct Scheme {
     pub(crate) id_shape: IdShape,
     pub(crate) body_shape: BodyShape,
     pub(crate) body_time: Option<BodyTime>,
+    /// How the received URL becomes the signed one.
+    pub(crate) url_form: UrlForm,
+}
+
+/// How the URL a verifier is given becomes the URL it signs.
+// Only the presets that need them build the last two (Twilio's needs
+// `sha1` and `base64`, HubSpot's `base64`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(all(feature = "sha1", feature = "base64")), allow(dead_code))]
+pub(crate) enum UrlForm {
+    /// Exactly as received (Square).
+    AsReceived,
+    /// As received, and also with the default port added or removed, for
+    /// a provider that signs either (Twilio's SDK tries both).
+    EitherDefaultPort,
+    /// With `%3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B` decoded
+    /// (HubSpot's v3 documentation).
+    HubSpotDecoded,
 }
 
 impl Scheme {
@@ -290,6 +332,7 @@ impl Scheme {
             id_shape: IdShape::Any,
             body_shape: BodyShape::Any,
             body_time: None,
+            url_form: UrlForm::AsReceived,
         }
     }
 
@@ -525,6 +568,20 @@ impl Scheme {
         self.content.contains(&Part::Timestamp)
     }
 
+    /// Whether the scheme signs the request's method or the URL the
+    /// provider called (Square, Twilio, HubSpot): its verifier needs a
+    /// public origin, and each request's path and query.
+    pub fn signs_url(&self) -> bool {
+        self.content.iter().any(|part| part.is_target())
+    }
+
+    /// Sets how the received URL becomes the signed one.
+    #[cfg_attr(not(feature = "base64"), allow(dead_code))]
+    pub(crate) fn with_url_form(mut self, form: UrlForm) -> Self {
+        self.url_form = form;
+        self
+    }
+
     /// The header the signatures are read from (the first alternative's).
     pub fn signature_header(&self) -> &str {
         &self.headers[0].signature
@@ -588,8 +645,14 @@ impl Scheme {
         if self.algorithm == Algorithm::Token {
             return self.check_token();
         }
-        if count(Part::Body) != 1 {
+        if count(Part::Body) + count(Part::FormFields) != 1 {
             return Err("the signed content must contain the body exactly once");
+        }
+        if count(Part::FormFields) > 0 && count(Part::Url) == 0 {
+            return Err("form fields are signed with the URL they were posted to");
+        }
+        if count(Part::Url) > 1 || count(Part::Method) > 1 {
+            return Err("the signed content has the URL or the method more than once");
         }
         if self.content.len() > MAX_PARTS {
             return Err("the signed content has more than 8 parts");
@@ -729,6 +792,14 @@ impl Scheme {
     /// moved in or out), or a time of digits followed by a JSON object or
     /// array body (which cannot start with a digit). Between any others, a
     /// literal separator is needed.
+    ///
+    /// The signed URL is the configured public origin followed by the
+    /// request's path and query: the origin is the receiver's, but the
+    /// path and query are whatever a replayed request carries. So a URL
+    /// touches a following body only when the body must be a JSON object
+    /// or array (its `{` or `[` is not a URL character, see
+    /// [`Part::Url`]), and form fields (Twilio) only when duplicates are
+    /// recognised by the signed bytes themselves.
     fn check_adjacent_parts(&self) -> Result<(), &'static str> {
         for pair in self.content.windows(2) {
             let delimited = match (pair[0], pair[1]) {
@@ -740,7 +811,29 @@ impl Scheme {
                         next == Part::Body && self.body_shape == BodyShape::JsonContainer
                     }
                 },
-                (Part::Body, _) => false,
+                // A method is an HTTP token (no `:` or `/`), and the URL
+                // starts with the configured origin's `scheme://`: no byte
+                // can move across.
+                (Part::Method, next) => next == Part::Url,
+                // The origin is configured, but the path and query come
+                // from the request, and whoever replays one chooses them.
+                // The verifier takes only RFC 3986 characters there, which
+                // exclude `{`, `}`, `[` and `]`: a body that must start
+                // with one cannot lend it to the URL, nor start with bytes
+                // taken from it.
+                (Part::Url, Part::Body) => self.body_shape == BodyShape::JsonContainer,
+                // Twilio's own run-together form: bytes can move between
+                // the query and the first field name, or between fields,
+                // and the signed bytes stay the same. Accepted only where
+                // duplicates are recognised by those signed bytes, so that
+                // such a rearranged replay is the same delivery.
+                (Part::Url, Part::FormFields) | (Part::FormFields, Part::Url) => {
+                    self.delivery_id == DeliveryId::SignedContent
+                }
+                // A JSON body before digits: the verifier also checks that
+                // it ends with `}` or `]`, which digits cannot join.
+                (Part::Body, Part::Timestamp) => self.body_shape == BodyShape::JsonContainer,
+                (Part::Url | Part::Body | Part::FormFields, _) => false,
             };
             if !delimited {
                 return Err(

@@ -37,6 +37,8 @@ use crate::time::{format_rfc3339, unix_now};
 pub struct Signer<P> {
     scheme: Scheme,
     keys: Box<[SigningKey]>,
+    /// The URL signed, for a scheme that signs it ([`Signer::for_url`]).
+    url: Option<String>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -46,9 +48,37 @@ impl<P: Provider> Signer<P> {
     ///
     /// # Errors
     ///
-    /// As for [`Verifier::new`](crate::Verifier::new).
+    /// As for [`Verifier::new`](crate::Verifier::new): a provider that
+    /// signs the URL it calls needs [`Signer::for_url`].
     pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::from_secrets([secret])
+    }
+
+    /// A signer for a provider that signs the URL it calls (Square,
+    /// Twilio, HubSpot): each delivery is signed as a `POST` to `url`, the
+    /// whole URL the provider is configured with
+    /// (`https://hooks.example.com/square?x=1`). Twilio's form fields are
+    /// read from the body; for a JSON body, put its `bodySHA256` in the
+    /// URL's query, as Twilio does.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidPublicOrigin`] unless `url` is an origin
+    /// (`https://host[:port]`) followed by a path starting with `/` and
+    /// holding RFC 3986 characters only; and those of [`Signer::new`].
+    pub fn for_url(url: &str, secret: impl Into<Secret>) -> Result<Self, ConfigError> {
+        let invalid = |reason| ConfigError::InvalidPublicOrigin { reason };
+        let after_scheme = url.find("://").map_or(0, |at| at + 3);
+        let origin_end = url[after_scheme..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |at| after_scheme + at);
+        let (origin, path) = url.split_at(origin_end);
+        crate::target::check_origin(origin).map_err(invalid)?;
+        crate::target::check_path_and_query(path).map_err(invalid)?;
+        let mut signer = Self::build([secret], true)?;
+        let (signed, _) = crate::target::signed_urls(url, signer.scheme.url_form);
+        signer.url = Some(signed);
+        Ok(signer)
     }
 
     /// A signer that signs with several secrets at once, one signature per
@@ -65,10 +95,23 @@ impl<P: Provider> Signer<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
+        Self::build(secrets, false)
+    }
+
+    /// A signer of `P`'s scheme; one that signs the URL only when it is
+    /// given one (`with_url`).
+    fn build<I>(secrets: I, with_url: bool) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
         let scheme = P::scheme();
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
+        if scheme.signs_url() && !with_url {
+            return Err(ConfigError::PublicOriginRequired { provider: P::NAME });
+        }
         let keys = SigningKey::from_secrets(
             secrets,
             scheme.secret_format,
@@ -88,6 +131,7 @@ impl<P: Provider> Signer<P> {
         Ok(Signer {
             scheme,
             keys,
+            url: None,
             provider: PhantomData,
         })
     }
@@ -120,6 +164,14 @@ impl<P: Provider> Signer<P> {
             TimeFormat::UnixMillis => timestamp.saturating_mul(1000).to_string(),
             TimeFormat::Rfc3339 => format_rfc3339(timestamp, true),
         };
+        let url = self.url.as_deref().unwrap_or_default();
+        // A body whose hash the URL names and does not match signs as no
+        // fields: no verifier accepts it.
+        let fields = if scheme.content.contains(&Part::FormFields) {
+            crate::target::form_fields(url, body).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
         for (slot, part) in parts.iter_mut().zip(&scheme.content) {
             *slot = match part {
@@ -127,6 +179,9 @@ impl<P: Provider> Signer<P> {
                 Part::Timestamp => time.as_bytes(),
                 Part::Id => id.as_bytes(),
                 Part::Literal(text) => text.as_bytes(),
+                Part::Method => b"POST",
+                Part::Url => url.as_bytes(),
+                Part::FormFields => &fields,
             };
         }
         let parts = &parts[..scheme.content.len()];
@@ -182,6 +237,7 @@ impl<P> Clone for Signer<P> {
         Signer {
             scheme: self.scheme.clone(),
             keys: self.keys.clone(),
+            url: self.url.clone(),
             provider: PhantomData,
         }
     }

@@ -27,6 +27,9 @@ use crate::signature::{
     MAX_SIGNATURES, PairSyntax, ParseError, RawList, SignatureHeader, SignatureList, TAG_LEN,
     check_bytes, decode_exact, parse_timestamp,
 };
+use crate::target::{
+    RequestTarget, check_method, check_origin, check_path_and_query, form_fields, signed_urls,
+};
 use crate::time::unix_now;
 
 /// The longest delivery id accepted, in bytes.
@@ -70,6 +73,9 @@ struct Inner {
     /// How far the signed time may be from the clock; `None` when the time
     /// check is off.
     tolerance: Option<Duration>,
+    /// The origin the provider calls (`https://hooks.example.com`), for a
+    /// scheme that signs the URL.
+    origin: Option<Box<str>>,
 }
 
 impl<P: Provider> Verifier<P> {
@@ -82,7 +88,10 @@ impl<P: Provider> Verifier<P> {
     /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`);
     /// [`ConfigError::InvalidScheme`] when the provider's scheme is one a
     /// verifier cannot keep its promises with (a custom scheme that checks
-    /// a time it does not sign, say).
+    /// a time it does not sign, say);
+    /// [`ConfigError::PublicOriginRequired`] when the provider signs the URL
+    /// it calls (Square, Twilio, HubSpot): build that verifier with
+    /// [`Verifier::at_public_origin`].
     pub fn new(secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         Self::from_secrets([secret])
     }
@@ -101,7 +110,54 @@ impl<P: Provider> Verifier<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        Self::with_scheme(P::scheme(), secrets, true)
+        Self::with_scheme_at(P::scheme(), secrets, true, None)
+    }
+
+    /// A verifier for a provider that signs the URL it calls (Square,
+    /// Twilio, HubSpot), with its secrets (one, or several for rotation, as
+    /// [`Verifier::from_secrets`]). `origin` is the public one the provider
+    /// calls, `https://hooks.example.com`: each delivery is verified
+    /// against it followed by the request's own path and query, so a
+    /// receiver behind a proxy, which sees `http://10.0.0.7:8080/…`, still
+    /// verifies what the provider signed. The `Host` and `X-Forwarded-*`
+    /// headers are never read: nothing signs them.
+    ///
+    /// ```
+    /// use signed_webhooks::{RequestTarget, Signer, Square, Verifier};
+    ///
+    /// let key = "eS7kmbr1DcT8R0lWu_mDDg";
+    /// let body = br#"{"merchant_id":"6SSW7HV8K2ST5","type":"payment.updated","event_id":"b2a6f8c4"}"#;
+    /// let headers = Signer::<Square>::for_url("https://hooks.example.com/square?x=1", key)?.sign(body);
+    ///
+    /// // A Square verifier without its origin is a start-up error.
+    /// assert!(Verifier::<Square>::new(key).is_err());
+    ///
+    /// let verifier = Verifier::<Square>::at_public_origin("https://hooks.example.com", [key])?;
+    /// let target = RequestTarget::new("POST", "/square?x=1");
+    /// verifier.verify_target(&target, &headers, body)?;
+    ///
+    /// // The same delivery at another path is refused; the log says where.
+    /// let err = verifier
+    ///     .verify_target(&RequestTarget::new("POST", "/square"), &headers, body)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("verified against https://hooks.example.com/square;"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// For a provider that signs no URL, the origin is checked and unused.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidPublicOrigin`] unless `origin` is `https://` or
+    /// `http://`, a host and an optional port, and nothing else (no path,
+    /// not even `/`); and the errors of [`Verifier::from_secrets`].
+    pub fn at_public_origin<I>(origin: &str, secrets: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
+        check_origin(origin).map_err(|reason| ConfigError::InvalidPublicOrigin { reason })?;
+        Self::with_scheme_at(P::scheme(), secrets, true, Some(origin))
     }
 
     /// A verifier of `P`'s deliveries under another scheme than `P`'s own:
@@ -117,10 +173,28 @@ impl<P: Provider> Verifier<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
+        Self::with_scheme_at(scheme, secrets, log_weak, None)
+    }
+
+    /// [`Verifier::with_scheme`], at a public origin (checked) for a
+    /// scheme that signs the URL.
+    fn with_scheme_at<I>(
+        scheme: Scheme,
+        secrets: I,
+        log_weak: bool,
+        origin: Option<&str>,
+    ) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
         check_name(P::NAME)?;
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
+        if scheme.signs_url() && origin.is_none() {
+            return Err(ConfigError::PublicOriginRequired { provider: P::NAME });
+        }
         let provider = log_weak.then_some(P::NAME);
         let keys =
             SigningKey::from_secrets(secrets, scheme.secret_format, scheme.algorithm, provider)?;
@@ -134,6 +208,7 @@ impl<P: Provider> Verifier<P> {
                 scheme,
                 keys,
                 tolerance,
+                origin: origin.map(Box::from),
             }),
             provider: PhantomData,
         })
@@ -164,6 +239,12 @@ impl<P: Provider> Verifier<P> {
     pub fn dangerous_without_timestamp_check(mut self) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = None;
         self
+    }
+
+    /// The public origin deliveries are verified at, for a scheme that
+    /// signs the URL ([`Verifier::at_public_origin`]).
+    pub fn public_origin(&self) -> Option<&str> {
+        self.inner.origin.as_deref()
     }
 
     /// The scheme deliveries are checked against.
@@ -212,6 +293,9 @@ impl<P: Provider> Verifier<P> {
     /// [`Error::TimestampInFuture`] outside the tolerance;
     /// [`Error::SignatureMismatch`]; [`Error::Decode`] when the signed body
     /// lacks the time the scheme reads from it.
+    /// [`Error::TargetRequired`] for a scheme that signs the URL (Square,
+    /// Twilio, HubSpot): those are verified with
+    /// [`Verifier::verify_target_at`].
     pub fn verify_at(
         &self,
         headers: &(impl Headers + ?Sized),
@@ -222,6 +306,92 @@ impl<P: Provider> Verifier<P> {
         self.parse_into(headers, &mut parsed)?;
         self.check_signed_time(&parsed, now)?;
         self.verify_parsed(&parsed, body, now)
+    }
+
+    /// Verifies a delivery against the system clock, given the request's
+    /// method and its path and query as received: for the schemes that
+    /// sign the URL (Square, Twilio, HubSpot), whose verifier has a public
+    /// origin ([`Verifier::at_public_origin`]). Any other scheme ignores
+    /// the target.
+    ///
+    /// # Errors
+    ///
+    /// See [`Verifier::verify_target_at`].
+    pub fn verify_target(
+        &self,
+        target: &RequestTarget<'_>,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+    ) -> Result<Verified, Error> {
+        self.verify_target_at(target, headers, body, unix_now())
+    }
+
+    /// [`Verifier::verify_target`] against a given clock, in Unix seconds.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Verifier::verify_at`], and [`Error::MalformedTarget`] for
+    /// a method, path or query that cannot be what the provider signed.
+    /// [`Error::SignatureMismatch`] says, in its text for the operator's
+    /// log, which URL the signatures were checked against.
+    pub fn verify_target_at(
+        &self,
+        target: &RequestTarget<'_>,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+        now: i64,
+    ) -> Result<Verified, Error> {
+        let mut parsed = Parsed::EMPTY;
+        self.parse_into(headers, &mut parsed)?;
+        self.parse_target_into(target, &mut parsed)?;
+        self.check_signed_time(&parsed, now)?;
+        self.verify_parsed(&parsed, body, now)
+    }
+
+    /// [`Verifier::verify_with_key_at`] given the request's target, for
+    /// the schemes that sign the URL.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`Verifier::verify_target_at`] and
+    /// [`Verifier::verify_with_key`].
+    pub fn verify_target_with_key_at(
+        &self,
+        target: &RequestTarget<'_>,
+        headers: &(impl Headers + ?Sized),
+        body: &[u8],
+        now: i64,
+    ) -> Result<(Verified, DeliveryKey), Error> {
+        let mut parsed = Parsed::EMPTY;
+        self.parse_into(headers, &mut parsed)?;
+        self.parse_target_into(target, &mut parsed)?;
+        self.check_signed_time(&parsed, now)?;
+        let verified = self.verify_parsed(&parsed, body, now)?;
+        let key = self.delivery_key_of(&parsed, body, &verified)?;
+        Ok((verified, key))
+    }
+
+    /// Reads the request's target, for a scheme that signs it: the URL it
+    /// signs, from the public origin and the request's path and query.
+    pub(crate) fn parse_target_into<'h>(
+        &self,
+        target: &RequestTarget<'h>,
+        parsed: &mut Parsed<'h>,
+    ) -> Result<(), Error> {
+        let scheme = &self.inner.scheme;
+        if !scheme.signs_url() {
+            return Ok(());
+        }
+        let Some(origin) = self.inner.origin.as_deref() else {
+            return Err(Error::TargetRequired { provider: P::NAME });
+        };
+        let malformed = |reason| Error::MalformedTarget { reason };
+        check_method(target.method()).map_err(malformed)?;
+        check_path_and_query(target.path_and_query()).map_err(malformed)?;
+        let url = format!("{origin}{}", target.path_and_query());
+        parsed.method = Some(target.method());
+        parsed.urls = Some(signed_urls(&url, scheme.url_form));
+        Ok(())
     }
 
     /// Verifies a delivery against the system clock, then decodes it into
@@ -271,6 +441,7 @@ impl<P: Provider> Verifier<P> {
         body: &[u8],
         now: i64,
     ) -> Result<(Verified, DeliveryKey), Error> {
+        // `verify_parsed` refuses a scheme that signs the URL.
         let mut parsed = Parsed::EMPTY;
         self.parse_into(headers, &mut parsed)?;
         self.check_signed_time(&parsed, now)?;
@@ -429,39 +600,63 @@ impl<P: Provider> Verifier<P> {
         now: i64,
     ) -> Result<Verified, Error> {
         let inner = &*self.inner;
-        let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
-        let parts = parsed.signed_parts(&inner.scheme.content, body, &mut parts);
-        let secret_index = match &parsed.signatures {
-            Signatures::Raw(list) => self.match_raw(list, parts),
-            signatures => inner
-                .keys
-                .iter()
-                .position(|key| bool::from(signatures.any_matches(&key.tag(parts)))),
+        let scheme = &inner.scheme;
+        let mismatch = || Error::SignatureMismatch {
+            signatures: parsed.signatures.count(),
+            secrets: inner.keys.len(),
+            url: parsed.urls.as_ref().map(|(url, _)| url.as_str().into()),
         };
+        let (url, other_url) = match &parsed.urls {
+            Some((url, other)) => (url.as_bytes(), other.as_deref().map(str::as_bytes)),
+            None if scheme.signs_url() => {
+                return Err(Error::TargetRequired { provider: P::NAME });
+            }
+            None => (&[][..], None),
+        };
+        let fields = self.fields_of(parsed, body).map_err(|()| mismatch())?;
+        let mut secret_index = None;
+        for url in std::iter::once(url).chain(other_url) {
+            let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+            let parts = parsed.signed_parts(&scheme.content, body, url, &fields, &mut parts);
+            secret_index = match &parsed.signatures {
+                Signatures::Raw(list) => self.match_raw(list, parts),
+                signatures => inner
+                    .keys
+                    .iter()
+                    .position(|key| bool::from(signatures.any_matches(&key.tag(parts)))),
+            };
+            if secret_index.is_some() {
+                break;
+            }
+        }
         let Some(secret_index) = secret_index else {
-            return Err(Error::SignatureMismatch {
-                signatures: parsed.signatures.count(),
-                secrets: inner.keys.len(),
-            });
+            return Err(mismatch());
         };
-        // A body the scheme signs run together with digits must not start
-        // with one: otherwise a replay could move digits across.
-        if inner.scheme.body_shape == BodyShape::JsonContainer
-            && !matches!(body.first(), Some(b'{' | b'['))
-        {
-            return Err(missing_field(
-                ".",
-                "the signed body is not a JSON object or array, as the provider signs it",
-            ));
+        // A body the scheme signs run together with digits (or a URL) must
+        // not start with one; one followed by digits must not end with
+        // one: otherwise a replay could move bytes across.
+        if scheme.body_shape == BodyShape::JsonContainer {
+            let followed = scheme
+                .content
+                .windows(2)
+                .any(|pair| pair[0] == Part::Body && !matches!(pair[1], Part::Literal(_)));
+            if !matches!(body.first(), Some(b'{' | b'['))
+                || (followed && !matches!(body.last(), Some(b'}' | b']')))
+            {
+                return Err(missing_field(
+                    ".",
+                    "the signed body is not a JSON object or array, as the provider signs it",
+                ));
+            }
         }
 
         let mut timestamp = parsed.timestamp.map(|(seconds, _)| seconds);
         let mut replayable_until = None;
-        if let Some(body_time) = inner.scheme.body_time {
-            let emitted = body::timestamp(body, body_time.field, inner.scheme.time_format)?;
+        if let Some(body_time) = scheme.body_time {
+            let emitted = body::timestamp(body, body_time.field, scheme.time_format)?;
             timestamp = Some(emitted);
             if let Some(tolerance) = inner.tolerance {
-                check_window(emitted, now, tolerance, inner.scheme.tolerance)?;
+                check_window(emitted, now, tolerance, scheme.tolerance)?;
                 replayable_until = Some(add_secs(emitted, tolerance));
             }
         } else if let (Some(seconds), Some(tolerance)) = (timestamp, inner.tolerance) {
@@ -472,6 +667,18 @@ impl<P: Provider> Verifier<P> {
             timestamp,
             replayable_until,
         })
+    }
+
+    /// The signed form of the body's form fields, for a scheme that signs
+    /// them (Twilio's); empty otherwise. `Err` when the URL names the
+    /// body's SHA-256 and the body does not have it.
+    fn fields_of(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<Vec<u8>, ()> {
+        match &parsed.urls {
+            Some((url, _)) if self.inner.scheme.content.contains(&Part::FormFields) => {
+                form_fields(url, body)
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// The secret whose tag one of `list`'s signatures is, for the
@@ -552,8 +759,17 @@ impl<P: Provider> Verifier<P> {
                 format!("id:{}", String::from_utf8_lossy(id))
             }
             DeliveryId::SignedContent => {
+                // Verified: the fields are those that matched.
+                let fields = self.fields_of(parsed, body).unwrap_or_default();
+                let url = parsed.urls.as_ref().map_or("", |(url, _)| url.as_str());
                 let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
-                let parts = parsed.signed_parts(&self.inner.scheme.content, body, &mut parts);
+                let parts = parsed.signed_parts(
+                    &self.inner.scheme.content,
+                    body,
+                    url.as_bytes(),
+                    &fields,
+                    &mut parts,
+                );
                 let mut hash = Sha256::new();
                 for part in parts {
                     hash.update(part);
@@ -591,6 +807,12 @@ pub(crate) struct Parsed<'h> {
     timestamp: Option<(i64, &'h [u8])>,
     /// The delivery id as sent.
     id: Option<&'h [u8]>,
+    /// The request's method, for a scheme that signs it.
+    method: Option<&'h str>,
+    /// For a scheme that signs the URL: the URL in its signed form, and
+    /// another the provider may sign instead (Twilio's, with the default
+    /// port added or removed).
+    urls: Option<(String, Option<String>)>,
 }
 
 enum Signatures<'h> {
@@ -650,6 +872,8 @@ impl<'h> Parsed<'h> {
         signatures: Signatures::Pairs(SignatureHeader::EMPTY),
         timestamp: None,
         id: None,
+        method: None,
+        urls: None,
     };
 
     /// The signed message, part by part, in `slots`.
@@ -657,6 +881,8 @@ impl<'h> Parsed<'h> {
         &'a self,
         content: &'a [Part],
         body: &'a [u8],
+        url: &'a [u8],
+        fields: &'a [u8],
         slots: &'a mut [&'a [u8]; MAX_PARTS],
     ) -> &'a [&'a [u8]] {
         for (slot, part) in slots.iter_mut().zip(content) {
@@ -665,6 +891,9 @@ impl<'h> Parsed<'h> {
                 Part::Timestamp => self.timestamp.map_or(&[][..], |(_, digits)| digits),
                 Part::Id => self.id.unwrap_or_default(),
                 Part::Literal(text) => text.as_bytes(),
+                Part::Method => self.method.unwrap_or_default().as_bytes(),
+                Part::Url => url,
+                Part::FormFields => fields,
             };
         }
         &slots[..content.len()]

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use signed_webhooks::{DeliveryId, Provider, Verifier};
+use signed_webhooks::{DeliveryId, Provider, RequestTarget, Verifier};
 
 #[derive(Deserialize)]
 struct VectorFile {
@@ -37,6 +37,9 @@ struct Vector {
     method: Option<String>,
     /// What a handshake expects back, where the provider's library says.
     answer: Option<serde_json::Value>,
+    /// The URL the receiver sees, for a scheme that signs it: its origin is
+    /// the verifier's public one, its path and query the request's.
+    url: Option<String>,
 }
 
 impl Vector {
@@ -53,7 +56,20 @@ impl Vector {
 /// What the crate answers: `accepted`, an error's code, or `secret
 /// refused` when no verifier can be built from the vector's secrets.
 fn answer<P: Provider>(v: &Vector) -> (String, Option<String>) {
-    let verifier = match Verifier::<P>::from_secrets(&v.secrets) {
+    // A vector with a URL: the verifier's public origin is the URL's, and
+    // the request's target its path and query, with the vector's method.
+    let split = v.url.as_deref().map(|url| {
+        let after_scheme = url.find("://").unwrap() + 3;
+        let path = url[after_scheme..]
+            .find(['/', '?'])
+            .map_or(url.len(), |at| after_scheme + at);
+        url.split_at(path)
+    });
+    let built = match split {
+        Some((origin, _)) => Verifier::<P>::at_public_origin(origin, &v.secrets),
+        None => Verifier::<P>::from_secrets(&v.secrets),
+    };
+    let verifier = match built {
         Ok(verifier) => verifier,
         Err(_) => return ("secret refused".to_owned(), None),
     };
@@ -63,7 +79,15 @@ fn answer<P: Provider>(v: &Vector) -> (String, Option<String>) {
         .map(|(n, value)| (n.as_str(), value.as_str()))
         .collect();
     let now = v.now.unwrap_or(0);
-    match verifier.verify_with_key_at(&headers, &v.body(), now) {
+    let result = match split {
+        Some((_, path_and_query)) => {
+            let method = v.method.as_deref().unwrap_or("POST");
+            let target = RequestTarget::new(method, path_and_query);
+            verifier.verify_target_with_key_at(&target, &headers, &v.body(), now)
+        }
+        None => verifier.verify_with_key_at(&headers, &v.body(), now),
+    };
+    match result {
         Ok((_, key)) => ("accepted".to_owned(), Some(key.as_str().to_owned())),
         Err(error) => (error.code().to_owned(), None),
     }
@@ -727,4 +751,147 @@ fn resend() {
         .map(|(name, value)| (name.replace("svix-", "webhook-"), value))
         .collect();
     assert!(verifier.verify_at(&renamed, body, 1_790_000_000).is_ok());
+}
+
+#[test]
+fn square() {
+    let (file, text) = vectors!("square");
+    check::<signed_webhooks::Square>(
+        file,
+        text,
+        &[
+            (
+                "x-square-hmacsha256-signature absent",
+                "missing_signature_header",
+            ),
+            ("http on the receiver, https signed", "signature_mismatch"),
+            ("another host", "signature_mismatch"),
+            ("a trailing slash", "signature_mismatch"),
+            ("an explicit :443", "signature_mismatch"),
+            ("a query string added", "signature_mismatch"),
+            ("MAC over body + URL (wrong order)", "signature_mismatch"),
+            // Padded base64 only, as Square sends (the SDK compares text).
+            ("base64 without its padding", "malformed_signature_header"),
+            // The SDK refuses an empty body before any MAC; the crate
+            // checks the MAC, then refuses a body that is not a JSON
+            // object or array (the URL and the body are run together).
+            ("empty body with the right MAC", "invalid_event"),
+        ],
+    );
+}
+
+#[cfg(feature = "sha1")]
+#[test]
+fn twilio() {
+    let (file, text) = vectors!("twilio");
+    // The valid SharedKey vector (HMAC-SHA256, announced by
+    // X-Twilio-Webhooks-Signature-Settings) is checked apart: refused, since
+    // the preset verifies the Auth Token's HMAC-SHA1 only (documented on
+    // `Twilio`).
+    let shared_key = "HMAC-SHA256 with a SharedKey (X-Twilio-Webhooks-Signature-Settings)";
+    let mut document: serde_json::Value = serde_json::from_str(text).unwrap();
+    let vectors = document["vectors"].as_array_mut().unwrap();
+    let at = vectors
+        .iter()
+        .position(|v| v["name"] == shared_key)
+        .unwrap();
+    let apart: Vector = serde_json::from_value(vectors.remove(at)).unwrap();
+    assert_eq!(apart.valid, Some(true));
+    assert_eq!(
+        answer::<signed_webhooks::Twilio>(&apart).0,
+        "signature_mismatch"
+    );
+    check::<signed_webhooks::Twilio>(
+        file,
+        &document.to_string(),
+        &[
+            ("X-Twilio-Signature absent", "missing_signature_header"),
+            ("http on the receiver, https signed", "signature_mismatch"),
+            ("another host", "signature_mismatch"),
+            ("a trailing slash on the path", "signature_mismatch"),
+            ("query parameters reordered", "signature_mismatch"),
+            ("the query string dropped", "signature_mismatch"),
+            (
+                "fields concatenated in the order sent, not sorted",
+                "signature_mismatch",
+            ),
+            (
+                "MAC of the URL alone, fields left out",
+                "signature_mismatch",
+            ),
+            ("JSON body changed after signing", "signature_mismatch"),
+            ("bodySHA256 in upper-case hex", "signature_mismatch"),
+            // A non-default port is not stripped (the SDK strips any port):
+            // the origin configured is the one signed.
+            (
+                "receiver's URL on port 8443, signature over the URL without a port",
+                "signature_mismatch",
+            ),
+            // Identical pairs count once, as in the SDK.
+            ("a repeated field, one name=value pair twice", "accepted"),
+            (
+                "a repeated field, signature over both copies",
+                "signature_mismatch",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn hubspot() {
+    let (file, text) = vectors!("hubspot");
+    // The signed GET of a CRM card (empty body) is skipped by `check` (not
+    // a POST): checked apart, refused, since the preset takes JSON bodies
+    // only (documented on `HubSpot`).
+    let document: serde_json::Value = serde_json::from_str(text).unwrap();
+    let get = document["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["method"] == "GET")
+        .unwrap();
+    let get: Vector = serde_json::from_value(get.clone()).unwrap();
+    assert_eq!(answer::<signed_webhooks::HubSpot>(&get).0, "invalid_event");
+    check::<signed_webhooks::HubSpot>(
+        file,
+        text,
+        &[
+            ("timestamp 301 s old", "timestamp_too_old"),
+            ("timestamp changed after signing", "signature_mismatch"),
+            (
+                "method changed: signed GET, received POST",
+                "signature_mismatch",
+            ),
+            ("http on the receiver, https signed", "signature_mismatch"),
+            ("another host", "signature_mismatch"),
+            ("a trailing slash", "signature_mismatch"),
+            ("an explicit :443", "signature_mismatch"),
+            ("a query string added", "signature_mismatch"),
+            ("signed over the path alone", "signature_mismatch"),
+            (
+                "X-HubSpot-Signature-v3 absent (v1 present)",
+                "missing_signature_header",
+            ),
+            (
+                "X-HubSpot-Request-Timestamp absent",
+                "missing_signature_header",
+            ),
+            // Milliseconds read as seconds: 1970.
+            (
+                "timestamp in seconds, not milliseconds",
+                "timestamp_too_old",
+            ),
+            // The crate floors to the second and refuses beyond 300 s (the
+            // SDK refuses at 300 s): one second laxer at the edge.
+            ("timestamp exactly 300 s old", "accepted"),
+            ("timestamp 299.001 s old, floored to seconds", "accepted"),
+            // 300 s both ways (the SDK bounds only the past).
+            ("timestamp an hour in the future", "timestamp_in_future"),
+            // The docs' rule: the listed escapes decoded before signing.
+            (
+                "URL with percent-encoded characters, signed as received (undecoded)",
+                "signature_mismatch",
+            ),
+        ],
+    );
 }

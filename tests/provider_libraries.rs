@@ -48,7 +48,8 @@ const LEFT_TO_NODE: &[&str] = &[
 /// The providers node/verify_deliveries.mjs leaves to the Python check: no
 /// Node library (LeadLex; the documented recipes of Lemon Squeezy,
 /// Typeform, Calendly, PagerDuty, Bitbucket, Intercom, Vercel, Meta, Xero,
-/// Dropbox and Sentry), or a Python SDK (Razorpay, Paddle).
+/// Dropbox and Sentry), or a Python SDK (Razorpay, Paddle, Square, Twilio,
+/// HubSpot).
 const LEFT_TO_PYTHON: &[&str] = &[
     "leadlex",
     "razorpay",
@@ -64,6 +65,9 @@ const LEFT_TO_PYTHON: &[&str] = &[
     "xero",
     "dropbox",
     "sentry",
+    "square",
+    "twilio",
+    "hubspot",
 ];
 
 fn manifest_dir() -> PathBuf {
@@ -393,6 +397,7 @@ fn deliveries() -> Vec<Value> {
     out.extend(group_a_deliveries());
     out.extend(group_b_deliveries());
     out.extend(group_c_deliveries());
+    out.extend(url_deliveries());
     out
 }
 
@@ -1484,4 +1489,291 @@ fn group_c_deliveries() -> Vec<Value> {
             change_header("svix-signature"),
         ),
     ]
+}
+
+/// The providers that sign the URL they call (Square, Twilio, HubSpot):
+/// bodies and secrets from their vector files, signed by
+/// `Signer::<P>::for_url`, with the URL (and HubSpot's method, Twilio's
+/// form fields) the SDKs are given; a rotation, and tampered deliveries.
+#[cfg(feature = "sha1")]
+fn url_deliveries() -> Vec<Value> {
+    use signed_webhooks::{HubSpot, Square, Twilio};
+
+    fn vector(text: &str, name: &str) -> Value {
+        let document: Value = serde_json::from_str(text).unwrap();
+        document["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap_or_else(|| panic!("no vector {name:?}"))
+            .clone()
+    }
+    /// A form body's fields, decoded, in order (what a framework hands
+    /// Twilio's validator).
+    fn form_of(body: &str) -> Value {
+        fn decode(text: &str) -> String {
+            let text = text.replace('+', " ");
+            let bytes = text.as_bytes();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < bytes.len() {
+                let escaped = text
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                if let (b'%', Some(b)) = (bytes[i], escaped) {
+                    out.push(b);
+                    i += 3;
+                    continue;
+                }
+                out.push(bytes[i]);
+                i += 1;
+            }
+            String::from_utf8(out).unwrap()
+        }
+        body.split('&')
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                json!([decode(name), decode(value)])
+            })
+            .collect()
+    }
+    /// Adds the request's URL (and method, form) to a delivery.
+    fn at(mut delivery: Value, url: &str, form: bool) -> Value {
+        delivery["url"] = Value::from(url);
+        delivery["method"] = Value::from("POST");
+        if form {
+            let headers = delivery["headers"].as_object_mut().unwrap();
+            headers.insert(
+                "Content-Type".into(),
+                Value::from("application/x-www-form-urlencoded"),
+            );
+            delivery["form"] = form_of(delivery["body"].as_str().unwrap());
+        }
+        delivery
+    }
+    const SQUARE: &str = include_str!("vectors/square.json");
+    const TWILIO: &str = include_str!("vectors/twilio.json");
+    const HUBSPOT: &str = include_str!("vectors/hubspot.json");
+
+    let square_url = "https://hooks.example.com/webhooks/square?tenant=acme";
+    let payment = vector(SQUARE, "payment.updated");
+    let square_key = payment["secrets"][0].as_str().unwrap();
+    let square_old = "7-Q6SLzxopSeOavKaySu3w";
+    let square = Signer::<Square>::for_url(square_url, square_key).unwrap();
+    let payment = payment["body"].as_str().unwrap().as_bytes();
+    let customer = vector(SQUARE, "customer.created, non-ASCII names");
+    let customer = customer["body"].as_str().unwrap().as_bytes();
+
+    let sms = vector(TWILIO, "incoming SMS, query string in the URL");
+    let twilio_token = sms["secrets"][0].as_str().unwrap();
+    let twilio_old = "28fdc85df581b9148798d5445566bc9e";
+    let sms_url = "https://hooks.example.com/twilio/sms?tenant=acme&region=eu";
+    let twilio = Signer::<Twilio>::for_url(sms_url, twilio_token).unwrap();
+    let sms = sms["body"].as_str().unwrap().as_bytes();
+    let unicode = vector(TWILIO, "non-ASCII message body and a media URL");
+    let unicode = unicode["body"].as_str().unwrap().as_bytes();
+    let json_event = vector(TWILIO, "JSON body, bodySHA256 in the query string");
+    let json_body = json_event["body"].as_str().unwrap().as_bytes();
+    let json_url = format!(
+        "https://hooks.example.com/twilio/events?bodySHA256={}",
+        json_event["url"]
+            .as_str()
+            .unwrap()
+            .split_once("bodySHA256=")
+            .unwrap()
+            .1
+    );
+    let twilio_json = Signer::<Twilio>::for_url(&json_url, twilio_token).unwrap();
+
+    let batch = vector(
+        HUBSPOT,
+        "webhook batch: contact.propertyChange and deal.creation",
+    );
+    let hubspot_secret = batch["secrets"][0].as_str().unwrap();
+    let hubspot_old = "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
+    let batch = batch["body"].as_str().unwrap().as_bytes();
+    let hubspot_url = "https://hooks.example.com/hubspot/webhooks";
+    let hubspot = Signer::<HubSpot>::for_url(hubspot_url, hubspot_secret).unwrap();
+    // HubSpot signs the URI with its listed escapes decoded; the script
+    // decodes them as HubSpot's docs say before calling the SDK.
+    let escaped_url = "https://hooks.example.com/hubspot/webhooks?tags=a%2Cb&next=%2Fhome%3Fx%3A1";
+    let hubspot_escaped = Signer::<HubSpot>::for_url(escaped_url, hubspot_secret).unwrap();
+
+    vec![
+        at(
+            delivery(
+                "square",
+                "payment.updated",
+                &square,
+                &[square_key],
+                payment,
+                untouched,
+            ),
+            square_url,
+            false,
+        ),
+        at(
+            delivery(
+                "square",
+                "customer.created, non-ASCII",
+                &square,
+                &[square_key],
+                customer,
+                untouched,
+            ),
+            square_url,
+            false,
+        ),
+        at(
+            delivery(
+                "square",
+                "rotation, receiver holds the old and the new key",
+                &square,
+                &[square_old, square_key],
+                payment,
+                untouched,
+            ),
+            square_url,
+            false,
+        ),
+        at(
+            delivery(
+                "square",
+                "tampered body",
+                &square,
+                &[square_key],
+                payment,
+                flip_body_byte,
+            ),
+            square_url,
+            false,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "incoming SMS",
+                &twilio,
+                &[twilio_token],
+                sms,
+                untouched,
+            ),
+            sms_url,
+            true,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "non-ASCII SMS and a media URL",
+                &twilio,
+                &[twilio_token],
+                unicode,
+                untouched,
+            ),
+            sms_url,
+            true,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "rotation, receiver holds the secondary and the primary token",
+                &twilio,
+                &[twilio_old, twilio_token],
+                sms,
+                untouched,
+            ),
+            sms_url,
+            true,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "tampered field",
+                &twilio,
+                &[twilio_token],
+                sms,
+                flip_body_byte,
+            ),
+            sms_url,
+            true,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "JSON body with bodySHA256",
+                &twilio_json,
+                &[twilio_token],
+                json_body,
+                untouched,
+            ),
+            &json_url,
+            false,
+        ),
+        at(
+            delivery(
+                "twilio",
+                "JSON body tampered",
+                &twilio_json,
+                &[twilio_token],
+                json_body,
+                flip_body_byte,
+            ),
+            &json_url,
+            false,
+        ),
+        at(
+            delivery(
+                "hubspot",
+                "webhook batch",
+                &hubspot,
+                &[hubspot_secret],
+                batch,
+                untouched,
+            ),
+            hubspot_url,
+            false,
+        ),
+        at(
+            delivery(
+                "hubspot",
+                "rotation, receiver holds two client secrets",
+                &hubspot,
+                &[hubspot_old, hubspot_secret],
+                batch,
+                untouched,
+            ),
+            hubspot_url,
+            false,
+        ),
+        at(
+            delivery(
+                "hubspot",
+                "URL with escapes HubSpot decodes",
+                &hubspot_escaped,
+                &[hubspot_secret],
+                batch,
+                untouched,
+            ),
+            escaped_url,
+            false,
+        ),
+        at(
+            delivery(
+                "hubspot",
+                "timestamp changed",
+                &hubspot,
+                &[hubspot_secret],
+                batch,
+                change_header("x-hubspot-request-timestamp"),
+            ),
+            hubspot_url,
+            false,
+        ),
+    ]
+}
+
+/// Twilio's preset needs feature `sha1`: without it, no URL deliveries.
+#[cfg(not(feature = "sha1"))]
+fn url_deliveries() -> Vec<Value> {
+    Vec::new()
 }

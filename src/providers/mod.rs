@@ -21,6 +21,8 @@ mod dropbox;
 mod exchange;
 mod github;
 mod gitlab;
+#[cfg(feature = "base64")]
+mod hubspot;
 #[cfg(feature = "sha1")]
 mod intercom;
 mod leadlex;
@@ -38,8 +40,12 @@ mod sentry;
 #[cfg(feature = "base64")]
 mod shopify;
 mod slack;
+#[cfg(feature = "base64")]
+mod square;
 mod standard;
 mod stripe;
+#[cfg(all(feature = "sha1", feature = "base64"))]
+mod twilio;
 mod twitch;
 #[cfg(feature = "base64")]
 mod typeform;
@@ -60,6 +66,8 @@ pub use dropbox::{Dropbox, DropboxNotification};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
 pub use gitlab::{GitLab, GitLabEvent};
+#[cfg(feature = "base64")]
+pub use hubspot::{HubSpot, HubSpotEvent, HubSpotEvents};
 #[cfg(feature = "sha1")]
 pub use intercom::{Intercom, IntercomEvent};
 pub use leadlex::{LeadLex, LeadLexBulk, LeadLexEnvelope, LeadLexEvent};
@@ -77,10 +85,14 @@ pub use sentry::{Sentry, SentryEvent};
 #[cfg(feature = "base64")]
 pub use shopify::{Shopify, ShopifyEvent};
 pub use slack::{Slack, SlackCallback, SlackEvent};
+#[cfg(feature = "base64")]
+pub use square::{Square, SquareEvent};
 pub use standard::StandardEvent;
 #[cfg(feature = "standard-webhooks")]
 pub use standard::{StandardWebhooks, Svix};
 pub use stripe::{Stripe, StripeData, StripeEvent};
+#[cfg(all(feature = "sha1", feature = "base64"))]
+pub use twilio::{Twilio, TwilioRequest};
 pub use twitch::{Twitch, TwitchEvent, TwitchNotification, TwitchSubscription};
 #[cfg(feature = "base64")]
 pub use typeform::{Typeform, TypeformEvent};

@@ -1,0 +1,439 @@
+//! The request's method and URL, for the schemes that sign them (Square,
+//! Twilio, HubSpot): [`RequestTarget`], the public origin a verifier is
+//! configured with, and the signed forms of the URL and of form fields.
+//!
+//! The signed URL is the one the provider called, such as
+//! `https://hooks.example.com/square?x=1`. Behind a proxy or a load
+//! balancer, the server sees another (`http://10.0.0.7:8080/square?x=1`),
+//! so the origin (`https://hooks.example.com`) is configured, once, and
+//! only the path and query are taken from the request. The `Host` and
+//! `X-Forwarded-*` headers are never read: nothing signs them, so a
+//! replayed request could set them to whatever makes a captured signature
+//! match another endpoint's URL.
+
+use std::borrow::Cow;
+
+use sha2::{Digest, Sha256};
+
+use crate::scheme::UrlForm;
+
+/// The method and the path and query of a request, as the server received
+/// them: what a verifier of a scheme that signs the URL (Square, Twilio,
+/// HubSpot) needs besides the headers and the body. The origin comes from
+/// the verifier's configuration ([`Verifier::at_public_origin`]), never
+/// from the request.
+///
+/// ```
+/// use signed_webhooks::RequestTarget;
+///
+/// let target = RequestTarget::new("POST", "/webhooks/square?tenant=acme");
+/// assert_eq!(target.path_and_query(), "/webhooks/square?tenant=acme");
+///
+/// let uri: http::Uri = "/webhooks/square".parse().unwrap();
+/// let target = RequestTarget::of(&http::Method::POST, &uri);
+/// assert_eq!(target.method(), "POST");
+/// ```
+///
+/// [`Verifier::at_public_origin`]: crate::Verifier::at_public_origin
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestTarget<'a> {
+    method: &'a str,
+    path_and_query: &'a str,
+}
+
+impl<'a> RequestTarget<'a> {
+    /// A request's method (`POST`) and its path and query exactly as
+    /// received (`/hook?x=1`, percent-escapes as sent). They are checked
+    /// when a delivery is verified: a method that is not an HTTP token, or
+    /// a path that does not start with `/` or holds characters outside RFC
+    /// 3986, is refused ([`Error::MalformedTarget`](crate::Error::MalformedTarget)).
+    pub fn new(method: &'a str, path_and_query: &'a str) -> Self {
+        RequestTarget {
+            method,
+            path_and_query,
+        }
+    }
+
+    /// The target of an `http` request: its method and its URI's path and
+    /// query (`/` when the URI has none). A URI in absolute form
+    /// (`http://host/path`) gives its path and query only.
+    pub fn of(method: &'a http::Method, uri: &'a http::Uri) -> Self {
+        RequestTarget {
+            method: method.as_str(),
+            path_and_query: uri.path_and_query().map_or("/", |pq| pq.as_str()),
+        }
+    }
+
+    /// The method.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The path and query.
+    pub fn path_and_query(&self) -> &'a str {
+        self.path_and_query
+    }
+}
+
+/// Checks a public origin: `http` or `https`, `://`, a host (a name, an
+/// IPv4 address or a bracketed IPv6 one), an optional port, and nothing
+/// else (no user, path, query or fragment; no trailing `/`).
+pub(crate) fn check_origin(origin: &str) -> Result<(), &'static str> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or("the origin starts with `https://` or `http://`")?;
+    if rest.contains(['/', '?', '#']) {
+        return Err("the origin has no path, query or fragment (not even a trailing `/`)");
+    }
+    if rest.contains('@') {
+        return Err("the origin has no user name or password");
+    }
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6
+                .split_once(']')
+                .ok_or("an IPv6 host is closed with `]`")?;
+            if host.is_empty()
+                || !host
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+            {
+                return Err("an IPv6 host is hex digits, `:` and `.`");
+            }
+            match after {
+                "" => (host, None),
+                _ => (
+                    host,
+                    Some(
+                        after
+                            .strip_prefix(':')
+                            .ok_or("a port follows the host after `:`")?,
+                    ),
+                ),
+            }
+        }
+        None => match rest.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (rest, None),
+        },
+    };
+    let host_valid = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':'));
+    if !host_valid {
+        return Err("the origin's host is letters, digits, `-` and `.`");
+    }
+    if let Some(port) = port {
+        let valid = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && !port.starts_with('0')
+            && port.parse::<u32>().is_ok_and(|n| n <= 65_535);
+        if !valid {
+            return Err("the origin's port is a number from 1 to 65535, without leading zeros");
+        }
+    }
+    Ok(())
+}
+
+/// Whether `path_and_query` can be signed: it starts with `/` and holds
+/// only RFC 3986 characters (unreserved, `%`, and the reserved ones but
+/// `[`, `]` and `#`), so no `{`, `"` or space: a JSON body signed right
+/// after it can neither lend it its first byte nor take one of its own.
+pub(crate) fn check_path_and_query(path_and_query: &str) -> Result<(), &'static str> {
+    let allowed = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'%'
+                    | b':'
+                    | b'/'
+                    | b'?'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+            )
+    };
+    if !path_and_query.starts_with('/') {
+        return Err("the request's path does not start with `/`");
+    }
+    if !path_and_query.bytes().all(allowed) {
+        return Err("the request's path or query holds characters outside RFC 3986");
+    }
+    Ok(())
+}
+
+/// Whether `method` is an HTTP token (RFC 9110): no `:` or `/`.
+pub(crate) fn check_method(method: &str) -> Result<(), &'static str> {
+    let token = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+    };
+    if method.is_empty() || !method.bytes().all(token) {
+        return Err("the request's method is not an HTTP token");
+    }
+    Ok(())
+}
+
+/// The URLs a signature may cover, for a URL as the provider called it
+/// (origin and path and query): the URL in its signed form, and for
+/// [`UrlForm::EitherDefaultPort`] the same with the default port added, or
+/// removed when it is there.
+pub(crate) fn signed_urls(url: &str, form: UrlForm) -> (String, Option<String>) {
+    match form {
+        UrlForm::AsReceived => (url.to_owned(), None),
+        UrlForm::HubSpotDecoded => (hubspot_decoded(url).into_owned(), None),
+        UrlForm::EitherDefaultPort => {
+            let other = toggle_default_port(url);
+            (url.to_owned(), other)
+        }
+    }
+}
+
+/// `url` with its default port (`:443` for `https`, `:80` for `http`)
+/// added when it has no port, or removed when it has that one; `None` for
+/// another port.
+fn toggle_default_port(url: &str) -> Option<String> {
+    let (scheme, default) = if url.starts_with("https://") {
+        ("https://", ":443")
+    } else if url.starts_with("http://") {
+        ("http://", ":80")
+    } else {
+        return None;
+    };
+    let rest = &url[scheme.len()..];
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host_end = match authority.rfind(']') {
+        Some(bracket) => bracket + 1,
+        None => authority.find(':').unwrap_or(authority.len()),
+    };
+    let (host, port) = authority.split_at(host_end);
+    let path = &rest[end..];
+    match port {
+        "" => Some(format!("{scheme}{host}{default}{path}")),
+        port if port == default => Some(format!("{scheme}{host}{path}")),
+        _ => None,
+    }
+}
+
+/// HubSpot's v3 rule: `%3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B`
+/// (either case of hex) decoded in the URI before it is signed; other
+/// escapes are kept.
+fn hubspot_decoded(url: &str) -> Cow<'_, str> {
+    if !url.contains('%') {
+        return Cow::Borrowed(url);
+    }
+    let bytes = url.as_bytes();
+    let mut out = String::with_capacity(url.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let decoded = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                .filter(|b| b":/?@!$'()*,;".contains(b));
+            if let Some(b) = decoded {
+                out.push(char::from(b));
+                i += 3;
+                continue;
+            }
+        }
+        out.push(char::from(bytes[i]));
+        i += 1;
+    }
+    Cow::Owned(out)
+}
+
+/// The signed form of a body's form fields (Twilio's): decoded, sorted by
+/// name then value, identical pairs once, each name followed by its value.
+/// Empty, with the body checked against it, where the URL's query carries
+/// `bodySHA256`: `Err(())` when the body does not hash to it.
+pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<Vec<u8>, ()> {
+    let query = url.split_once('?').map_or("", |(_, query)| query);
+    if let Some(expected) = query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("bodySHA256="))
+    {
+        let actual = hex::encode(Sha256::digest(body));
+        // The hash of a body is no secret: a plain comparison.
+        return if actual == expected {
+            Ok(Vec::new())
+        } else {
+            Err(())
+        };
+    }
+    let mut pairs = form_pairs(body);
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = Vec::with_capacity(body.len());
+    for (name, value) in pairs {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(value.as_bytes());
+    }
+    Ok(out)
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body, decoded, in
+/// the order sent: a field without `=` has an empty value, empty ones
+/// (`&&`) are skipped.
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    body.split(|&b| b == b'&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, &[][..]),
+            };
+            (form_decode(name), form_decode(value))
+        })
+        .collect()
+}
+
+/// One `application/x-www-form-urlencoded` name or value decoded: `+` is a
+/// space, `%XX` a byte (an invalid escape is kept as is), the bytes read as
+/// UTF-8 (invalid sequences replaced), as the usual form parsers do.
+fn form_decode(text: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'+' => bytes.push(b' '),
+            b'%' => {
+                let decoded = text
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                match decoded {
+                    Some(b) => {
+                        bytes.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => bytes.push(b'%'),
+                }
+            }
+            b => bytes.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        for good in [
+            "https://hooks.example.com",
+            "http://127.0.0.1:8080",
+            "https://[::1]:8443",
+            "https://h",
+        ] {
+            assert_eq!(check_origin(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "hooks.example.com",
+            "ftp://hooks.example.com",
+            "https://hooks.example.com/",
+            "https://hooks.example.com/hook",
+            "https://hooks.example.com?x=1",
+            "https://hooks.example.com#x",
+            "https://user@hooks.example.com",
+            "https://",
+            "https://hooks.example.com:",
+            "https://hooks.example.com:0443",
+            "https://hooks.example.com:70000",
+            "https://hooks example.com",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn paths_hold_rfc_3986_characters_only() {
+        assert_eq!(check_path_and_query("/a/b?x=1&y=%2F,;"), Ok(()));
+        for bad in ["", "a", "/a b", "/a{", "/a\"", "/a[]=1", "/é"] {
+            assert!(check_path_and_query(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(check_method("POST"), Ok(()));
+        assert!(check_method("PO:ST").is_err());
+        assert!(check_method("").is_err());
+    }
+
+    #[test]
+    fn the_default_port_is_added_or_removed() {
+        assert_eq!(
+            toggle_default_port("https://h.example/p?q=1").as_deref(),
+            Some("https://h.example:443/p?q=1")
+        );
+        assert_eq!(
+            toggle_default_port("https://h.example:443/p").as_deref(),
+            Some("https://h.example/p")
+        );
+        assert_eq!(
+            toggle_default_port("http://h.example").as_deref(),
+            Some("http://h.example:80")
+        );
+        assert_eq!(toggle_default_port("https://h.example:8443/p"), None);
+    }
+
+    #[test]
+    fn hubspot_decodes_its_listed_escapes_only() {
+        assert_eq!(
+            hubspot_decoded("https://h/p?tags=a%2Cb&next=%2Fhome%3Fx%3A1&sp=%20"),
+            "https://h/p?tags=a,b&next=/home?x:1&sp=%20"
+        );
+        assert_eq!(hubspot_decoded("https://h/p%2"), "https://h/p%2");
+    }
+
+    #[test]
+    fn form_fields_are_decoded_sorted_and_deduplicated() {
+        let fields =
+            form_fields("https://h/p", b"To=%2B1&Body=a+b&Tag=b&Tag=a&Tag=a&Empty=").unwrap();
+        assert_eq!(fields, b"Bodya bEmptyTagaTagbTo+1");
+        assert_eq!(form_fields("https://h/p", b"").unwrap(), b"");
+        assert_eq!(form_fields("https://h/p", b"bad=%zz").unwrap(), b"bad%zz");
+        let hash = hex::encode(Sha256::digest(b"{}"));
+        assert_eq!(
+            form_fields(&format!("https://h/p?bodySHA256={hash}"), b"{}"),
+            Ok(vec![])
+        );
+        assert_eq!(
+            form_fields(&format!("https://h/p?bodySHA256={hash}"), b"{ }"),
+            Err(())
+        );
+    }
+}
