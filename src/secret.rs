@@ -147,6 +147,7 @@ fn warn_if_weak(len: usize, weak_below: usize, provider: Option<&str>) {
 impl Secret {
     /// Whether the secret starts with `prefix` (`whpk_`): which kind of
     /// key it is, for a scheme whose keys say.
+    #[cfg(all(feature = "ed25519", feature = "base64"))]
     pub(crate) fn starts_with(&self, prefix: &str) -> bool {
         self.0.starts_with(prefix)
     }

@@ -933,7 +933,7 @@ fn decode_any<'o, const N: usize>(
         #[cfg(feature = "base64")]
         Encoding::Base64 => {
             use base64ct::Encoding as _;
-            base64ct::Base64::decode(text, out).ok().map(|s| &*s)
+            base64ct::Base64::decode(text, out).ok()
         }
     }
 }

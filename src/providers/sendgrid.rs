@@ -35,8 +35,7 @@ use crate::scheme::{Algorithm, BodyShape, DeliveryId, Encoding, Part, Scheme, Se
 /// let private_key = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0rZepRAdVRkDQ7EK1JJI0yzI4VUFuDTpkesfv+sIDoqhRANCAAQrp4ArfoyfgZf9z/zkGTX2TDHkns8zaBFhZPJsrEV1q7CovHaAoZlsNAvyaU0aILDpGf541aJKNLAAxHelyEqJ";
 /// let body = b"[{\"email\":\"zoe@example.com\",\"timestamp\":1789999959,\"event\":\"processed\",\"sg_event_id\":\"rbtnWrG1DVDGGGFHFyun0A==\"}]\r\n";
 /// let headers = Signer::<SendGrid>::new(private_key)?.sign_at(body, 1_790_000_000);
-/// let events = Verifier::<SendGrid>::new(public_key)?.verify_at(&headers, body, 1_790_000_001)?;
-/// # let _ = events;
+/// Verifier::<SendGrid>::new(public_key)?.verify_at(&headers, body, 1_790_000_001)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
