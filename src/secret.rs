@@ -419,6 +419,11 @@ mod tests {
         }
         wiped_on_drop::<Zeroizing<String>>();
         wiped_on_drop::<Zeroizing<Vec<u8>>>();
+        // A signer's private keys (public keys are not secret).
+        #[cfg(feature = "ed25519")]
+        wiped_on_drop::<ed25519_dalek::SigningKey>();
+        #[cfg(feature = "p256")]
+        wiped_on_drop::<p256::ecdsa::SigningKey>();
         // Every key is one of these, and nothing else.
         let _: fn(&SigningKey) = |key| match key {
             SigningKey::Sha256(mac) => {
@@ -435,9 +440,19 @@ mod tests {
                 let _: (&Zeroizing<Vec<u8>>, &Zeroizing<[u8; TAG_LEN]>) = (token, digest);
             }
             // Public keys are not secret; private keys wipe themselves
-            // (ed25519-dalek's `zeroize`, elliptic-curve's `SecretKey`).
+            // (checked above).
             #[cfg(any(feature = "ed25519", feature = "p256"))]
-            SigningKey::Pair(_) => {}
+            SigningKey::Pair(pair) => match pair {
+                #[cfg(feature = "ed25519")]
+                crate::keys::KeyPair::Ed25519Private(key) => {
+                    let _: &ed25519_dalek::SigningKey = key;
+                }
+                #[cfg(feature = "p256")]
+                crate::keys::KeyPair::P256Private(key) => {
+                    let _: &p256::ecdsa::SigningKey = key;
+                }
+                _ => {}
+            },
         };
     }
 }

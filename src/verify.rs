@@ -73,13 +73,16 @@ struct Inner {
 }
 
 impl<P: Provider> Verifier<P> {
-    /// A verifier for one secret, exactly as the provider issued it.
+    /// A verifier for one secret, exactly as the provider issued it; for a
+    /// public-key scheme (Discord, SendGrid, Standard Webhooks' `whpk_`),
+    /// the provider's public key as it shows it, parsed here once.
     ///
     /// # Errors
     ///
     /// [`ConfigError::InvalidSecret`] when the secret is empty, has
     /// surrounding whitespace or quotes, or is not of the shape the
-    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`);
+    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`; a
+    /// public key that is not one, [`SecretError::InvalidKey`](crate::SecretError::InvalidKey));
     /// [`ConfigError::InvalidScheme`] when the provider's scheme is one a
     /// verifier cannot keep its promises with (a custom scheme that checks
     /// a time it does not sign, say).
@@ -206,10 +209,12 @@ impl<P: Provider> Verifier<P> {
     /// tests, and for work that must not depend on the system clock.
     ///
     /// The headers are parsed and a signed timestamp checked before any
-    /// HMAC is computed, so malformed and stale requests cost almost
-    /// nothing; signatures are compared in constant time; a time inside the
-    /// body is read only once the signature has matched. Nothing is
-    /// allocated, except to read a time inside the body.
+    /// HMAC is computed (or public-key signature checked), so malformed and
+    /// stale requests cost almost nothing; signatures are compared in
+    /// constant time; a time inside the body is read only once the
+    /// signature has matched. Nothing is allocated, except to read a time
+    /// inside the body, and for an Ed25519 check, the signed message made
+    /// contiguous once.
     ///
     /// # Errors
     ///
