@@ -343,3 +343,23 @@ mod standard_webhooks_v1a {
         );
     }
 }
+
+/// The diagnosis of a mismatch works with a public key as with a secret:
+/// a body passed on with a final newline it was not signed with is found,
+/// and a key that is not one is reported, not a panic.
+#[cfg(feature = "ed25519")]
+#[test]
+fn a_mismatch_is_explained_with_a_public_key() {
+    use signed_webhooks::Discord;
+    use signed_webhooks::diagnose::explain_at;
+
+    const PUBLIC: &str = "a968e5e34c12a9448b6b205d873461cc2a99cae1ac12565562fd324f70211374";
+    const SEED: &str = "521b7f17ce2ce24abfb2fde2036512736179d1604230222d9a11258958ad30cb";
+    let body = br#"{"id":"1287402967823593523","type":2,"data":{"name":"greet"}}"#;
+    let headers = Signer::<Discord>::new(SEED).unwrap().sign_at(body, NOW);
+    let with_newline = [&body[..], b"\n"].concat();
+    let diagnosis = explain_at::<Discord>(PUBLIC, &headers, &with_newline, NOW);
+    assert!(diagnosis.is_explained(), "{diagnosis:?}");
+    let diagnosis = explain_at::<Discord>("not a key", &headers, body, NOW);
+    assert!(!diagnosis.is_explained(), "{diagnosis:?}");
+}
