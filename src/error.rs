@@ -47,10 +47,14 @@ pub enum Error {
     },
 
     /// The signature header is well-formed but carries no signature of the
-    /// version this crate checks (`v1`): only other schemes, such as
-    /// Stripe's test-mode `v0` or Standard Webhooks' asymmetric `v1a`.
+    /// version the verifier checks (`v1`; Standard Webhooks' `v1a` for a
+    /// verifier given `whpk_` public keys): only other schemes, such as
+    /// Stripe's test-mode `v0`.
     #[non_exhaustive]
-    #[error("the `{header}` header carries no `v1` signature; only HMAC-SHA256 (`v1`) is accepted")]
+    #[error(
+        "the `{header}` header carries no signature of the version checked: `v1` (HMAC-SHA256) \
+         for a secret, `v1a` (Ed25519) for a Standard Webhooks `whpk_` public key"
+    )]
     NoSignature {
         /// The signature header.
         header: Cow<'static, str>,
@@ -418,6 +422,21 @@ pub enum SecretError {
          padding), as this provider issues them; copy it again from the provider's dashboard"
     )]
     NotBase64,
+    /// The scheme's key is a public key (a private key, to sign) and this
+    /// one is not one, written as the provider shows it.
+    #[non_exhaustive]
+    #[error("the key is not {expected}; copy it again from the provider's dashboard")]
+    InvalidKey {
+        /// What the key must be.
+        expected: &'static str,
+    },
+    /// Keys of two kinds in one list (Standard Webhooks' `whsec_` secrets
+    /// and `whpk_` public keys): a verifier checks one kind of signature.
+    #[error(
+        "the keys given are of two kinds (a `whsec_` secret and a `whpk_` public key, say); \
+         build one verifier per kind"
+    )]
+    MixedKinds,
 }
 
 /// A signed body that is not the event the receiver asked for.

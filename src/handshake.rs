@@ -23,6 +23,9 @@ pub enum Handshake {
     /// second the hex HMAC-SHA256 of the first keyed with the endpoint's
     /// secret (Zoom's `endpoint.url_validation`).
     PlainToken(String),
+    /// Answer 200 with this JSON body (`application/json`): Discord's PING
+    /// interaction, answered `{"type":1}` (PONG).
+    Json(&'static str),
 }
 
 /// The answer to a handshake: 200, with this content type and body.

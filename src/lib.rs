@@ -59,6 +59,11 @@
 //! - `standard-webhooks` (default): the Standard Webhooks scheme and its
 //!   providers (`StandardWebhooks`, `Svix`), whose base64 signatures and
 //!   secrets need `base64ct`.
+//! - `ed25519`: Ed25519 signatures (`ed25519-dalek`): the `Discord`
+//!   preset, and Standard Webhooks' asymmetric `v1a` for a verifier given
+//!   `whpk_` public keys. Off by default, even with `standard-webhooks`.
+//! - `p256`: ECDSA P-256 signatures (RustCrypto's `p256`): the `SendGrid`
+//!   preset.
 //! - `http`: [`Verifier::verify_request`] for a buffered `http` 1.x request
 //!   (a `HeaderMap` is [`Headers`] without it).
 //! - `axum`: extractors for axum 0.8 (`axum::Webhook`, `axum::WebhookBody`,
@@ -110,6 +115,8 @@ mod handshake;
 mod headers;
 #[cfg(feature = "http")]
 mod http;
+#[cfg(any(feature = "ed25519", feature = "p256"))]
+mod keys;
 pub mod providers;
 mod scheme;
 mod secret;
@@ -134,6 +141,8 @@ pub use providers::{
 };
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{Clerk, Resend};
+#[cfg(feature = "ed25519")]
+pub use providers::{Discord, DiscordInteraction, InteractionType};
 #[cfg(feature = "base64")]
 pub use providers::{
     HubSpot, HubSpotEvent, HubSpotEvents, Shopify, ShopifyEvent, Square, SquareEvent, Typeform,
@@ -141,6 +150,8 @@ pub use providers::{
 };
 #[cfg(feature = "sha1")]
 pub use providers::{Intercom, IntercomEvent, Vercel, VercelEvent};
+#[cfg(feature = "p256")]
+pub use providers::{SendGrid, SendGridEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use providers::{StandardWebhooks, Svix};
 #[cfg(all(feature = "sha1", feature = "base64"))]

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
+use crate::secret::Secret;
+
 /// How far a signed timestamp may be from the receiver's clock, in the past
 /// or the future, unless set otherwise: five minutes, as providers document.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -45,6 +47,22 @@ pub enum Algorithm {
     /// nothing about the body or the time. Anyone who sees one delivery
     /// (a log, a proxy) can send any body.
     Token,
+    /// Ed25519 (RFC 8032; feature `ed25519`, verified by `ed25519-dalek`'s
+    /// strict check): Discord's interactions, Standard Webhooks' `v1a`. The
+    /// "secret" is the provider's public key, as it shows it
+    /// ([`SecretFormat::Hex`], [`SecretFormat::Base64KeyPair`]); a
+    /// [`Signer`](crate::Signer) takes the private key instead. Signatures
+    /// are 64 bytes; one with a non-canonical `S` or a small-order point is
+    /// refused.
+    #[cfg(feature = "ed25519")]
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, DER-encoded signatures (feature
+    /// `p256`, RustCrypto's `p256`): SendGrid's Event Webhook. The "secret"
+    /// is the provider's public key ([`SecretFormat::Der`]). Both `(r, s)`
+    /// and `(r, n - s)` verify, as with OpenSSL, which the providers' SDKs
+    /// use.
+    #[cfg(feature = "p256")]
+    EcdsaP256Sha256,
 }
 
 impl Algorithm {
@@ -56,6 +74,23 @@ impl Algorithm {
             #[cfg(feature = "sha1")]
             Algorithm::HmacSha1 => 20,
             Algorithm::Token => 0,
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => 64,
+            // DER: from 8 to 72 bytes.
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256Sha256 => 0,
+        }
+    }
+
+    /// Whether the signatures are a public-key scheme's, verified with the
+    /// provider's public key rather than a shared secret.
+    pub const fn is_asymmetric(self) -> bool {
+        match self {
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => true,
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256Sha256 => true,
+            _ => false,
         }
     }
 }
@@ -150,6 +185,44 @@ pub enum SecretFormat {
         /// The prefix the provider puts before the base64, such as `whsec_`.
         prefix: &'static str,
     },
+    /// A public key in hex, as Discord shows an application's Ed25519 key
+    /// (64 digits, either case). A [`Signer`](crate::Signer) takes the
+    /// 32-byte private seed in hex instead.
+    #[cfg(feature = "ed25519")]
+    Hex,
+    /// A key in standard base64 after a prefix that says which half of the
+    /// pair it is (Standard Webhooks: `whpk_` for the 32-byte Ed25519
+    /// public key a verifier takes; `whsk_` for the private key a
+    /// [`Signer`](crate::Signer) takes, the 32-byte seed followed by the
+    /// public key, or the seed alone). The prefix is required.
+    #[cfg(all(feature = "ed25519", feature = "base64"))]
+    Base64KeyPair {
+        /// The public key's prefix, such as `whpk_`.
+        public: &'static str,
+        /// The private key's prefix, such as `whsk_`.
+        private: &'static str,
+    },
+    /// A key in standard base64 of its DER encoding, without PEM armour,
+    /// as SendGrid shows its verification key: a SubjectPublicKeyInfo for
+    /// a verifier, a PKCS#8 private key for a [`Signer`](crate::Signer)
+    /// (`openssl pkcs8 -topk8 -nocrypt -outform DER | base64`).
+    #[cfg(feature = "p256")]
+    Der,
+}
+
+impl SecretFormat {
+    /// Whether keys of this format are public/private key pairs.
+    pub(crate) const fn is_key_pair(self) -> bool {
+        !matches!(self, SecretFormat::AsIssued) && !self.is_base64_secret()
+    }
+
+    const fn is_base64_secret(self) -> bool {
+        #[cfg(feature = "base64")]
+        if let SecretFormat::Base64 { .. } = self {
+            return true;
+        }
+        false
+    }
 }
 
 /// What identifies a delivery, for duplicate detection. Only what is signed
@@ -174,6 +247,28 @@ pub enum DeliveryId {
     /// body alone, for the deliveries of the same provider that carry none
     /// (Slack's form-encoded slash commands): both are signed.
     BodyFieldOrBody(&'static str),
+    /// The SHA-256 of the body alone, for providers whose body carries no
+    /// single id and that may sign a redelivery with a new timestamp
+    /// (SendGrid's batches of events): a redelivered body is caught
+    /// whatever time it was signed at.
+    Body,
+}
+
+/// Another way a scheme's deliveries may be signed, chosen by the key a
+/// verifier or signer is given: Standard Webhooks' `whpk_` public keys
+/// check `v1a` (Ed25519) signatures where `whsec_` secrets check `v1`
+/// (HMAC-SHA256), the spec's "secret serialization" telling which is
+/// which.
+#[cfg(all(feature = "ed25519", feature = "base64"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct KeyedVariant {
+    pub(crate) algorithm: Algorithm,
+    /// The signature version of the variant's items (`v1a`).
+    pub(crate) version: &'static str,
+    /// The prefix of a verifier's key (`whpk_`).
+    pub(crate) public: &'static str,
+    /// The prefix of a signer's key (`whsk_`).
+    pub(crate) private: &'static str,
 }
 
 /// Stripe's `t=…,v1=…` items.
@@ -273,6 +368,9 @@ pub struct Scheme {
     pub(crate) body_time: Option<BodyTime>,
     /// How the received URL becomes the signed one.
     pub(crate) url_form: UrlForm,
+    /// The variant a key of another kind selects (Standard Webhooks' `v1a`).
+    #[cfg(all(feature = "ed25519", feature = "base64"))]
+    pub(crate) keyed_variant: Option<KeyedVariant>,
 }
 
 /// How the URL a verifier is given becomes the URL it signs.
@@ -333,6 +431,8 @@ impl Scheme {
             body_shape: BodyShape::Any,
             body_time: None,
             url_form: UrlForm::AsReceived,
+            #[cfg(all(feature = "ed25519", feature = "base64"))]
+            keyed_variant: None,
         }
     }
 
@@ -368,6 +468,11 @@ impl Scheme {
     /// each the HMAC-SHA256 of `"{id}.{timestamp}.{body}"` keyed with the
     /// base64-decoded secret (`whsec_<base64>`). Duplicates are recognised
     /// by the signed `webhook-id`.
+    ///
+    /// With feature `ed25519`, a verifier given `whpk_` public keys checks
+    /// the asymmetric `v1a,<base64>` items instead (Ed25519 over the same
+    /// content), and a signer given `whsk_` private keys writes them. One
+    /// verifier takes keys of one kind: `whsec_` secrets or `whpk_` keys.
     #[cfg(feature = "standard-webhooks")]
     pub fn standard_webhooks() -> Self {
         let names = |prefix: &'static str| HeaderNames {
@@ -388,8 +493,56 @@ impl Scheme {
             ],
             secret_format: SecretFormat::Base64 { prefix: "whsec_" },
             delivery_id: DeliveryId::IdHeader,
+            #[cfg(feature = "ed25519")]
+            keyed_variant: Some(KeyedVariant {
+                algorithm: Algorithm::Ed25519,
+                version: "v1a",
+                public: "whpk_",
+                private: "whsk_",
+            }),
             ..Scheme::body("webhook-signature")
         }
+    }
+
+    /// The scheme for these keys: a scheme with a [`KeyedVariant`] takes
+    /// it when every key is of the variant's kind (`whpk_` to verify,
+    /// `whsk_` to sign), and refuses a list that mixes kinds.
+    pub(crate) fn for_keys(
+        self,
+        secrets: &[Secret],
+        signing: bool,
+    ) -> Result<Self, crate::ConfigError> {
+        #[cfg(all(feature = "ed25519", feature = "base64"))]
+        if let Some(variant) = self.keyed_variant {
+            let prefix = if signing {
+                variant.private
+            } else {
+                variant.public
+            };
+            let first = secrets.first().is_some_and(|s| s.starts_with(prefix));
+            if let Some(index) = secrets.iter().position(|s| s.starts_with(prefix) != first) {
+                return Err(crate::ConfigError::InvalidSecret {
+                    index,
+                    reason: crate::SecretError::MixedKinds,
+                });
+            }
+            if first {
+                return Ok(Scheme {
+                    algorithm: variant.algorithm,
+                    format: Format::Versioned {
+                        version: variant.version,
+                    },
+                    secret_format: SecretFormat::Base64KeyPair {
+                        public: variant.public,
+                        private: variant.private,
+                    },
+                    keyed_variant: None,
+                    ..self
+                });
+            }
+        }
+        let _ = (secrets, signing);
+        Ok(self)
     }
 
     /// Sets the prefix before the signature of a [`body`](Self::body)
@@ -722,6 +875,13 @@ impl Scheme {
         if pairs && self.algorithm != Algorithm::HmacSha256 {
             return Err("the `key=value` family carries HMAC-SHA256 signatures only");
         }
+        if !self.key_fits_algorithm() {
+            return Err(
+                "the key does not fit the algorithm: an HMAC takes a secret (`AsIssued`, \
+                 `Base64`), Ed25519 a public key in `Hex` or `Base64KeyPair`, ECDSA P-256 one \
+                 in `Der`",
+            );
+        }
         if let Format::Single { prefix } = &self.format
             && !prefix.bytes().all(|b| (b' '..=b'~').contains(&b))
         {
@@ -736,10 +896,30 @@ impl Scheme {
         if matches!(self.format, Format::Versioned { .. })
             && (self.algorithm != Algorithm::HmacSha256 || self.encoding != Encoding::Hex)
             && !self.versioned_base64_sha256()
+            && !self.algorithm.is_asymmetric()
         {
-            return Err("a versioned signature list carries HMAC-SHA256 signatures only");
+            return Err(
+                "a versioned signature list carries HMAC-SHA256 or public-key signatures only",
+            );
         }
         self.check_adjacent_parts()
+    }
+
+    /// Whether the scheme's keys are of the kind its algorithm takes.
+    fn key_fits_algorithm(&self) -> bool {
+        match self.algorithm {
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => {
+                #[cfg(feature = "base64")]
+                if let SecretFormat::Base64KeyPair { .. } = self.secret_format {
+                    return true;
+                }
+                self.secret_format == SecretFormat::Hex
+            }
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256Sha256 => self.secret_format == SecretFormat::Der,
+            _ => !self.secret_format.is_key_pair(),
+        }
     }
 
     /// Whether this is Standard Webhooks' list: base64 HMAC-SHA256.

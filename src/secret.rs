@@ -85,13 +85,19 @@ impl Secret {
         format: SecretFormat,
         algorithm: Algorithm,
         provider: Option<&str>,
+        role: KeyRole,
     ) -> Result<SigningKey, SecretError> {
         self.validate()?;
+        #[cfg(any(feature = "ed25519", feature = "p256"))]
+        if algorithm.is_asymmetric() {
+            return crate::keys::parse(&self.0, format, algorithm, role);
+        }
+        let _ = role;
         let weak_below = match algorithm {
-            Algorithm::HmacSha256 | Algorithm::Token => WEAK_BELOW,
             Algorithm::HmacSha512 => 64,
             #[cfg(feature = "sha1")]
             Algorithm::HmacSha1 => 20,
+            _ => WEAK_BELOW,
         };
         let key = match format {
             SecretFormat::AsIssued => SigningKey::new(self.0.as_bytes(), algorithm),
@@ -112,6 +118,10 @@ impl Secret {
                 );
                 return Ok(SigningKey::new(&decoded, algorithm));
             }
+            // `Scheme::check` pairs key-pair formats with public-key
+            // algorithms only.
+            #[allow(unreachable_patterns)]
+            _ => return Err(SecretError::NotBase64),
         };
         warn_if_weak(self.0.len(), weak_below, provider);
         Ok(key)
@@ -132,6 +142,23 @@ fn warn_if_weak(len: usize, weak_below: usize, provider: Option<&str>) {
              longer secret wherever you can choose it"
         );
     }
+}
+
+impl Secret {
+    /// Whether the secret starts with `prefix` (`whpk_`): which kind of
+    /// key it is, for a scheme whose keys say.
+    #[cfg(all(feature = "ed25519", feature = "base64"))]
+    pub(crate) fn starts_with(&self, prefix: &str) -> bool {
+        self.0.starts_with(prefix)
+    }
+}
+
+/// Whether a key is wanted to verify (a provider's public key) or to sign
+/// (its private key): the same for a shared secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KeyRole {
+    Verify,
+    Sign,
 }
 
 impl From<String> for Secret {
@@ -182,29 +209,29 @@ pub(crate) enum SigningKey {
         token: Zeroizing<Vec<u8>>,
         digest: Zeroizing<[u8; TAG_LEN]>,
     },
+    /// A provider's public key, or a private key to sign with
+    /// ([`crate::keys`]).
+    #[cfg(any(feature = "ed25519", feature = "p256"))]
+    Pair(crate::keys::KeyPair),
 }
 
 impl SigningKey {
     /// The keys of a verifier or signer: every secret given, each checked
     /// and keyed as the scheme's `format` says; a weak one is logged under
     /// `provider`'s name, unless it is `None`.
-    pub(crate) fn from_secrets<I>(
-        secrets: I,
+    pub(crate) fn from_secrets(
+        secrets: Vec<Secret>,
         format: SecretFormat,
         algorithm: Algorithm,
         provider: Option<&str>,
-    ) -> Result<Box<[SigningKey]>, ConfigError>
-    where
-        I: IntoIterator,
-        I::Item: Into<Secret>,
-    {
+        role: KeyRole,
+    ) -> Result<Box<[SigningKey]>, ConfigError> {
         let keys = secrets
             .into_iter()
             .enumerate()
             .map(|(index, secret)| {
                 secret
-                    .into()
-                    .into_key(format, algorithm, provider)
+                    .into_key(format, algorithm, provider, role)
                     .map_err(|reason| ConfigError::InvalidSecret { index, reason })
             })
             .collect::<Result<Box<[SigningKey]>, ConfigError>>()?;
@@ -230,6 +257,9 @@ impl SigningKey {
                 token: Zeroizing::new(secret.to_vec()),
                 digest: Zeroizing::new(Sha256::digest(secret).into()),
             },
+            // `into_key` parses these itself.
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a public-key algorithm is keyed by crate::keys"),
         }
     }
 
@@ -274,6 +304,9 @@ impl SigningKey {
                 out[..TAG_LEN].copy_from_slice(&digest[..]);
                 TAG_LEN
             }
+            // Verified by `KeyPair::verifies`, signed by `KeyPair::sign`.
+            #[cfg(any(feature = "ed25519", feature = "p256"))]
+            SigningKey::Pair(_) => 0,
         };
         &out[..len]
     }
@@ -282,6 +315,15 @@ impl SigningKey {
     pub(crate) fn token(&self) -> Option<&[u8]> {
         match self {
             SigningKey::Token { token, .. } => Some(token),
+            _ => None,
+        }
+    }
+
+    /// The public or private key, for a public-key scheme.
+    #[cfg(any(feature = "ed25519", feature = "p256"))]
+    pub(crate) fn pair(&self) -> Option<&crate::keys::KeyPair> {
+        match self {
+            SigningKey::Pair(pair) => Some(pair),
             _ => None,
         }
     }
@@ -347,6 +389,7 @@ mod tests {
                 SecretFormat::AsIssued,
                 Algorithm::HmacSha256,
                 Some("github"),
+                KeyRole::Verify,
             )
             .unwrap();
         assert_eq!(
@@ -376,6 +419,11 @@ mod tests {
         }
         wiped_on_drop::<Zeroizing<String>>();
         wiped_on_drop::<Zeroizing<Vec<u8>>>();
+        // A signer's private keys (public keys are not secret).
+        #[cfg(feature = "ed25519")]
+        wiped_on_drop::<ed25519_dalek::SigningKey>();
+        #[cfg(feature = "p256")]
+        wiped_on_drop::<p256::ecdsa::SigningKey>();
         // Every key is one of these, and nothing else.
         let _: fn(&SigningKey) = |key| match key {
             SigningKey::Sha256(mac) => {
@@ -391,6 +439,20 @@ mod tests {
             SigningKey::Token { token, digest } => {
                 let _: (&Zeroizing<Vec<u8>>, &Zeroizing<[u8; TAG_LEN]>) = (token, digest);
             }
+            // Public keys are not secret; private keys wipe themselves
+            // (checked above).
+            #[cfg(any(feature = "ed25519", feature = "p256"))]
+            SigningKey::Pair(pair) => match pair {
+                #[cfg(feature = "ed25519")]
+                crate::keys::KeyPair::Ed25519Private(key) => {
+                    let _: &ed25519_dalek::SigningKey = key;
+                }
+                #[cfg(feature = "p256")]
+                crate::keys::KeyPair::P256Private(key) => {
+                    let _: &p256::ecdsa::SigningKey = key;
+                }
+                _ => {}
+            },
         };
     }
 }

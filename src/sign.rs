@@ -10,7 +10,7 @@ use crate::error::ConfigError;
 use crate::headers::Headers;
 use crate::providers::Provider;
 use crate::scheme::{Encoding, Format, IdShape, MAX_PARTS, Part, Scheme, TimeFormat};
-use crate::secret::{Secret, SigningKey};
+use crate::secret::{KeyRole, Secret, SigningKey};
 use crate::signature::MAX_SIGNATURES;
 use crate::time::{format_rfc3339, unix_now};
 
@@ -105,7 +105,8 @@ impl<P: Provider> Signer<P> {
         I: IntoIterator,
         I::Item: Into<Secret>,
     {
-        let scheme = P::scheme();
+        let secrets: Vec<Secret> = secrets.into_iter().map(Into::into).collect();
+        let scheme = P::scheme().for_keys(&secrets, true)?;
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
@@ -117,6 +118,7 @@ impl<P: Provider> Signer<P> {
             scheme.secret_format,
             scheme.algorithm,
             Some(P::NAME),
+            KeyRole::Sign,
         )?;
         let max = match scheme.format {
             Format::Single { .. } => 1,
@@ -187,6 +189,11 @@ impl<P: Provider> Signer<P> {
         let parts = &parts[..scheme.content.len()];
         let signatures = self.keys.iter().map(|key| match key.token() {
             Some(token) => String::from_utf8_lossy(token).into_owned(),
+            #[cfg(any(feature = "ed25519", feature = "p256"))]
+            None if key.pair().is_some() => {
+                let signature = key.pair().and_then(|pair| pair.sign(parts));
+                encode(&signature.unwrap_or_default(), scheme.encoding)
+            }
             None => {
                 let mut tag = [0u8; 64];
                 encode(key.expected(parts, &mut tag), scheme.encoding)

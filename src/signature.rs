@@ -345,6 +345,16 @@ impl<'h> RawList<'h> {
         })
     }
 
+    /// The signatures of a space-separated list's `version` items
+    /// ([`versioned_items`]), as sent: Standard Webhooks' `v1a,<base64>`.
+    pub(crate) fn parse_versioned(header: &'h [u8], version: &str) -> Result<Self, ParseError> {
+        let mut signatures = [&[][..]; MAX_SIGNATURES];
+        let count = versioned_items(header, version, |index, signature| {
+            signatures[index] = signature;
+        })?;
+        Ok(RawList { signatures, count })
+    }
+
     /// Every signature, as sent.
     pub(crate) fn signatures(&self) -> &[&'h [u8]] {
         &self.signatures[..self.count]

@@ -20,7 +20,7 @@ use crate::scheme::{
     Algorithm, BodyShape, DeliveryId, Encoding, Format, HeaderNames, IdShape, MAX_PARTS, Part,
     Scheme, TimeFormat,
 };
-use crate::secret::{Secret, SigningKey};
+use crate::secret::{KeyRole, Secret, SigningKey};
 #[cfg(feature = "base64")]
 use crate::signature::{BASE64_TAG_LEN, EncodedList, encode_base64_tag};
 use crate::signature::{
@@ -79,13 +79,16 @@ struct Inner {
 }
 
 impl<P: Provider> Verifier<P> {
-    /// A verifier for one secret, exactly as the provider issued it.
+    /// A verifier for one secret, exactly as the provider issued it; for a
+    /// public-key scheme (Discord, SendGrid, Standard Webhooks' `whpk_`),
+    /// the provider's public key as it shows it, parsed here once.
     ///
     /// # Errors
     ///
     /// [`ConfigError::InvalidSecret`] when the secret is empty, has
     /// surrounding whitespace or quotes, or is not of the shape the
-    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`);
+    /// provider's scheme requires (Standard Webhooks' `whsec_<base64>`; a
+    /// public key that is not one, [`SecretError::InvalidKey`](crate::SecretError::InvalidKey));
     /// [`ConfigError::InvalidScheme`] when the provider's scheme is one a
     /// verifier cannot keep its promises with (a custom scheme that checks
     /// a time it does not sign, say);
@@ -189,6 +192,8 @@ impl<P: Provider> Verifier<P> {
         I::Item: Into<Secret>,
     {
         check_name(P::NAME)?;
+        let secrets: Vec<Secret> = secrets.into_iter().map(Into::into).collect();
+        let scheme = scheme.for_keys(&secrets, false)?;
         scheme
             .check()
             .map_err(|reason| ConfigError::InvalidScheme { reason })?;
@@ -196,8 +201,13 @@ impl<P: Provider> Verifier<P> {
             return Err(ConfigError::PublicOriginRequired { provider: P::NAME });
         }
         let provider = log_weak.then_some(P::NAME);
-        let keys =
-            SigningKey::from_secrets(secrets, scheme.secret_format, scheme.algorithm, provider)?;
+        let keys = SigningKey::from_secrets(
+            secrets,
+            scheme.secret_format,
+            scheme.algorithm,
+            provider,
+            KeyRole::Verify,
+        )?;
         let tolerance = Some(match scheme.body_time {
             Some(body_time) => body_time.max_age,
             None => scheme.tolerance,
@@ -280,10 +290,12 @@ impl<P: Provider> Verifier<P> {
     /// tests, and for work that must not depend on the system clock.
     ///
     /// The headers are parsed and a signed timestamp checked before any
-    /// HMAC is computed, so malformed and stale requests cost almost
-    /// nothing; signatures are compared in constant time; a time inside the
-    /// body is read only once the signature has matched. Nothing is
-    /// allocated, except to read a time inside the body.
+    /// HMAC is computed (or public-key signature checked), so malformed and
+    /// stale requests cost almost nothing; signatures are compared in
+    /// constant time; a time inside the body is read only once the
+    /// signature has matched. Nothing is allocated, except to read a time
+    /// inside the body, and for an Ed25519 check, the signed message made
+    /// contiguous once.
     ///
     /// # Errors
     ///
@@ -528,6 +540,10 @@ impl<P: Provider> Verifier<P> {
                     }
                 }
             }
+            Format::Versioned { version } if scheme.algorithm.is_asymmetric() => {
+                parsed.signatures =
+                    Signatures::Raw(RawList::parse_versioned(value, version).map_err(malformed)?);
+            }
             Format::Versioned { version } => {
                 parsed.signatures = match scheme.encoding {
                     Encoding::Hex => Signatures::List(
@@ -687,6 +703,10 @@ impl<P: Provider> Verifier<P> {
     /// every comparison is constant-time.
     fn match_raw(&self, list: &RawList<'_>, parts: &[&[u8]]) -> Option<usize> {
         let scheme = &self.inner.scheme;
+        #[cfg(any(feature = "ed25519", feature = "p256"))]
+        if scheme.algorithm.is_asymmetric() {
+            return self.match_public_key(list, parts);
+        }
         let mut decoded = [([0u8; 64], 0usize); MAX_SIGNATURES];
         for (slot, text) in decoded.iter_mut().zip(list.signatures()) {
             if scheme.algorithm == Algorithm::Token {
@@ -717,6 +737,30 @@ impl<P: Provider> Verifier<P> {
         })
     }
 
+    /// The public key one of `list`'s signatures verifies under, for a
+    /// public-key scheme. Signatures and keys are public: nothing here
+    /// needs to be constant-time. A signature that does not decode to a
+    /// whole one (empty, truncated, of another encoding) never verifies.
+    #[cfg(any(feature = "ed25519", feature = "p256"))]
+    fn match_public_key(&self, list: &RawList<'_>, parts: &[&[u8]]) -> Option<usize> {
+        use crate::keys::MAX_SIGNATURE_LEN;
+        let encoding = self.inner.scheme.encoding;
+        let mut decoded = [([0u8; MAX_SIGNATURE_LEN], 0usize); MAX_SIGNATURES];
+        for (slot, text) in decoded.iter_mut().zip(list.signatures()) {
+            slot.1 = decode_any(text, encoding, &mut slot.0).map_or(0, <[u8]>::len);
+        }
+        let decoded = &decoded[..list.signatures().len()];
+        let mut joined = None;
+        self.inner.keys.iter().position(|key| {
+            key.pair().is_some_and(|pair| {
+                decoded
+                    .iter()
+                    .filter(|(_, len)| *len > 0)
+                    .any(|(signature, len)| pair.verifies(parts, &mut joined, &signature[..*len]))
+            })
+        })
+    }
+
     /// The answer to a `handshake` whose request verified (`verified`): Zoom
     /// wants its token's HMAC under the secret that matched.
     pub fn answer_handshake(&self, verified: &Verified, handshake: &Handshake) -> HandshakeAnswer {
@@ -724,6 +768,10 @@ impl<P: Provider> Verifier<P> {
             Handshake::Echo(challenge) => HandshakeAnswer {
                 content_type: "text/plain",
                 body: challenge.as_bytes().to_vec(),
+            },
+            Handshake::Json(body) => HandshakeAnswer {
+                content_type: "application/json",
+                body: body.as_bytes().to_vec(),
             },
             Handshake::PlainToken(token) => {
                 let key = &self.inner.keys[verified.secret_index().min(self.inner.keys.len() - 1)];
@@ -754,6 +802,7 @@ impl<P: Provider> Verifier<P> {
                 Ok(id) => format!("id:{id}"),
                 Err(_) => body_hash(),
             },
+            DeliveryId::Body => body_hash(),
             DeliveryId::IdHeader => {
                 let id = parsed.id.unwrap_or_default();
                 format!("id:{}", String::from_utf8_lossy(id))
@@ -1099,6 +1148,28 @@ fn bytes_match<const N: usize>(a: &[u8; N], b: &[u8; N]) -> Choice {
         acc | (u32::from_ne_bytes(*a) ^ u32::from_ne_bytes(*b))
     });
     difference.ct_eq(&0)
+}
+
+/// Decodes a signature of any length up to `out`'s, in `encoding` (hex in
+/// either case; canonical padded base64).
+#[cfg(any(feature = "ed25519", feature = "p256"))]
+fn decode_any<'o, const N: usize>(
+    text: &[u8],
+    encoding: Encoding,
+    out: &'o mut [u8; N],
+) -> Option<&'o [u8]> {
+    match encoding {
+        Encoding::Hex => {
+            let out = out.get_mut(..text.len() / 2)?;
+            hex::decode_to_slice(text, out).ok()?;
+            Some(out)
+        }
+        #[cfg(feature = "base64")]
+        Encoding::Base64 => {
+            use base64ct::Encoding as _;
+            base64ct::Base64::decode(text, out).ok()
+        }
+    }
 }
 
 /// The decode error of a signed body that lacks a field the scheme reads.

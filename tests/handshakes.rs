@@ -240,3 +240,141 @@ async fn twitch_callback_verification_is_answered_with_its_challenge() {
         assert_eq!((answer.0, answer.3), (200, true), "{answer:?}");
     }
 }
+
+/// Discord's interactions endpoint, served over real HTTP (axum, then
+/// actix-web), checked as Discord checks it: a signed PING is answered
+/// `{"type":1}` (PONG) without the handler; the same PING with a
+/// deliberately invalid signature is refused with 401; an interaction goes
+/// to the handler.
+#[cfg(feature = "ed25519")]
+mod discord {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use signed_webhooks::{Discord, Signer, Verifier};
+
+    /// The application's public key, and the seed of its private key
+    /// (tests/vectors/discord.json's `signing_keys`).
+    const PUBLIC_KEY: &str = "a968e5e34c12a9448b6b205d873461cc2a99cae1ac12565562fd324f70211374";
+    const SEED: &str = "521b7f17ce2ce24abfb2fde2036512736179d1604230222d9a11258958ad30cb";
+    /// Another application's private key.
+    const OTHER_SEED: &str = "e8bc158249c886aaf2d73bf1ff8a7167f20219680baf324d1563e872f3425ab7";
+
+    const PING: &[u8] = br#"{"app_permissions":"562949953601536","application_id":"1281634752438747218","id":"1287402859134582825","token":"aW50ZXJhY3Rpb246MTI4NzQwMjg1OTEzNDU4MjgyNTp0ZXN0","type":1,"user":{"id":"643945264868098049","username":"discord"},"version":1}"#;
+    const COMMAND: &[u8] = br#"{"application_id":"1281634752438747218","id":"1287402967823593523","token":"aW50","type":2,"data":{"id":"1281637166575661107","name":"greet","type":1},"version":1}"#;
+
+    async fn start_axum(runs: Arc<AtomicUsize>) -> SocketAddr {
+        use axum::http::StatusCode;
+        use axum::routing::post;
+        use signed_webhooks::axum::Webhook;
+
+        let app = axum::Router::new()
+            .route(
+                "/interactions",
+                post(move |_: Webhook<Discord>| async move {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    StatusCode::OK
+                }),
+            )
+            .with_state(Verifier::<Discord>::new(PUBLIC_KEY).unwrap())
+            .layer(signed_webhooks::dedup::Deduplicator::in_memory());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        addr
+    }
+
+    fn start_actix(runs: Arc<AtomicUsize>) -> SocketAddr {
+        use actix_web::{App, HttpResponse, HttpServer, web};
+        use signed_webhooks::actix::Webhook;
+
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let verifier = web::Data::new(Verifier::<Discord>::new(PUBLIC_KEY).unwrap());
+                let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
+                let server = HttpServer::new(move || {
+                    let runs = runs.clone();
+                    App::new()
+                        .app_data(verifier.clone())
+                        .wrap(dedup.clone())
+                        .route(
+                            "/interactions",
+                            web::post().to(move |_: Webhook<Discord>| {
+                                let runs = runs.clone();
+                                async move {
+                                    runs.fetch_add(1, Ordering::SeqCst);
+                                    HttpResponse::Ok().finish()
+                                }
+                            }),
+                        )
+                })
+                .workers(1)
+                .disable_signals()
+                .bind("127.0.0.1:0")
+                .unwrap();
+                tx.send(server.addrs()[0]).unwrap();
+                server.run().await.unwrap();
+            })
+        });
+        rx.recv().unwrap()
+    }
+
+    /// POSTs `body` signed with `seed` now: status, content type, body.
+    async fn post(addr: SocketAddr, body: &[u8], seed: &str) -> (u16, String, String) {
+        let client = reqwest::Client::new();
+        let mut request = client.post(format!("http://{addr}/interactions"));
+        for (name, value) in Signer::<Discord>::new(seed).unwrap().sign(body) {
+            request = request.header(&*name, value);
+        }
+        let response = request
+            .header("content-type", "application/json")
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (status, content_type, response.text().await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_ping_is_answered_pong_and_a_bad_signature_refused() {
+        let axum_runs = Arc::new(AtomicUsize::new(0));
+        let actix_runs = Arc::new(AtomicUsize::new(0));
+        let servers = [
+            (start_axum(axum_runs.clone()).await, axum_runs),
+            (start_actix(actix_runs.clone()), actix_runs),
+        ];
+        for (addr, runs) in servers {
+            for ping in [PING, br#"{"type":1}"#] {
+                let (status, content_type, text) = post(addr, ping, SEED).await;
+                assert_eq!(status, 200, "{text}");
+                assert_eq!(content_type, "application/json");
+                assert_eq!(
+                    serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+                    serde_json::json!({"type": 1})
+                );
+                // Discord's check: the same PING, signed by another key.
+                let (status, _, text) = post(addr, ping, OTHER_SEED).await;
+                assert_eq!(status, 401, "{text}");
+            }
+            assert_eq!(
+                runs.load(Ordering::SeqCst),
+                0,
+                "a PING is not the handler's"
+            );
+            let (status, _, _) = post(addr, COMMAND, SEED).await;
+            assert_eq!(status, 200);
+            assert_eq!(runs.load(Ordering::SeqCst), 1, "a command is the handler's");
+            let (status, _, _) = post(addr, COMMAND, OTHER_SEED).await;
+            assert_eq!(status, 401);
+            assert_eq!(runs.load(Ordering::SeqCst), 1);
+        }
+    }
+}

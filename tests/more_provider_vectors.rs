@@ -895,3 +895,103 @@ fn hubspot() {
         ],
     );
 }
+
+#[cfg(feature = "ed25519")]
+#[test]
+fn discord() {
+    let (file, text) = vectors!("discord");
+    check::<signed_webhooks::Discord>(
+        file,
+        text,
+        &[
+            ("X-Signature-Timestamp absent", "missing_signature_header"),
+            ("empty signature", "malformed_signature_header"),
+            // ed25519-dalek's strict check, as libsodium's: S < ℓ, and no
+            // small-order R (the all-zero signature's).
+            ("non-canonical S (S + ℓ), same R", "signature_mismatch"),
+            ("all-zero signature", "signature_mismatch"),
+            // The crate reads hex in either case (as for every hex scheme),
+            // and nothing else: the SDK's `bytes.fromhex` also skips spaces.
+            ("upper-case hex signature", "accepted"),
+            (
+                "hex signature with spaces between bytes",
+                "signature_mismatch",
+            ),
+            // The SDK checks no time and Discord documents none: the crate
+            // bounds the signed timestamp to 300 s either way.
+            ("timestamp a day old", "timestamp_too_old"),
+            ("timestamp a day in the future", "timestamp_in_future"),
+            // The key as the Developer Portal shows it, hex: refused at
+            // start-up otherwise.
+            ("public key configured in base64", "secret refused"),
+        ],
+    );
+}
+
+#[cfg(feature = "p256")]
+#[test]
+fn sendgrid() {
+    let (file, text) = vectors!("sendgrid");
+    check::<signed_webhooks::SendGrid>(
+        file,
+        text,
+        &[
+            ("timestamp header absent", "missing_signature_header"),
+            ("raw r||s (IEEE P1363) instead of DER", "signature_mismatch"),
+            // The SDK checks no time and SendGrid documents none: the crate
+            // bounds the signed timestamp to 300 s either way.
+            ("timestamp a day old", "timestamp_too_old"),
+            ("timestamp a day in the future", "timestamp_in_future"),
+            // Canonical padded base64 only (the SDK's decoder drops stray
+            // characters).
+            (
+                "signature with stray non-base64 characters",
+                "signature_mismatch",
+            ),
+            // The bare base64 DER SendGrid shows; a PEM-armoured key is
+            // refused at start-up (the SDK fails to load it too).
+            ("public key configured as PEM", "secret refused"),
+        ],
+    );
+}
+
+#[cfg(all(feature = "standard-webhooks", feature = "ed25519"))]
+#[test]
+fn standard_webhooks_v1a() {
+    let (file, text) = vectors!("standard_webhooks_v1a");
+    check::<signed_webhooks::StandardWebhooks>(
+        file,
+        text,
+        &[
+            // A `whpk_` key checks `v1a` items only.
+            ("the right signature labelled v1", "no_v1_signature"),
+            ("only a v1 (HMAC) signature", "no_v1_signature"),
+            // Without its prefix the key reads as a `whsec_`-less HMAC
+            // secret (which Standard Webhooks allows), so `v1` is looked for.
+            ("public key configured without whpk_", "no_v1_signature"),
+            ("timestamp 301 s old", "timestamp_too_old"),
+            ("timestamp 301 s in the future", "timestamp_in_future"),
+            ("tampered webhook-id", "signature_mismatch"),
+        ],
+    );
+    // The same scheme and vectors under Svix's header names.
+    check_v1a_as_svix();
+}
+
+/// Svix's `svix-*` names carry `v1a` as well.
+#[cfg(all(feature = "standard-webhooks", feature = "ed25519"))]
+fn check_v1a_as_svix() {
+    let (file, text) = vectors!("standard_webhooks_v1a");
+    let mut vectors: serde_json::Value = serde_json::from_str(text).unwrap();
+    for v in vectors["vectors"].as_array_mut().unwrap() {
+        let headers = v["headers"].as_object_mut().unwrap();
+        *headers = std::mem::take(headers)
+            .into_iter()
+            .map(|(name, value)| match name.strip_prefix("webhook-") {
+                Some(rest) => (format!("svix-{rest}"), value),
+                None => (name, value),
+            })
+            .collect();
+    }
+    check::<signed_webhooks::Svix>(file, &vectors.to_string(), &[]);
+}

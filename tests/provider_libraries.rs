@@ -49,7 +49,8 @@ const LEFT_TO_NODE: &[&str] = &[
 /// Node library (LeadLex; the documented recipes of Lemon Squeezy,
 /// Typeform, Calendly, PagerDuty, Bitbucket, Intercom, Vercel, Meta, Xero,
 /// Dropbox and Sentry), or a Python SDK (Razorpay, Paddle, Square, Twilio,
-/// HubSpot).
+/// HubSpot, Discord's discord-interactions, SendGrid's; Standard Webhooks'
+/// `v1a`, which no library verifies, by the spec's recipe with PyNaCl).
 const LEFT_TO_PYTHON: &[&str] = &[
     "leadlex",
     "razorpay",
@@ -68,6 +69,9 @@ const LEFT_TO_PYTHON: &[&str] = &[
     "square",
     "twilio",
     "hubspot",
+    "discord",
+    "sendgrid",
+    "standard_webhooks_v1a",
 ];
 
 fn manifest_dir() -> PathBuf {
@@ -398,6 +402,8 @@ fn deliveries() -> Vec<Value> {
     out.extend(group_b_deliveries());
     out.extend(group_c_deliveries());
     out.extend(url_deliveries());
+    #[cfg(all(feature = "ed25519", feature = "p256"))]
+    out.extend(public_key_deliveries());
     out
 }
 
@@ -1776,4 +1782,172 @@ fn url_deliveries() -> Vec<Value> {
 #[cfg(not(feature = "sha1"))]
 fn url_deliveries() -> Vec<Value> {
     Vec::new()
+}
+/// The public-key schemes (Discord, SendGrid, Standard Webhooks `v1a`):
+/// `Signer<P>` given the private keys of the vector files' `signing_keys`,
+/// the receivers given the public keys, as the providers show them;
+/// checked by discord-interactions (PyNaCl), sendgrid's `EventWebhook`
+/// (cryptography) and the `v1a` recipe (PyNaCl).
+#[cfg(all(feature = "ed25519", feature = "p256"))]
+fn public_key_deliveries() -> Vec<Value> {
+    use signed_webhooks::{Discord, SendGrid};
+
+    /// The file's key pairs, public key first, in the file's order.
+    fn key_pairs(text: &str) -> Vec<(String, String)> {
+        let document: Value = serde_json::from_str(text).unwrap();
+        document["signing_keys"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(public, private)| (public.clone(), private.as_str().unwrap().to_owned()))
+            .collect()
+    }
+    let discord_keys = key_pairs(include_str!("vectors/discord.json"));
+    let sendgrid_keys = key_pairs(include_str!("vectors/sendgrid.json"));
+    let v1a_keys = key_pairs(include_str!("vectors/standard_webhooks_v1a.json"));
+    let [
+        (discord_public, discord_seed),
+        (discord_other, discord_other_seed),
+    ] = [&discord_keys[0], &discord_keys[1]].map(|(a, b)| (a.as_str(), b.as_str()));
+    let [
+        (sendgrid_public, sendgrid_private),
+        (sendgrid_other, sendgrid_other_private),
+    ] = [&sendgrid_keys[0], &sendgrid_keys[1]].map(|(a, b)| (a.as_str(), b.as_str()));
+    let [(v1a_public, v1a_private), (v1a_other, v1a_other_private)] =
+        [&v1a_keys[0], &v1a_keys[1]].map(|(a, b)| (a.as_str(), b.as_str()));
+
+    let discord = Signer::<Discord>::new(discord_seed).unwrap();
+    let discord_second_app = Signer::<Discord>::new(discord_other_seed).unwrap();
+    let ping = br#"{"type":1}"#;
+    let command = "{\"app_permissions\":\"2248473465835073\",\"application_id\":\"1281634752438747218\",\"channel_id\":\"1281634976938868766\",\"data\":{\"id\":\"1281637166575661107\",\"name\":\"greet\",\"type\":1,\"options\":[{\"name\":\"who\",\"type\":3,\"value\":\"Zoë Ångström — naïve café\"}]},\"guild_id\":\"1281634975983374356\",\"id\":\"1287402967823593523\",\"token\":\"aW50ZXJhY3Rpb246MTI4NzQwMjk2NzgyMzU5MzUyMzp0ZXN0\",\"type\":2,\"version\":1}".as_bytes();
+
+    let sendgrid = Signer::<SendGrid>::new(sendgrid_private).unwrap();
+    let sendgrid_new = Signer::<SendGrid>::new(sendgrid_other_private).unwrap();
+    let batch = "[{\"email\":\"zoe@example.com\",\"timestamp\":1789999959,\"smtp-id\":\"<14c5d75ce93.dfd.64b469@ismtpd-555>\",\"event\":\"processed\",\"category\":[\"receipts\"],\"sg_event_id\":\"rbtnWrG1DVDGGGFHFyun0A==\",\"sg_message_id\":\"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0\"},{\"email\":\"zoe@example.com\",\"timestamp\":1789999994,\"event\":\"click\",\"url\":\"https://example.com/café\",\"sg_event_id\":\"Q2xpY2tFdmVudElkMDAwMQ==\",\"sg_message_id\":\"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0\"}]\r\n".as_bytes();
+
+    let v1a = Signer::<StandardWebhooks>::new(v1a_private).unwrap();
+    let v1a_rotating =
+        Signer::<StandardWebhooks>::from_secrets([v1a_private, v1a_other_private]).unwrap();
+    let invoice = br#"{"type":"invoice.paid","timestamp":"2026-09-21T14:13:19.000Z","data":{"id":"inv_4f9a2c","amount":4200,"currency":"USD"}}"#;
+
+    vec![
+        delivery(
+            "discord",
+            "PING",
+            &discord,
+            &[discord_public],
+            ping,
+            untouched,
+        ),
+        delivery(
+            "discord",
+            "APPLICATION_COMMAND, non-ASCII option",
+            &discord,
+            &[discord_public],
+            command,
+            untouched,
+        ),
+        delivery(
+            "discord",
+            "receiver holds two applications' keys, the second signed",
+            &discord_second_app,
+            &[discord_public, discord_other],
+            command,
+            untouched,
+        ),
+        // Signed by another application: nothing was changed, and the
+        // receiver must still refuse it.
+        {
+            let mut foreign = delivery(
+                "discord",
+                "another application's key",
+                &discord_second_app,
+                &[discord_public],
+                command,
+                untouched,
+            );
+            foreign["expect"] = "refused".into();
+            foreign
+        },
+        delivery(
+            "discord",
+            "tampered body",
+            &discord,
+            &[discord_public],
+            command,
+            flip_body_byte,
+        ),
+        delivery(
+            "discord",
+            "tampered timestamp",
+            &discord,
+            &[discord_public],
+            ping,
+            change_header("x-signature-timestamp"),
+        ),
+        delivery(
+            "sendgrid",
+            "processed and click, CRLF-terminated batch",
+            &sendgrid,
+            &[sendgrid_public],
+            batch,
+            untouched,
+        ),
+        delivery(
+            "sendgrid",
+            "rotation, receiver holds the old and the new key",
+            &sendgrid_new,
+            &[sendgrid_public, sendgrid_other],
+            batch,
+            untouched,
+        ),
+        delivery(
+            "sendgrid",
+            "tampered body",
+            &sendgrid,
+            &[sendgrid_public],
+            batch,
+            flip_body_byte,
+        ),
+        delivery(
+            "sendgrid",
+            "tampered timestamp",
+            &sendgrid,
+            &[sendgrid_public],
+            batch,
+            change_header("x-twilio-email-event-webhook-timestamp"),
+        ),
+        delivery(
+            "standard_webhooks_v1a",
+            "invoice.paid",
+            &v1a,
+            &[v1a_public],
+            invoice,
+            untouched,
+        ),
+        delivery(
+            "standard_webhooks_v1a",
+            "two v1a signatures, receiver has the second key",
+            &v1a_rotating,
+            &[v1a_other],
+            invoice,
+            untouched,
+        ),
+        delivery(
+            "standard_webhooks_v1a",
+            "tampered webhook-id",
+            &v1a,
+            &[v1a_public],
+            invoice,
+            change_header("webhook-id"),
+        ),
+        delivery(
+            "standard_webhooks_v1a",
+            "tampered body",
+            &v1a,
+            &[v1a_public],
+            invoice,
+            flip_body_byte,
+        ),
+    ]
 }

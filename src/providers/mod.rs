@@ -10,13 +10,17 @@
 //! | [`Commet`] | `X-Commet-Signature: <hex>` of the body | body `timestamp`, 24 h | body `id` |
 //! | [`LeadLex`] | `X-LeadLex-Signature: sha256=<hex>` of the body | body `timestamp`, 72 h | signed content |
 //! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
-//! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`) | `webhook-timestamp`, 300 s | `webhook-id` |
+//! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`); `v1a,<base64>` Ed25519 with a `whpk_` key (feature `ed25519`) | `webhook-timestamp`, 300 s | `webhook-id` |
+//! | `Discord` (feature `ed25519`) | `X-Signature-Ed25519: <hex>` Ed25519 of `{ts}{body}` | `X-Signature-Timestamp`, 300 s | body `id` |
+//! | `SendGrid` (feature `p256`) | `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>` ECDSA P-256 of `{ts}{body}` | `…-Timestamp`, 300 s | the body |
 
 mod bitbucket;
 mod calendly;
 #[cfg(feature = "standard-webhooks")]
 mod clerk;
 mod commet;
+#[cfg(feature = "ed25519")]
+mod discord;
 mod dropbox;
 mod exchange;
 mod github;
@@ -36,6 +40,8 @@ mod pagerduty;
 mod razorpay;
 #[cfg(feature = "standard-webhooks")]
 mod resend;
+#[cfg(feature = "p256")]
+mod sendgrid;
 mod sentry;
 #[cfg(feature = "base64")]
 mod shopify;
@@ -62,6 +68,8 @@ pub use calendly::{Calendly, CalendlyEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use clerk::Clerk;
 pub use commet::{Commet, CommetEnvelope, CommetEvent, CommetMode};
+#[cfg(feature = "ed25519")]
+pub use discord::{Discord, DiscordInteraction, InteractionType};
 pub use dropbox::{Dropbox, DropboxNotification};
 pub use exchange::{Exchange, ExchangeEvent, Offer, Order, OrderCancellation, OrderStatusChange};
 pub use github::{GitHub, GitHubEvent};
@@ -81,6 +89,8 @@ pub use pagerduty::{PagerDuty, PagerDutyEvent, PagerDutyEventData};
 pub use razorpay::{Razorpay, RazorpayEvent};
 #[cfg(feature = "standard-webhooks")]
 pub use resend::Resend;
+#[cfg(feature = "p256")]
+pub use sendgrid::{SendGrid, SendGridEvent};
 pub use sentry::{Sentry, SentryEvent};
 #[cfg(feature = "base64")]
 pub use shopify::{Shopify, ShopifyEvent};
@@ -325,6 +335,13 @@ mod tests {
                 Some(hours(75) + minutes(35) + five)
             );
         }
+        #[cfg(feature = "ed25519")]
+        {
+            assert!(Discord::RETRIES.is_never());
+            assert_eq!(Discord::RETRIES.span(), None);
+        }
+        #[cfg(feature = "p256")]
+        assert_eq!(SendGrid::RETRIES.span(), Some(hours(24)));
         for retries in [Unleeshed::RETRIES, Stripe::RETRIES, Commet::RETRIES] {
             assert!(!retries.is_never());
             assert!(!retries.source().is_empty());
