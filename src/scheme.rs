@@ -541,6 +541,12 @@ impl Scheme {
         self.headers[0].id.as_deref()
     }
 
+    /// The shape a delivery id must have ([`IdShape::Uuid`] where the
+    /// scheme signs it run together with the next part, as Twitch's).
+    pub fn id_shape(&self) -> IdShape {
+        self.id_shape
+    }
+
     /// The body field holding the signed time and how long after it a
     /// delivery is accepted, for a scheme that signs its time in the body.
     pub fn body_timestamp(&self) -> Option<(&'static str, Duration)> {
