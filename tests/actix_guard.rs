@@ -196,7 +196,7 @@ fn matches_headers_reads_the_shape_only() {
     assert!(!github.matches_headers(&[("x-hub-signature-256", tag.clone())]));
     let slack = Slack::scheme();
     let signature = ("x-slack-signature", format!("v0={tag}"));
-    assert!(!slack.matches_headers(&[signature.clone()]));
+    assert!(!slack.matches_headers(std::slice::from_ref(&signature)));
     assert!(slack.matches_headers(&[signature.clone(), ("x-slack-request-timestamp", "1".into())]));
     assert!(!slack.matches_headers(&[signature, ("x-slack-request-timestamp", "soon".into())]));
 }
