@@ -49,6 +49,41 @@
 //! when the handler answers 2xx and released otherwise, so the provider's
 //! retry runs.
 //!
+//! # One URL for several providers
+//!
+//! A provider's own URL is simplest. Where one URL must serve several,
+//! [`ProviderGuard`] routes each request to the resource of the provider
+//! whose headers it carries. It is **routing only**: it reads unsigned
+//! headers, which anyone can send, and verifies nothing; the extractor of
+//! the route it picks verifies everything, as on a URL of its own.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, web};
+//! use signed_webhooks::actix::{ProviderGuard, Webhook};
+//! use signed_webhooks::{GitHub, Slack, Stripe};
+//!
+//! async fn stripe(event: Webhook<Stripe>) -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//! async fn github(event: Webhook<GitHub>) -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//! async fn slack(event: Webhook<Slack>) -> HttpResponse {
+//!     HttpResponse::Ok().finish()
+//! }
+//!
+//! // (and the three verifiers as app data)
+//! let app = App::new()
+//!     .service(web::resource("/webhooks").guard(ProviderGuard::<Stripe>::new()).route(web::post().to(stripe)))
+//!     .service(web::resource("/webhooks").guard(ProviderGuard::<GitHub>::new()).route(web::post().to(github)))
+//!     .service(web::resource("/webhooks").guard(ProviderGuard::<Slack>::new()).route(web::post().to(slack)));
+//! ```
+//!
+//! A request with none of their headers matches no resource: actix-web
+//! answers 404 (the app's default service). Put as guards of routes of one
+//! resource instead (`web::resource("/webhooks").route(web::post()
+//! .guard(…).to(…))`), the same request gets 405.
+//!
 //! actix-web answers `Expect: 100-continue` itself, before any extractor
 //! runs, so a client that asks is invited to send its body even when its
 //! signature header is missing; the extractor still refuses the request
@@ -56,10 +91,12 @@
 //! here asks you for `http` 1.x types.
 
 use std::future::{Future, Ready, ready};
+use std::marker::PhantomData;
 use std::pin::{Pin, pin};
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::guard::{Guard, GuardContext};
 use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::web::{Bytes, Data};
@@ -70,12 +107,61 @@ use crate::dedup::slot::ClaimSlot;
 use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
+use crate::scheme::Scheme;
 use crate::target::RequestTarget;
 use crate::verify::Verifier;
 
 #[cfg(feature = "postgres")]
 pub use crate::extract::WebhookTx;
 pub use crate::extract::{Delivery, Webhook, WebhookBody, WebhookRejection};
+
+/// A routing guard that matches a request carrying provider `P`'s headers,
+/// well formed: its signature header once, parseable by `P`'s scheme, and
+/// the timestamp and id headers the scheme signs
+/// ([`Scheme::matches_headers`]).
+///
+/// **Routing only.** The headers it reads are not signed, and nothing is
+/// verified: no signature checked, no time compared with the clock. A
+/// request with Stripe's header shape and a forged signature is routed to
+/// the Stripe resource, whose [`Webhook`] extractor refuses it (401). Never
+/// let a guard's match stand for a verified delivery. Providers whose
+/// headers have the same shape (GitHub's and Meta's, say) cannot be told
+/// apart: give those URLs of their own. See the [module's
+/// docs](self#one-url-for-several-providers).
+pub struct ProviderGuard<P> {
+    scheme: Scheme,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Provider> ProviderGuard<P> {
+    /// The guard for `P`'s headers.
+    pub fn new() -> Self {
+        ProviderGuard {
+            scheme: P::scheme(),
+            provider: PhantomData,
+        }
+    }
+}
+
+impl<P: Provider> Default for ProviderGuard<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<P: Provider> std::fmt::Debug for ProviderGuard<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderGuard")
+            .field("provider", &P::NAME)
+            .finish()
+    }
+}
+
+impl<P: Provider> Guard for ProviderGuard<P> {
+    fn check(&self, ctx: &GuardContext<'_>) -> bool {
+        self.scheme.matches_headers(&ctx.head().headers)
+    }
+}
 
 type LocalFuture<T, E = WebhookRejection> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 

@@ -53,6 +53,57 @@
 //! (With axum's `macros` feature, `#[derive(FromRef)]` writes the two
 //! `impl`s; with a single provider, the verifier itself can be the state.)
 //!
+//! # One URL for several providers
+//!
+//! A provider's own URL is simplest. Where one URL must serve several,
+//! [`Scheme::matches_headers`](crate::Scheme::matches_headers) tells whose
+//! headers a request carries (their shape only: **nothing is verified**,
+//! anyone can send such headers), and that provider's verifier decides:
+//!
+//! ```
+//! use axum::body::Bytes;
+//! use axum::extract::State;
+//! use axum::http::{HeaderMap, StatusCode};
+//! use axum::{Router, routing::post};
+//! use signed_webhooks::{GitHub, Provider, Stripe, Verifier};
+//!
+//! #[derive(Clone)]
+//! struct Webhooks {
+//!     stripe: Verifier<Stripe>,
+//!     github: Verifier<GitHub>,
+//! }
+//!
+//! async fn webhooks(State(state): State<Webhooks>, headers: HeaderMap, body: Bytes) -> StatusCode {
+//!     // Routing on unsigned headers: the verifier of the provider they name decides.
+//!     let outcome = if Stripe::scheme().matches_headers(&headers) {
+//!         state.stripe.verify_event(&headers, &body).map(|e| println!("{}", e.event_type()))
+//!     } else if GitHub::scheme().matches_headers(&headers) {
+//!         state.github.verify_event(&headers, &body).map(|e| println!("{}", e.event_type()))
+//!     } else {
+//!         return StatusCode::NOT_FOUND;
+//!     };
+//!     match outcome {
+//!         Ok(()) => StatusCode::OK,
+//!         Err(error) => error.status_code(),
+//!     }
+//! }
+//!
+//! # fn main() -> Result<(), signed_webhooks::ConfigError> {
+//! let state = Webhooks {
+//!     stripe: Verifier::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?,
+//!     github: Verifier::new("It's a Secret to Everybody")?,
+//! };
+//! let app: Router = Router::new().route("/webhooks", post(webhooks)).with_state(state);
+//! # let _ = app;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Verifying in the handler skips what the extractors add (the checks
+//! before the body is read, duplicate detection through the layer, the
+//! refusal's body); [`Verifier::verify_with_key`] gives the key for a
+//! [`Deduplicator`] of your own.
+//!
 //! Each extractor checks the signature headers and the signed time *before*
 //! reading the body, so a request with no signature header, a malformed
 //! one or a stale timestamp is refused without buffering anything; a

@@ -751,6 +751,12 @@ impl Scheme {
         self.headers[0].id.as_deref()
     }
 
+    /// The shape a delivery id must have ([`IdShape::Uuid`] where the
+    /// scheme signs it run together with the next part, as Twitch's).
+    pub fn id_shape(&self) -> IdShape {
+        self.id_shape
+    }
+
     /// The body field holding the signed time and how long after it a
     /// delivery is accepted, for a scheme that signs its time in the body.
     pub fn body_timestamp(&self) -> Option<(&'static str, Duration)> {
@@ -775,6 +781,40 @@ impl Scheme {
     /// The tolerance a verifier starts from.
     pub fn tolerance(&self) -> Duration {
         self.tolerance
+    }
+
+    /// Whether `headers` look like a delivery of this scheme: its
+    /// signature header is present once and parses (prefix, encoding,
+    /// items), and so do the timestamp and id headers it signs. **Nothing
+    /// is verified**: no signature is checked, no time compared with the
+    /// clock, and anyone can send such headers. It is for routing only
+    /// (one URL serving several providers: `actix::ProviderGuard`, or the
+    /// axum handler below), the route's verifier deciding.
+    ///
+    /// Providers whose headers have the same shape cannot be told apart
+    /// by it (GitHub's and Meta's `X-Hub-Signature-256`, Unleeshed's and
+    /// the exchange's, Standard Webhooks' and its vendors'): give those
+    /// URLs of their own.
+    ///
+    /// ```
+    /// use signed_webhooks::{GitHub, Provider, Signer, Stripe};
+    ///
+    /// # fn main() -> Result<(), signed_webhooks::ConfigError> {
+    /// let headers = Signer::<Stripe>::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?.sign(b"{}");
+    /// assert!(Stripe::scheme().matches_headers(&headers));
+    /// assert!(!GitHub::scheme().matches_headers(&headers));
+    /// // The shape, not the signature: a forged one matches too.
+    /// let forged = [("Stripe-Signature", "t=1,v1=00000000000000000000000000000000000000000000000000000000000000ff")];
+    /// assert!(Stripe::scheme().matches_headers(&forged));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// actix-web routes on it with `actix::ProviderGuard`; an axum example
+    /// is in the `axum` module's docs.
+    pub fn matches_headers(&self, headers: &(impl crate::Headers + ?Sized)) -> bool {
+        let mut parsed = crate::verify::Parsed::EMPTY;
+        crate::verify::parse_headers(self, &[], headers, &mut parsed).is_ok()
     }
 
     /// Every header a delivery of this scheme is read from: for error

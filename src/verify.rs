@@ -480,119 +480,7 @@ impl<P: Provider> Verifier<P> {
         parsed: &mut Parsed<'h>,
     ) -> Result<(), Error> {
         let inner = &*self.inner;
-        let scheme = &inner.scheme;
-        let map = headers.as_header_map();
-        let mut present = None;
-        for (names, http_names) in scheme.headers.iter().zip(&inner.names) {
-            let values = lookup(headers, map, &names.signature, &http_names.signature);
-            if values[0].is_some() {
-                present = Some((names, http_names, values));
-                break;
-            }
-        }
-        let Some((names, http_names, values)) = present else {
-            return Err(Error::MissingHeader {
-                header: scheme.headers[0].signature.clone(),
-            });
-        };
-        let value = single(&names.signature, values)?;
-        let text = || {
-            std::str::from_utf8(value).map_err(|_| Error::MalformedHeader {
-                header: names.signature.clone(),
-                reason: HeaderError::InvalidCharacter,
-            })
-        };
-        // The name is cloned only on a refusal: a scheme's names may be
-        // owned strings (Standard Webhooks'), and a verification that
-        // passes allocates nothing.
-        let malformed = |error: ParseError| match error {
-            ParseError::Malformed(reason) => Error::MalformedHeader {
-                header: names.signature.clone(),
-                reason,
-            },
-            ParseError::NoSignature => Error::NoSignature {
-                header: names.signature.clone(),
-            },
-        };
-        parsed.timestamp = None;
-        match &scheme.format {
-            &Format::Pairs {
-                separator,
-                time_key,
-                signature_key,
-            } => {
-                if !matches!(parsed.signatures, Signatures::Pairs(_)) {
-                    parsed.signatures = Signatures::Pairs(SignatureHeader::EMPTY);
-                }
-                if let Signatures::Pairs(header) = &mut parsed.signatures {
-                    let syntax = PairSyntax {
-                        separator,
-                        time_key,
-                        signature_key,
-                    };
-                    header.parse_into(text()?, syntax).map_err(malformed)?;
-                    if time_key.is_some() {
-                        let seconds = match scheme.time_format {
-                            TimeFormat::UnixMillis => header.timestamp().div_euclid(1000),
-                            _ => header.timestamp(),
-                        };
-                        parsed.timestamp = Some((seconds, header.timestamp_digits().as_bytes()));
-                    }
-                }
-            }
-            Format::Versioned { version } if scheme.algorithm.is_asymmetric() => {
-                parsed.signatures =
-                    Signatures::Raw(RawList::parse_versioned(value, version).map_err(malformed)?);
-            }
-            Format::Versioned { version } => {
-                parsed.signatures = match scheme.encoding {
-                    Encoding::Hex => Signatures::List(
-                        SignatureList::parse_versioned(value, version).map_err(malformed)?,
-                    ),
-                    #[cfg(feature = "base64")]
-                    Encoding::Base64 => Signatures::Encoded(
-                        EncodedList::parse_versioned(value, version).map_err(malformed)?,
-                    ),
-                };
-            }
-            Format::Single { prefix } if scheme.algorithm == Algorithm::HmacSha256 => {
-                parsed.signatures = Signatures::List(
-                    SignatureList::parse_single(text()?, prefix, scheme.encoding)
-                        .map_err(malformed)?,
-                );
-            }
-            Format::Single { prefix } => {
-                parsed.signatures =
-                    Signatures::Raw(RawList::parse_single(text()?, prefix).map_err(malformed)?);
-            }
-        }
-        if let Some(name) = &names.timestamp {
-            let text = required(headers, map, name, &http_names.timestamp)?;
-            let seconds =
-                parse_time(text, scheme.time_format).map_err(|reason| Error::MalformedHeader {
-                    header: name.clone(),
-                    reason,
-                })?;
-            parsed.timestamp = Some((seconds, text));
-        }
-        parsed.id = match &names.id {
-            Some(name) => {
-                let id = required(headers, map, name, &http_names.id)?;
-                let shaped = match scheme.id_shape {
-                    IdShape::Uuid => is_uuid(id),
-                    _ => true,
-                };
-                if id.is_empty() || id.len() > MAX_ID_LEN || !shaped {
-                    return Err(Error::MalformedHeader {
-                        header: name.clone(),
-                        reason: HeaderError::InvalidId,
-                    });
-                }
-                Some(id)
-            }
-            None => None,
-        };
-        Ok(())
+        parse_headers(&inner.scheme, &inner.names, headers, parsed)
     }
 
     /// Checks a timestamp read from the headers against `now`: the check
@@ -1057,6 +945,130 @@ fn add_secs(seconds: i64, duration: Duration) -> i64 {
     seconds.saturating_add(i64::try_from(duration.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// [`Verifier::parse_into`] for `scheme`, whose header names `names` holds
+/// parsed as `http` names (an alternative it lacks is looked up by text):
+/// a verifier's, or none for [`Scheme::matches_headers`].
+#[inline]
+pub(crate) fn parse_headers<'h>(
+    scheme: &Scheme,
+    names_parsed: &[HttpNames],
+    headers: &'h (impl Headers + ?Sized),
+    parsed: &mut Parsed<'h>,
+) -> Result<(), Error> {
+    let map = headers.as_header_map();
+    let mut present = None;
+    for (index, names) in scheme.headers.iter().enumerate() {
+        let http_names = names_parsed.get(index).unwrap_or(&HttpNames::NONE);
+        let values = lookup(headers, map, &names.signature, &http_names.signature);
+        if values[0].is_some() {
+            present = Some((names, http_names, values));
+            break;
+        }
+    }
+    let Some((names, http_names, values)) = present else {
+        return Err(Error::MissingHeader {
+            header: scheme.headers[0].signature.clone(),
+        });
+    };
+    let value = single(&names.signature, values)?;
+    let text = || {
+        std::str::from_utf8(value).map_err(|_| Error::MalformedHeader {
+            header: names.signature.clone(),
+            reason: HeaderError::InvalidCharacter,
+        })
+    };
+    // The name is cloned only on a refusal: a scheme's names may be
+    // owned strings (Standard Webhooks'), and a verification that
+    // passes allocates nothing.
+    let malformed = |error: ParseError| match error {
+        ParseError::Malformed(reason) => Error::MalformedHeader {
+            header: names.signature.clone(),
+            reason,
+        },
+        ParseError::NoSignature => Error::NoSignature {
+            header: names.signature.clone(),
+        },
+    };
+    parsed.timestamp = None;
+    match &scheme.format {
+        &Format::Pairs {
+            separator,
+            time_key,
+            signature_key,
+        } => {
+            if !matches!(parsed.signatures, Signatures::Pairs(_)) {
+                parsed.signatures = Signatures::Pairs(SignatureHeader::EMPTY);
+            }
+            if let Signatures::Pairs(header) = &mut parsed.signatures {
+                let syntax = PairSyntax {
+                    separator,
+                    time_key,
+                    signature_key,
+                };
+                header.parse_into(text()?, syntax).map_err(malformed)?;
+                if time_key.is_some() {
+                    let seconds = match scheme.time_format {
+                        TimeFormat::UnixMillis => header.timestamp().div_euclid(1000),
+                        _ => header.timestamp(),
+                    };
+                    parsed.timestamp = Some((seconds, header.timestamp_digits().as_bytes()));
+                }
+            }
+        }
+        Format::Versioned { version } if scheme.algorithm.is_asymmetric() => {
+            parsed.signatures =
+                Signatures::Raw(RawList::parse_versioned(value, version).map_err(malformed)?);
+        }
+        Format::Versioned { version } => {
+            parsed.signatures = match scheme.encoding {
+                Encoding::Hex => Signatures::List(
+                    SignatureList::parse_versioned(value, version).map_err(malformed)?,
+                ),
+                #[cfg(feature = "base64")]
+                Encoding::Base64 => Signatures::Encoded(
+                    EncodedList::parse_versioned(value, version).map_err(malformed)?,
+                ),
+            };
+        }
+        Format::Single { prefix } if scheme.algorithm == Algorithm::HmacSha256 => {
+            parsed.signatures = Signatures::List(
+                SignatureList::parse_single(text()?, prefix, scheme.encoding).map_err(malformed)?,
+            );
+        }
+        Format::Single { prefix } => {
+            parsed.signatures =
+                Signatures::Raw(RawList::parse_single(text()?, prefix).map_err(malformed)?);
+        }
+    }
+    if let Some(name) = &names.timestamp {
+        let text = required(headers, map, name, &http_names.timestamp)?;
+        let seconds =
+            parse_time(text, scheme.time_format).map_err(|reason| Error::MalformedHeader {
+                header: name.clone(),
+                reason,
+            })?;
+        parsed.timestamp = Some((seconds, text));
+    }
+    parsed.id = match &names.id {
+        Some(name) => {
+            let id = required(headers, map, name, &http_names.id)?;
+            let shaped = match scheme.id_shape {
+                IdShape::Uuid => is_uuid(id),
+                _ => true,
+            };
+            if id.is_empty() || id.len() > MAX_ID_LEN || !shaped {
+                return Err(Error::MalformedHeader {
+                    header: name.clone(),
+                    reason: HeaderError::InvalidId,
+                });
+            }
+            Some(id)
+        }
+        None => None,
+    };
+    Ok(())
+}
+
 /// The one value of a header among those a request carries for it: a
 /// request that repeats a header the scheme reads is refused, since there
 /// would be no single value to trust.
@@ -1098,13 +1110,20 @@ fn required<'h>(
 /// The scheme's header names parsed as `http` names (`None` for a name
 /// `http` would not take, which is then looked up by text).
 #[derive(Clone)]
-struct HttpNames {
+pub(crate) struct HttpNames {
     signature: Option<http::HeaderName>,
     timestamp: Option<http::HeaderName>,
     id: Option<http::HeaderName>,
 }
 
 impl HttpNames {
+    /// No name parsed: every header is looked up by text.
+    const NONE: HttpNames = HttpNames {
+        signature: None,
+        timestamp: None,
+        id: None,
+    };
+
     fn of(names: &HeaderNames) -> Self {
         let parse = |name: &str| http::HeaderName::from_bytes(name.as_bytes()).ok();
         HttpNames {

@@ -34,6 +34,12 @@ fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
 /// the exit status is one the command documents, and no secret given in
 /// `env` appears in its output.
 fn run(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
+    run_checked(args, env, stdin, true)
+}
+
+/// [`run`], with `secrets_hidden` false only for the one output that must
+/// hold the secret: a token scheme's `sign` (GitLab's header is the token).
+fn run_checked(args: &[&str], env: &[(&str, &str)], stdin: &[u8], secrets_hidden: bool) -> Output {
     let mut child = command(args, env)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -54,7 +60,7 @@ fn run(args: &[&str], env: &[(&str, &str)], stdin: &[u8]) -> Output {
     );
     let text = format!("{}{}", stdout(&output), stderr(&output));
     for (name, secret) in env {
-        if name.ends_with("SECRET") && secret.trim().len() > 8 {
+        if secrets_hidden && name.ends_with("SECRET") && secret.trim().len() > 8 {
             assert!(
                 !text.contains(secret.trim()),
                 "{args:?} printed the secret:\n{text}"
@@ -297,6 +303,254 @@ fn sign_prints_the_headers_each_provider_sends() {
             stdout(&output)
         );
     }
+}
+
+/// A provider as `signed-webhooks providers` lists it.
+struct Listed {
+    name: String,
+    line: String,
+    fixture: String,
+}
+
+fn listed_providers() -> Vec<Listed> {
+    let output = run(&["providers"], &[], b"");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    stdout(&output)
+        .lines()
+        .map(|line| Listed {
+            name: line.split_whitespace().next().unwrap().to_owned(),
+            fixture: line.rsplit_once("; fixture: ").unwrap().1.to_owned(),
+            line: line.to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn providers_lists_every_preset_with_its_facts() {
+    let listed = listed_providers();
+    let names: Vec<&str> = listed.iter().map(|p| p.name.as_str()).collect();
+    for expected in [
+        "unleeshed",
+        "exchange",
+        "stripe",
+        "commet",
+        "leadlex",
+        "github",
+        "standard",
+        "svix",
+        "slack",
+        "shopify",
+        "paddle",
+        "zoom",
+        "linear",
+        "intercom",
+        "razorpay",
+        "lemonsqueezy",
+        "typeform",
+        "calendly",
+        "pagerduty",
+        "vercel",
+        "twitch",
+        "gitlab",
+        "bitbucket",
+        "meta",
+        "workos",
+        "mux",
+        "notion",
+        "sentry",
+        "xero",
+        "dropbox",
+        "clerk",
+        "resend",
+    ] {
+        assert_eq!(
+            names.iter().filter(|n| **n == expected).count(),
+            1,
+            "{expected} in {names:?}"
+        );
+    }
+    let line = |name: &str| &listed.iter().find(|p| p.name == name).unwrap().line;
+    // The facts come from the presets.
+    assert!(
+        line("stripe").contains("signature: stripe-signature; time: signed in stripe-signature"),
+        "{}",
+        line("stripe")
+    );
+    assert!(line("stripe").contains("secret: STRIPE_WEBHOOK_SECRET"));
+    assert!(line("zoom").contains("retries: 3 retries over 1 h 25 min"));
+    assert!(line("github").contains("event: x-github-event (unsigned)"));
+    assert!(line("github").contains("retries: never (by hand within 3 d)"));
+    assert!(line("twitch").contains("id: twitch-eventsub-message-id (signed)"));
+    assert!(line("linear").contains("time: signed in the body's webhookTimestamp"));
+    assert!(line("shopify").contains("time: none signed"));
+}
+
+/// For every provider `providers` lists: its fixture, made fresh by
+/// `fixture`, signed by `sign` (with its event header where it has one),
+/// verifies and decodes with `verify`; changed by one byte, or checked
+/// with another secret, it is refused.
+#[test]
+fn every_preset_signs_then_verifies_its_fixture() {
+    let listed = listed_providers();
+    assert!(listed.len() >= 32, "{}", listed.len());
+    let env = [("WEBHOOK_SECRET", SW_SECRET)];
+    for provider in &listed {
+        let name = provider.name.as_str();
+        let output = run(&["fixture", "--provider", name], &[], b"");
+        assert_eq!(output.status.code(), Some(0), "{name}: {output:?}");
+        let body = output.stdout;
+        assert!(!body.is_empty(), "{name}");
+
+        let mut args = vec!["sign", "--provider", name];
+        if provider.line.contains("; event: ") {
+            args.extend(["--type", provider.fixture.as_str()]);
+        }
+        let token = name == "gitlab";
+        let output = run_checked(&args, &env, &body, !token);
+        let headers = signed(&output);
+        if token {
+            assert!(
+                stderr(&output).contains("the output holds the secret"),
+                "{}",
+                stderr(&output)
+            );
+        } else {
+            assert!(stderr(&output).is_empty(), "{name}: {}", stderr(&output));
+        }
+
+        let mut args = vec![
+            "verify".to_owned(),
+            "--provider".to_owned(),
+            name.to_owned(),
+        ];
+        args.extend(header_args(&headers));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&args, &env, &body);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(0), "{name}: {output:?}");
+        assert!(
+            text.starts_with(&format!("verified: a {name} delivery"))
+                || text.starts_with("verified: a standard-webhooks delivery"),
+            "{name}: {text}"
+        );
+        assert!(text.contains("\nevent: "), "{name} did not decode: {text}");
+
+        let mut changed = body.clone();
+        let at = changed.iter().position(u8::is_ascii_digit).unwrap();
+        changed[at] = if changed[at] == b'9' {
+            b'0'
+        } else {
+            changed[at] + 1
+        };
+        let output = run(&args, &env, &changed);
+        // GitLab's token signs nothing: a changed body passes (its docs say
+        // so), and only a wrong token is refused.
+        let expected = if token { 0 } else { 1 };
+        assert_eq!(output.status.code(), Some(expected), "{name}: {output:?}");
+        let output = run(&args, &[("WEBHOOK_SECRET", OTHER_SECRET)], &body);
+        assert_eq!(output.status.code(), Some(1), "{name}: {output:?}");
+        assert!(stdout(&output).starts_with("refused: "), "{name}");
+    }
+}
+
+#[test]
+fn verify_exits_0_when_verified_1_when_refused_2_on_misuse() {
+    let body = fixture_body("stripe/invoice.paid.json");
+    let at = NOW.to_string();
+    let headers = sign("stripe", SECRET, &body, &["--timestamp", &at]);
+    assert_eq!(
+        verify("stripe", SECRET, &headers, &body, NOW).status.code(),
+        Some(0)
+    );
+    let refused = verify("stripe", OTHER_SECRET, &headers, &body, NOW);
+    assert_eq!(refused.status.code(), Some(1), "{refused:?}");
+    assert!(stdout(&refused).starts_with("refused: "));
+
+    let header = format!("{}: {}", headers[0].0, headers[0].1);
+    let env = [("WEBHOOK_SECRET", SECRET)];
+    for (args, expected) in [
+        // clap's own usage errors exit 2.
+        (&["verify", "-H", &header][..], "--provider <PROVIDER>"),
+        (
+            &["verify", "--provider", "stripe", "--bogus", "-H", &header],
+            "unexpected argument '--bogus'",
+        ),
+        (
+            &["verify", "--provider", "acme", "-H", &header],
+            "invalid value 'acme'",
+        ),
+        (
+            &[
+                "verify",
+                "--provider",
+                "stripe",
+                "--now",
+                "soon",
+                "-H",
+                &header,
+            ],
+            "invalid value 'soon'",
+        ),
+        // The command's: no preset signs a URL yet.
+        (
+            &[
+                "verify",
+                "--provider",
+                "stripe",
+                "--url",
+                "https://example.com/hook",
+                "-H",
+                &header,
+            ],
+            "stripe signs no URL",
+        ),
+        (
+            &[
+                "verify",
+                "--provider",
+                "github",
+                "--method",
+                "POST",
+                "-H",
+                &header,
+            ],
+            "github signs no URL",
+        ),
+        (
+            &[
+                "sign",
+                "--provider",
+                "stripe",
+                "--url",
+                "https://example.com/hook",
+            ],
+            "stripe signs no URL",
+        ),
+        (
+            &["sign", "--provider", "stripe", "--type", "invoice.paid"],
+            "--type: stripe's body names its event",
+        ),
+        (
+            &["fixture", "--provider", "zoom", "--type", "meeting.nope"],
+            "no zoom fixture of type \"meeting.nope\"; --type is one of: meeting.started",
+        ),
+    ] {
+        let output = run(args, &env, &body);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(output.stdout.is_empty(), "{args:?}");
+    }
+    // No secret at all is a usage error too.
+    let output = run(
+        &["verify", "--provider", "stripe", "-H", &header],
+        &[],
+        &body,
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
 }
 
 #[test]
@@ -1143,6 +1397,81 @@ fn send_says_when_a_receiver_accepts_what_it_must_refuse() {
     );
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(stderr(&output).contains("--stale: github signs no time"));
+}
+
+/// `send` for presets whose deliveries need more than a signature: an
+/// event header (Shopify's topic), a UUID message id and an RFC 3339 time
+/// (Twitch), a time in milliseconds in the body (Linear). What the
+/// receiver gets verifies and decodes as the crate's event.
+#[test]
+fn send_delivers_as_shopify_twitch_and_linear_do() {
+    use signed_webhooks::{Linear, Shopify, ShopifyEvent, Twitch, TwitchEvent, WebhookEvent};
+    let (addr, received) = failing_receiver(0);
+    let url = format!("http://{addr}/hook");
+    for provider in ["shopify", "twitch", "linear"] {
+        let output = run(
+            &["send", "--provider", provider, "--url", &url],
+            &[("WEBHOOK_SECRET", SW_SECRET)],
+            b"",
+        );
+        assert_eq!(output.status.code(), Some(0), "{provider}: {output:?}");
+    }
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 3);
+    let (shopify, twitch, linear) = (&received[0], &received[1], &received[2]);
+
+    Verifier::<Shopify>::new(SW_SECRET)
+        .unwrap()
+        .verify(&shopify.headers, &shopify.body)
+        .unwrap();
+    let event = ShopifyEvent::<Value>::decode(&shopify.body, &shopify.headers).unwrap();
+    assert_eq!(event.event_type(), "orders/create");
+
+    let (_, key) = Verifier::<Twitch>::new(SW_SECRET)
+        .unwrap()
+        .verify_with_key(&twitch.headers, &twitch.body)
+        .unwrap();
+    let id = twitch
+        .headers
+        .iter()
+        .find(|(n, _)| n == "twitch-eventsub-message-id")
+        .unwrap();
+    assert!(key.as_str().ends_with(&id.1), "{} {}", key.as_str(), id.1);
+    let event = TwitchEvent::decode(&twitch.body, &twitch.headers).unwrap();
+    assert_eq!(event.event_type(), "stream.online");
+    assert!(twitch.headers.contains(&(
+        "twitch-eventsub-message-type".to_owned(),
+        "notification".to_owned()
+    )));
+
+    // Linear signs no header time: the body's webhookTimestamp is fresh.
+    Verifier::<Linear>::new(SW_SECRET)
+        .unwrap()
+        .verify(&linear.headers, &linear.body)
+        .unwrap();
+}
+
+/// `--stale` signs twice the preset's tolerance ago: Twitch's is 10 min,
+/// so 20 min, which its verifier refuses.
+#[test]
+fn send_stale_reads_the_providers_tolerance() {
+    use signed_webhooks::Twitch;
+    let (addr, received) = failing_receiver(0);
+    let url = format!("http://{addr}/hook");
+    let output = run(
+        &["send", "--provider", "twitch", "--url", &url, "--stale"],
+        &[("WEBHOOK_SECRET", SW_SECRET)],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let received = received.lock().unwrap();
+    let verifier = Verifier::<Twitch>::new(SW_SECRET).unwrap();
+    let stale = verifier.verify(&received[0].headers, &received[0].body);
+    assert_eq!(stale.unwrap_err().code(), "timestamp_too_old");
+    let wider = verifier
+        .with_tolerance(Duration::from_secs(1300))
+        .verify(&received[0].headers, &received[0].body);
+    assert!(wider.is_ok(), "signed 1200 s ago: {wider:?}");
 }
 
 #[test]

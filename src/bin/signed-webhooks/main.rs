@@ -25,16 +25,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use signed_webhooks::diagnose;
-use signed_webhooks::{
-    CommetEvent, ExchangeEvent, GitHubEvent, LeadLexEvent, Provider, Signer, StandardEvent,
-    StripeEvent, UnleeshedEvent, Verifier, WebhookEvent,
-};
+use signed_webhooks::{Provider, Signer, Verifier, WebhookEvent};
 use zeroize::Zeroizing;
 
-use crate::provider::Kind;
+use crate::provider::{Kind, dispatch};
 
-/// Sign, verify and send signed webhooks as Unleeshed, Stripe, Commet,
-/// LeadLex, GitHub, Standard Webhooks and Svix do.
+/// Sign, verify and send signed webhooks as each provider the crate has a
+/// preset for does (`signed-webhooks providers` lists them).
 ///
 /// The secret is read from the environment: `--secret-env NAME`, else
 /// `<PROVIDER>_WEBHOOK_SECRET` (`STRIPE_WEBHOOK_SECRET`, …), else
@@ -59,6 +56,50 @@ enum Command {
     /// Sign a fixture event (or a body) and POST it as the provider does:
     /// its retries, its redeliveries, a line per attempt and a summary.
     Send(SendArgs),
+    /// List the providers: name, signature header, signed time and id,
+    /// event header, retries, secret variable and default event, a line
+    /// each.
+    Providers,
+    /// Print a sample event of the provider, made fresh (new id, signed
+    /// time set to now), to sign or send: `signed-webhooks fixture
+    /// --provider linear | signed-webhooks sign --provider linear`.
+    Fixture(FixtureArgs),
+}
+
+#[derive(Args)]
+struct FixtureArgs {
+    /// The provider whose event to print.
+    #[arg(long, value_enum)]
+    provider: Kind,
+    /// The event type (default: a common event of the provider). An
+    /// unknown type lists the valid ones.
+    #[arg(long = "type", value_name = "TYPE")]
+    event_type: Option<String>,
+}
+
+/// The request's URL and method, which URL-signing providers (Square,
+/// Twilio, HubSpot) sign with the body. No preset the command knows signs
+/// them yet: given to another, they are a usage error.
+#[derive(Args)]
+struct Request {
+    /// The URL the delivery is sent to, for providers that sign it.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// The request's method, for providers that sign it.
+    #[arg(long, value_name = "METHOD")]
+    method: Option<String>,
+}
+
+impl Request {
+    fn check(&self, kind: Kind) -> Result<(), Failure> {
+        if (self.url.is_some() || self.method.is_some()) && !kind.signs_url() {
+            return Err(Failure::Usage(format!(
+                "--url/--method: {} signs no URL: this provider signs no URL nor method",
+                kind.name()
+            )));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Args)]
@@ -84,10 +125,14 @@ struct SignArgs {
     /// Default: a fresh one. Other providers carry it in the body.
     #[arg(long)]
     id: Option<String>,
-    /// GitHub's event name for `X-GitHub-Event` (`push`, `issues`), which
-    /// its bodies do not carry.
+    /// The event's name, for providers that send it in a header their
+    /// bodies do not repeat: GitHub's `X-GitHub-Event` (`push`,
+    /// `issues.opened`), Shopify's topic, Bitbucket's event key, GitLab's
+    /// event, Sentry's resource (`signed-webhooks providers` names them).
     #[arg(long = "type", value_name = "TYPE")]
     event_type: Option<String>,
+    #[command(flatten)]
+    request: Request,
 }
 
 #[derive(Args)]
@@ -104,6 +149,8 @@ struct VerifyArgs {
     /// (default: this machine's).
     #[arg(long, value_name = "UNIX_SECONDS", allow_negative_numbers = true)]
     now: Option<i64>,
+    #[command(flatten)]
+    request: Request,
 }
 
 #[derive(Args)]
@@ -138,9 +185,9 @@ pub struct SendArgs {
     #[arg(long, conflicts_with_all = ["retries", "duplicate"])]
     pub tampered: bool,
     /// Sign a time beyond the provider's window (10 min ago, or a body
-    /// `timestamp` a day past Commet's and LeadLex's): the receiver must
-    /// refuse the delivery (status 0 when it answers 4xx, 1 when it accepts
-    /// it). Not for GitHub, which signs no time.
+    /// `timestamp` a day past Commet's, LeadLex's and Linear's): the
+    /// receiver must refuse the delivery (status 0 when it answers 4xx, 1
+    /// when it accepts it). Not for providers that sign no time (GitHub).
     #[arg(long, conflicts_with_all = ["retries", "duplicate"])]
     pub stale: bool,
     /// Seconds to wait for an answer before counting the attempt failed
@@ -190,6 +237,11 @@ fn main() -> ExitCode {
         Command::Sign(args) => sign(args),
         Command::Verify(args) => verify(args),
         Command::Send(args) => send::run(args),
+        Command::Providers => {
+            providers();
+            Ok(())
+        }
+        Command::Fixture(args) => fixture(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -200,23 +252,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// Calls `$function::<P>($args…)` with the provider type of `$kind`.
-macro_rules! dispatch {
-    ($kind:expr, $function:ident($($arg:expr),* $(,)?)) => {
-        match $kind {
-            $crate::provider::Kind::Unleeshed => $function::<::signed_webhooks::Unleeshed>($($arg),*),
-            $crate::provider::Kind::Exchange => $function::<::signed_webhooks::Exchange>($($arg),*),
-            $crate::provider::Kind::Stripe => $function::<::signed_webhooks::Stripe>($($arg),*),
-            $crate::provider::Kind::Commet => $function::<::signed_webhooks::Commet>($($arg),*),
-            $crate::provider::Kind::Leadlex => $function::<::signed_webhooks::LeadLex>($($arg),*),
-            $crate::provider::Kind::Github => $function::<::signed_webhooks::GitHub>($($arg),*),
-            $crate::provider::Kind::Standard => $function::<::signed_webhooks::StandardWebhooks>($($arg),*),
-            $crate::provider::Kind::Svix => $function::<::signed_webhooks::Svix>($($arg),*),
-        }
-    };
-}
-pub(crate) use dispatch;
 
 /// The secret and the variable it was read from.
 pub struct SecretFromEnv {
@@ -261,6 +296,7 @@ fn read_stdin() -> Result<Vec<u8>, Failure> {
 
 fn sign(args: SignArgs) -> Result<(), Failure> {
     let kind = args.common.provider;
+    args.request.check(kind)?;
     if args.timestamp.is_some() && !kind.signs_header_time() {
         return Err(Failure::Usage(format!(
             "--timestamp: {} signs no time in a header",
@@ -273,10 +309,17 @@ fn sign(args: SignArgs) -> Result<(), Failure> {
             kind.name()
         )));
     }
-    if args.event_type.is_some() && kind != Kind::Github {
+    if args.event_type.is_some() && kind.event_header().is_none() {
         return Err(Failure::Usage(format!(
-            "--type: {}'s body names its event; only GitHub's does not",
-            kind.name()
+            "--type: {}'s body names its event; --type is for providers that name it in a \
+             header ({})",
+            kind.name(),
+            Kind::ALL
+                .iter()
+                .filter(|k| k.event_header().is_some())
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let secret = args.common.secret()?;
@@ -292,9 +335,19 @@ fn sign(args: SignArgs) -> Result<(), Failure> {
     for (name, value) in headers.iter().chain(&unsigned) {
         let _ = writeln!(out, "{name}: {value}");
     }
-    if kind == Kind::Github && args.event_type.is_none() {
+    if let Some((header, _)) = kind.event_header()
+        && args.event_type.is_none()
+    {
         eprintln!(
-            "note: GitHub also sends X-GitHub-Event, the event's name: pass --type to print it"
+            "note: {} also sends {header}, the event's name: pass --type to print it",
+            kind.name()
+        );
+    }
+    if kind.scheme().algorithm() == signed_webhooks::Algorithm::Token {
+        eprintln!(
+            "note: {}'s header is the secret token itself, not a signature: the output holds \
+             the secret",
+            kind.name()
         );
     }
     Ok(())
@@ -320,13 +373,15 @@ pub fn sign_as<P: Provider>(
 /// in a header.
 pub fn fresh_delivery_id(kind: Kind) -> String {
     let mut random = random::Random::new();
-    match kind {
-        Kind::Github | Kind::Leadlex => random.uuid(),
-        _ => random.like("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"),
+    if kind.uuid_ids() {
+        random.uuid()
+    } else {
+        random.like("msg_2KWPBgLlAfxdpx2AI54pPJ85f4W")
     }
 }
 
 fn verify(args: VerifyArgs) -> Result<(), Failure> {
+    args.request.check(args.common.provider)?;
     let mut lines = args.header.clone();
     if let Some(path) = &args.headers {
         lines.extend(read_header_file(path)?);
@@ -338,10 +393,8 @@ fn verify(args: VerifyArgs) -> Result<(), Failure> {
     let secret = args.common.secret()?;
     let body = read_stdin()?;
     let now = args.now.unwrap_or_else(unix_now);
-    dispatch!(
-        args.common.provider,
-        verify_as(&secret, &headers, &body, now)
-    )
+    let kind = args.common.provider;
+    dispatch!(kind, verify_as(kind, &secret, &headers, &body, now))
 }
 
 fn read_header_file(path: &Path) -> Result<Vec<String>, Failure> {
@@ -368,14 +421,12 @@ fn parse_header(line: &str) -> Result<(String, String), Failure> {
 }
 
 fn verify_as<P: Provider>(
+    kind: Kind,
     secret: &SecretFromEnv,
     headers: &[(String, String)],
     body: &[u8],
     now: i64,
-) -> Result<(), Failure>
-where
-    P::Event: Describe,
-{
+) -> Result<(), Failure> {
     let diagnosis = diagnose::explain_at::<P>(&secret.secret, headers, body, now);
     let mut out = std::io::stdout().lock();
     let Some(verified) = diagnosis.verified() else {
@@ -405,8 +456,8 @@ where
         }
     }
     match P::Event::decode(body, &headers) {
-        Ok(event) => {
-            let _ = writeln!(out, "event: {}", event.describe());
+        Ok(_) => {
+            let _ = writeln!(out, "event: {}", describe(kind, headers, body));
         }
         Err(error) => {
             let _ = writeln!(out, "the body is not a {} event: {error}", P::NAME);
@@ -423,38 +474,92 @@ fn relative(at: i64, now: i64) -> String {
     }
 }
 
-/// What `verify` prints of an event: its type and id.
-pub trait Describe {
-    fn describe(&self) -> String;
+/// What `verify` prints of an event that decoded: its name (from the
+/// event header, else the body's usual fields) and its id (the signed body
+/// field, else the delivery id header).
+fn describe(kind: Kind, headers: &[(String, String)], body: &[u8]) -> String {
+    let header = |name: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let text =
+        |v: &serde_json::Value, key: &str| v.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let name = kind
+        .event_header()
+        .and_then(|(name, _)| header(name))
+        .or_else(|| {
+            ["type", "event_type", "event", "topic"]
+                .iter()
+                .find_map(|key| text(&value, key))
+        })
+        .or_else(|| {
+            ["subscription", "meta", "event"].iter().find_map(|outer| {
+                let inner = value.get(*outer)?;
+                ["type", "event_type", "event_name"]
+                    .iter()
+                    .find_map(|key| text(inner, key))
+            })
+        })
+        .unwrap_or_else(|| "(no name)".to_owned());
+    match kind.body_id_field().and_then(|field| text(&value, field)) {
+        Some(id) => format!("{name} {id}"),
+        None => match kind.id_header().and_then(|id| header(&id)) {
+            Some(id) => format!("{name} (delivery {id})"),
+            None => name,
+        },
+    }
 }
 
-macro_rules! describe_by_id {
-    ($($event:ty),+) => {$(
-        impl Describe for $event {
-            fn describe(&self) -> String {
-                format!("{} {}", self.event_type(), self.id())
+/// `providers`: a line per provider.
+fn providers() {
+    let mut out = std::io::stdout().lock();
+    for &kind in Kind::ALL {
+        let scheme = kind.scheme();
+        let time = match (scheme.timestamp_header(), kind.body_time_field()) {
+            (Some(header), _) => format!("signed in {header}"),
+            (None, Some(field)) => format!("signed in the body's {field}"),
+            (None, None) if scheme.signs_header_time() => {
+                format!("signed in {}", scheme.signature_header())
             }
+            (None, None) => "none signed".to_owned(),
+        };
+        let mut line = format!(
+            "{:<13} signature: {}; time: {time}",
+            kind.name(),
+            scheme.signature_header()
+        );
+        if let Some(id) = kind.id_header() {
+            let signed = if scheme.id_header() == Some(id.as_str()) {
+                "signed"
+            } else {
+                "unsigned"
+            };
+            line.push_str(&format!("; id: {id} ({signed})"));
         }
-    )+};
-}
-describe_by_id!(UnleeshedEvent, ExchangeEvent, StripeEvent, CommetEvent);
-
-impl Describe for LeadLexEvent {
-    fn describe(&self) -> String {
-        self.event_type().to_owned()
+        if let Some((header, _)) = kind.event_header() {
+            line.push_str(&format!("; event: {header} (unsigned)"));
+        }
+        let _ = writeln!(
+            out,
+            "{line}; retries: {}; secret: {}; fixture: {}",
+            kind.retries_summary(),
+            kind.secret_variable(),
+            kind.default_type()
+        );
     }
 }
 
-impl Describe for GitHubEvent {
-    fn describe(&self) -> String {
-        format!("{} (delivery {})", self.event_type(), self.delivery())
-    }
-}
-
-impl Describe for StandardEvent {
-    fn describe(&self) -> String {
-        self.event_type().to_owned()
-    }
+/// `fixture`: a fresh sample event on stdout.
+fn fixture(args: FixtureArgs) -> Result<(), Failure> {
+    let kind = args.provider;
+    let wanted = args.event_type.as_deref().unwrap_or(kind.default_type());
+    let fixture = kind.fixture(wanted).map_err(Failure::Usage)?;
+    let body = fixtures::fresh(kind, fixture, unix_now(), &mut random::Random::new());
+    let _ = std::io::stdout().lock().write_all(body.as_bytes());
+    Ok(())
 }
 
 pub fn unix_now() -> i64 {

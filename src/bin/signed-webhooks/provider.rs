@@ -1,24 +1,129 @@
-//! What the command knows of each provider beyond its scheme: the name of
-//! its secret's variable, the unsigned headers it sends, and its retry
-//! schedule, each with its source.
+//! What the command knows of each provider: its preset (the crate's
+//! `Provider` type, which states the scheme, the headers and the retries),
+//! and the little the preset does not say: the unsigned headers the
+//! provider sends beside its signature, and its sample events
+//! (fixtures.rs).
+//!
+//! # Adding a provider
+//!
+//! One line in the `presets!` table below: the variant, the name on the
+//! command line, the crate's type, its fixtures and the default event.
+//! Everything else is read from the preset: the secret's variable, the
+//! headers, the signed time and id, the retry schedule. A provider that
+//! names its event in an unsigned header (GitHub's `X-GitHub-Event`) also
+//! gets a line in [`Kind::event_header`], and one that sends other unsigned
+//! headers receivers read, a case in [`Kind::unsigned_headers`].
+//!
+//! # Two kinds of preset the command does not know yet
+//!
+//! - **URL-signing** providers (Square, Twilio, HubSpot) sign the URL and
+//!   the method with the body. `sign` and `verify` already take `--url`
+//!   and `--method`, and refuse them (status 2) while [`Kind::signs_url`]
+//!   is false for every provider: such a preset makes it true, and passes
+//!   them to its signer and verifier.
+//! - **Asymmetric** providers (Discord, SendGrid) verify with a public key
+//!   and sign with a private one: the secret's variable then holds the
+//!   public key for `verify`, a private key for `sign` and `send` (see
+//!   [`Kind::secret_variable`]).
 
 use clap::ValueEnum;
-use signed_webhooks::{DeliveryId, Provider, Retries, Scheme};
+use signed_webhooks::{DeliveryId, IdShape, Provider, Retries, Scheme, TimeFormat};
 
-/// A provider, as named on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    Unleeshed,
-    Exchange,
-    Stripe,
-    Commet,
-    Leadlex,
-    Github,
+use crate::fixtures::{self, Fixture};
+
+/// Declares `Kind` (one variant a provider), `Kind::ALL`, `Kind::name`,
+/// `Kind::fixtures`, `Kind::default_type` and the `dispatch!` macro from
+/// one table. `$d` is a `$`, for the inner macro's own variables.
+macro_rules! presets {
+    ($d:tt $($(#[$meta:meta])* $variant:ident $name:literal => $preset:ident, $fixtures:ident, $default:literal;)+) => {
+        /// A provider, as named on the command line.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+        pub enum Kind {
+            $(
+                $(#[$meta])*
+                #[value(name = $name)]
+                $variant,
+            )+
+        }
+
+        impl Kind {
+            /// Every provider, in the table's order.
+            pub const ALL: &[Kind] = &[$(Kind::$variant),+];
+
+            /// The name on the command line, in output and in the secret's
+            /// variable.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)+
+                }
+            }
+
+            /// The provider's fixtures, one per event type.
+            pub fn fixtures(self) -> &'static [Fixture] {
+                match self {
+                    $(Kind::$variant => fixtures::$fixtures,)+
+                }
+            }
+
+            /// The event `send` (and `fixture`) makes when no `--type` is
+            /// given.
+            pub fn default_type(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $default,)+
+                }
+            }
+        }
+
+        /// Calls `$function::<P>($args…)` with the preset of `$kind`.
+        macro_rules! dispatch {
+            ($d kind:expr, $d function:ident($d($d arg:expr),* $d(,)?)) => {
+                match $d kind {
+                    $($crate::provider::Kind::$variant => {
+                        $d function::<::signed_webhooks::$preset>($d($d arg),*)
+                    })+
+                }
+            };
+        }
+        pub(crate) use dispatch;
+    };
+}
+
+presets! {$
+    Unleeshed "unleeshed" => Unleeshed, UNLEESHED, "creator.approved";
+    Exchange "exchange" => Exchange, EXCHANGE, "order.created";
+    Stripe "stripe" => Stripe, STRIPE, "invoice.paid";
+    Commet "commet" => Commet, COMMET, "subscription.activated";
+    Leadlex "leadlex" => LeadLex, LEADLEX, "contact.created";
+    Github "github" => GitHub, GITHUB, "ping";
     /// Standard Webhooks (`webhook-*` headers).
     #[value(alias = "standard-webhooks")]
-    Standard,
+    Standard "standard" => StandardWebhooks, STANDARD, "contact.created";
     /// Svix (`svix-*` headers).
-    Svix,
+    Svix "svix" => Svix, STANDARD, "contact.created";
+    Slack "slack" => Slack, SLACK, "app_mention";
+    Shopify "shopify" => Shopify, SHOPIFY, "orders/create";
+    Paddle "paddle" => Paddle, PADDLE, "transaction.completed";
+    Zoom "zoom" => Zoom, ZOOM, "meeting.started";
+    Linear "linear" => Linear, LINEAR, "Issue.create";
+    Intercom "intercom" => Intercom, INTERCOM, "conversation.user.created";
+    Razorpay "razorpay" => Razorpay, RAZORPAY, "payment.authorized";
+    LemonSqueezy "lemonsqueezy" => LemonSqueezy, LEMONSQUEEZY, "order_created";
+    Typeform "typeform" => Typeform, TYPEFORM, "form_response";
+    Calendly "calendly" => Calendly, CALENDLY, "invitee.created";
+    PagerDuty "pagerduty" => PagerDuty, PAGERDUTY, "incident.triggered";
+    Vercel "vercel" => Vercel, VERCEL, "deployment.created";
+    Twitch "twitch" => Twitch, TWITCH, "stream.online";
+    GitLab "gitlab" => GitLab, GITLAB, "Push Hook";
+    Bitbucket "bitbucket" => Bitbucket, BITBUCKET, "repo:push";
+    Meta "meta" => Meta, META, "whatsapp.messages";
+    WorkOs "workos" => WorkOs, WORKOS, "user.created";
+    Mux "mux" => Mux, MUX, "video.asset.ready";
+    Notion "notion" => Notion, NOTION, "page.created";
+    Sentry "sentry" => Sentry, SENTRY, "issue.created";
+    Xero "xero" => Xero, XERO, "contact.create";
+    Dropbox "dropbox" => Dropbox, DROPBOX, "list_folder";
+    Clerk "clerk" => Clerk, CLERK, "user.created";
+    Resend "resend" => Resend, RESEND, "email.delivered";
 }
 
 /// How a provider retries a delivery not answered 2xx: the waits between
@@ -46,23 +151,21 @@ const DOUBLING: &[u64] = &[
     128 * MIN,
 ];
 
-impl Kind {
-    /// The name used in output and in the secret's variable.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Unleeshed => "unleeshed",
-            Kind::Exchange => "exchange",
-            Kind::Stripe => "stripe",
-            Kind::Commet => "commet",
-            Kind::Leadlex => "leadlex",
-            Kind::Github => "github",
-            Kind::Standard => "standard",
-            Kind::Svix => "svix",
-        }
-    }
+/// How the value of an event header is made from a fixture's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventValue {
+    /// The type as it is (`orders/create`, `repo:push`, `Push Hook`).
+    Whole,
+    /// The type up to its first `.` (`issues.opened` is sent as
+    /// `issues`, its action being in the body).
+    UpToDot,
+}
 
+impl Kind {
     /// The variable holding the secret, as the example receivers read it
     /// (`STRIPE_WEBHOOK_SECRET`, …), before the shared `WEBHOOK_SECRET`.
+    /// An asymmetric provider's would hold its public key (for `verify`)
+    /// or a private key (for `sign` and `send`).
     pub fn secret_variable(self) -> String {
         format!("{}_WEBHOOK_SECRET", self.name().to_ascii_uppercase())
     }
@@ -72,7 +175,15 @@ impl Kind {
         fn of<P: Provider>() -> Scheme {
             P::scheme()
         }
-        crate::dispatch!(self, of())
+        crate::provider::dispatch!(self, of())
+    }
+
+    /// Whether the provider signs the request's URL and method: none of
+    /// the presets the command knows. URL-signing presets (Square, Twilio,
+    /// HubSpot) will, and `sign`/`verify` will pass them `--url` and
+    /// `--method`, which are refused until then.
+    pub fn signs_url(self) -> bool {
+        false
     }
 
     /// Whether the provider signs a timestamp in a header (`--timestamp`).
@@ -91,16 +202,47 @@ impl Kind {
         }
     }
 
+    /// Whether a delivery id in a header must be a UUID: the scheme's
+    /// shape, or the GUIDs GitHub and LeadLex send.
+    pub fn uuid_ids(self) -> bool {
+        matches!(self, Kind::Github | Kind::Leadlex) || self.scheme().id_shape() == IdShape::Uuid
+    }
+
+    /// The unsigned header naming the event, which the provider's event
+    /// type reads (its body does not say), and how its value is made from
+    /// a fixture's type (`--type`).
+    pub fn event_header(self) -> Option<(&'static str, EventValue)> {
+        match self {
+            // GitHub's docs: the event's name; the action is in the body.
+            Kind::Github => Some(("x-github-event", EventValue::UpToDot)),
+            // Shopify's docs: the topic.
+            Kind::Shopify => Some(("x-shopify-topic", EventValue::Whole)),
+            // Bitbucket's docs: the event key.
+            Kind::Bitbucket => Some(("x-event-key", EventValue::Whole)),
+            // GitLab's docs: the hook's name (`Push Hook`).
+            Kind::GitLab => Some(("x-gitlab-event", EventValue::Whole)),
+            // Sentry's docs: the resource; the action is in the body.
+            Kind::Sentry => Some(("sentry-hook-resource", EventValue::UpToDot)),
+            _ => None,
+        }
+    }
+
+    /// The body field holding the signed id, kept across retries, if the
+    /// scheme names duplicates by one.
+    pub fn body_id_field(self) -> Option<&'static str> {
+        match self.scheme().delivery_id() {
+            DeliveryId::BodyField(field) | DeliveryId::BodyFieldOrBody(field) => Some(field),
+            _ => None,
+        }
+    }
+
     /// Whether the signed id is a body field, kept across retries.
     pub fn body_id(self) -> bool {
-        matches!(
-            self.scheme().delivery_id(),
-            DeliveryId::BodyField(_) | DeliveryId::BodyFieldOrBody(_)
-        )
+        self.body_id_field().is_some()
     }
 
     /// How long after the time in its body a delivery is accepted, in
-    /// seconds (the crate's `Commet` and `LeadLex` schemes).
+    /// seconds (the crate's `Commet`, `LeadLex` and `Linear` schemes).
     pub fn body_time_window(self) -> Option<i64> {
         self.scheme()
             .body_timestamp()
@@ -112,12 +254,38 @@ impl Kind {
         self.scheme().body_timestamp().map(|(field, _)| field)
     }
 
+    /// Whether a time in the body is written in Unix milliseconds (Linear's
+    /// `webhookTimestamp`) rather than RFC 3339.
+    pub fn body_time_millis(self) -> bool {
+        self.scheme().time_format() == TimeFormat::UnixMillis
+    }
+
     /// How the provider retries, as its preset states it.
     pub fn retries(self) -> Retries {
         fn of<P: Provider>() -> Retries {
             P::RETRIES
         }
-        crate::dispatch!(self, of())
+        crate::provider::dispatch!(self, of())
+    }
+
+    /// The retries in a few words, for `providers`.
+    pub fn retries_summary(self) -> String {
+        let retries = self.retries();
+        let span = |seconds: u64| crate::send::span(seconds);
+        match retries {
+            Retries::Schedule { waits, .. } => format!(
+                "{} retries over {}",
+                waits.len(),
+                span(retries.span().map_or(0, |s| s.as_secs()))
+            ),
+            Retries::Within { span: within, .. } => format!("within {}", span(within.as_secs())),
+            Retries::Never {
+                by_hand: Some(by_hand),
+                ..
+            } => format!("never (by hand within {})", span(by_hand.as_secs())),
+            Retries::Never { .. } => "never".to_owned(),
+            _ => "not published".to_owned(),
+        }
     }
 
     /// The retry schedule `send --retries` follows: the provider's
@@ -168,9 +336,10 @@ impl Kind {
     }
 
     /// The unsigned headers the provider sends besides the signature's, as
-    /// far as `body` and the delivery tell them. `event_type` names a
-    /// GitHub event (its body does not); `delivery` is the delivery id of
-    /// a provider with an id header.
+    /// far as `body` and the delivery tell them. `event_type` is the
+    /// fixture's type, which names the event header's value
+    /// ([`event_header`](Self::event_header)); `delivery` is the delivery
+    /// id of a provider with an id header.
     pub fn unsigned_headers(
         self,
         body: &[u8],
@@ -186,6 +355,15 @@ impl Kind {
                 headers.push((name.to_owned(), value));
             }
         };
+        if let Some((name, made)) = self.event_header() {
+            add(
+                name,
+                event_type.map(|t| match made {
+                    EventValue::Whole => t.to_owned(),
+                    EventValue::UpToDot => t.split('.').next().unwrap_or(t).to_owned(),
+                }),
+            );
+        }
         match self {
             // Commet's docs, "Headers" and the envelope table.
             Kind::Commet => {
@@ -202,15 +380,20 @@ impl Kind {
                 );
                 add("user-agent", Some("LeadLex-Webhook/1.0".to_owned()));
             }
-            // GitHub's docs: the event's name and the delivery's GUID.
-            Kind::Github => {
-                add(
-                    "x-github-event",
-                    event_type.map(|t| t.split('.').next().unwrap_or(t).to_owned()),
-                );
-                add("x-github-delivery", delivery.map(str::to_owned));
+            // GitHub's docs: the delivery's GUID.
+            Kind::Github => add("x-github-delivery", delivery.map(str::to_owned)),
+            // Twitch's docs: the message type, which the body also tells.
+            Kind::Twitch => {
+                let kind = if value.get("challenge").is_some() {
+                    "webhook_callback_verification"
+                } else if value.get("event").is_some() || value.get("events").is_some() {
+                    "notification"
+                } else {
+                    "revocation"
+                };
+                add("twitch-eventsub-message-type", Some(kind.to_owned()));
             }
-            Kind::Unleeshed | Kind::Exchange | Kind::Stripe | Kind::Standard | Kind::Svix => {}
+            _ => {}
         }
         headers
     }
@@ -230,6 +413,23 @@ mod tests {
         assert_eq!(total(Kind::Standard), 75 * HOUR + 35 * MIN + 5);
         assert!(total(Kind::Stripe) <= 72 * HOUR);
         assert!(Kind::Github.schedule().waits.is_empty());
+        // Zoom's published waits: 5, 20 and 60 min.
+        assert_eq!(Kind::Zoom.schedule().waits, [5 * MIN, 20 * MIN, 60 * MIN]);
+        assert_eq!(Kind::Zoom.retries_summary(), "3 retries over 1 h 25 min");
+        assert_eq!(Kind::Github.retries_summary(), "never (by hand within 3 d)");
+    }
+
+    #[test]
+    fn every_preset_is_named_once_and_by_its_own_name() {
+        let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), 32);
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 32);
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_str(kind.name(), false), Ok(*kind));
+            assert!(!kind.signs_url(), "{}", kind.name());
+        }
     }
 
     #[test]

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use signed_webhooks::{Provider, Signer};
 
 use crate::fixtures::fresh;
-use crate::provider::Kind;
+use crate::provider::{Kind, dispatch};
 use crate::random::Random;
-use crate::{Failure, SendArgs, dispatch, fresh_delivery_id, unix_now};
+use crate::{Failure, SendArgs, fresh_delivery_id, unix_now};
 
 /// The most of a refusal's body printed.
 const MAX_SHOWN: usize = 500;
@@ -291,9 +291,11 @@ fn post<P: Provider>(
         (Kind::Leadlex, Some(_)) => Some(fresh_delivery_id(kind)),
         _ => delivery_id.clone(),
     };
-    // --stale: ten minutes ago, twice the usual 300 s tolerance.
+    // --stale: twice the provider's tolerance ago (ten minutes for the
+    // usual 300 s; Paddle's is 5 s, Twitch's 10 min).
     let signed_at = if args.stale && kind.signs_header_time() {
-        now - 600
+        let tolerance = i64::try_from(kind.scheme().tolerance().as_secs()).unwrap_or(i64::MAX);
+        now.saturating_sub(tolerance.saturating_mul(2))
     } else {
         now
     };
@@ -474,8 +476,8 @@ fn label(kind: Kind, body: &[u8], event_type: Option<&str>, delivery: Option<&st
     if let Some(event_type) = event_type {
         label = format!("{label} {event_type}");
     }
-    let id = if kind.body_id() {
-        field("id")
+    let id = if let Some(id_field) = kind.body_id_field() {
+        field(id_field)
     } else {
         delivery.filter(|_| kind != Kind::Leadlex)
     };
