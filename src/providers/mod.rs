@@ -2,17 +2,18 @@
 //! delivery facts and its events), and the [`Provider`] trait that
 //! describes one.
 //!
-//! | provider | signature | signed time | duplicates by |
-//! |---|---|---|---|
-//! | [`Unleeshed`] | `X-Unleeshed-Signature: t=…,v1=<hex>` | `t`, 300 s | body `id` |
-//! | [`Exchange`] | as Unleeshed (its docs name no header yet) | `t`, 300 s | body `id` |
-//! | [`Stripe`] | `Stripe-Signature: t=…,v1=<hex>` | `t`, 300 s | body `id` |
-//! | [`Commet`] | `X-Commet-Signature: <hex>` of the body | body `timestamp`, 24 h | body `id` |
-//! | [`LeadLex`] | `X-LeadLex-Signature: sha256=<hex>` of the body | body `timestamp`, 72 h | signed content |
-//! | [`GitHub`] | `X-Hub-Signature-256: sha256=<hex>` of the body | none | signed content |
-//! | `StandardWebhooks`, `Svix` | `webhook-signature: v1,<base64>` (or `svix-*`); `v1a,<base64>` Ed25519 with a `whpk_` key (feature `ed25519`) | `webhook-timestamp`, 300 s | `webhook-id` |
-//! | `Discord` (feature `ed25519`) | `X-Signature-Ed25519: <hex>` Ed25519 of `{ts}{body}` | `X-Signature-Timestamp`, 300 s | body `id` |
-//! | `SendGrid` (feature `p256`) | `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>` ECDSA P-256 of `{ts}{body}` | `…-Timestamp`, 300 s | the body |
+//! Thirty-seven presets: [`Unleeshed`], [`Exchange`], [`Stripe`],
+//! [`Commet`], [`LeadLex`], [`GitHub`], `StandardWebhooks`, `Svix`, `Clerk`,
+//! `Resend` (feature `standard-webhooks`, on by default), [`Slack`],
+//! [`Paddle`], [`Zoom`], [`Linear`], [`Razorpay`], [`LemonSqueezy`],
+//! [`Calendly`], [`PagerDuty`], [`Twitch`], [`GitLab`], [`Bitbucket`],
+//! [`Meta`], [`WorkOs`], [`Mux`], [`Notion`], [`Sentry`], [`Dropbox`];
+//! `Shopify`, `Typeform`, `Xero`, `Square`, `HubSpot` (feature `base64`);
+//! `Intercom`, `Vercel` (feature `sha1`), `Twilio` (`sha1` and `base64`);
+//! `Discord` (feature `ed25519`) and `SendGrid` (feature `p256`). The
+//! README's providers table, generated from the presets by
+//! `tests/readme_providers.rs`, gives each one's signature, signed time,
+//! duplicate key and redeliveries; each preset's page gives its sources.
 
 mod bitbucket;
 mod calendly;
