@@ -814,7 +814,25 @@ impl Scheme {
     /// is in the `axum` module's docs.
     pub fn matches_headers(&self, headers: &(impl crate::Headers + ?Sized)) -> bool {
         let mut parsed = crate::verify::Parsed::EMPTY;
-        crate::verify::parse_headers(self, &[], headers, &mut parsed).is_ok()
+        if crate::verify::parse_headers(self, &[], headers, &mut parsed).is_ok() {
+            return true;
+        }
+        // A scheme whose keys choose a variant (Standard Webhooks' `v1a`,
+        // for `whpk_` keys) matches a delivery of either.
+        #[cfg(all(feature = "ed25519", feature = "base64"))]
+        if let Some(variant) = self.keyed_variant {
+            let variant = Scheme {
+                algorithm: variant.algorithm,
+                format: Format::Versioned {
+                    version: variant.version,
+                },
+                keyed_variant: None,
+                ..self.clone()
+            };
+            let mut parsed = crate::verify::Parsed::EMPTY;
+            return crate::verify::parse_headers(&variant, &[], headers, &mut parsed).is_ok();
+        }
+        false
     }
 
     /// Every header a delivery of this scheme is read from: for error
@@ -1023,6 +1041,12 @@ impl Scheme {
     fn check_adjacent_parts(&self) -> Result<(), &'static str> {
         for pair in self.content.windows(2) {
             let delimited = match (pair[0], pair[1]) {
+                // An empty literal separates nothing.
+                (Part::Literal(""), _) | (_, Part::Literal("")) => false,
+                // A literal separates parts that cannot contain it: digits
+                // of a time, a UUID, a JSON container's ends; an id of any
+                // shape could (Standard Webhooks' ids are the provider's,
+                // never the replayer's, and hold no `.` in practice).
                 (Part::Literal(_), _) | (_, Part::Literal(_)) => true,
                 (Part::Id, _) => self.id_shape == IdShape::Uuid,
                 (Part::Timestamp, next) => match self.time_format {

@@ -294,7 +294,8 @@ impl<P: Provider> Verifier<P> {
     /// stale requests cost almost nothing; signatures are compared in
     /// constant time; a time inside the body is read only once the
     /// signature has matched. Nothing is allocated, except to read a time
-    /// inside the body, and for an Ed25519 check, the signed message made
+    /// inside the body, to build a signed URL (and sort Twilio's form
+    /// fields), and for an Ed25519 check, the signed message made
     /// contiguous once.
     ///
     /// # Errors

@@ -234,6 +234,25 @@ mod standard_webhooks_v1a {
     const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const BODY: &[u8] = br#"{"type":"invoice.paid","timestamp":"2026-09-21T14:13:19.000Z","data":{"id":"inv_4f9a2c"}}"#;
 
+    /// A Standard Webhooks route guarded for `v1a` deliveries: the
+    /// scheme's routing check recognises `v1a,…` items as well as `v1,…`.
+    #[test]
+    fn the_routing_check_recognises_v1a_deliveries() {
+        let headers = Signer::<StandardWebhooks>::new(PRIVATE)
+            .unwrap()
+            .sign(br#"{"type":"a"}"#);
+        assert!(StandardWebhooks::scheme().matches_headers(&headers));
+        // Neither a v1 nor a v1a item: not Standard Webhooks' delivery.
+        let unknown: Vec<(String, String)> = headers
+            .iter()
+            .map(|(name, value)| match name {
+                "webhook-signature" => (name.to_owned(), "v2,AAAA".to_owned()),
+                _ => (name.to_owned(), value.to_owned()),
+            })
+            .collect();
+        assert!(!StandardWebhooks::scheme().matches_headers(&unknown));
+    }
+
     #[test]
     fn a_whsk_signer_writes_v1a_that_a_whpk_verifier_checks() {
         let headers = Signer::<StandardWebhooks>::new(PRIVATE)

@@ -378,3 +378,14 @@ mod discord {
         }
     }
 }
+
+/// A slash command (form-encoded) whose text says `url_verification` is a
+/// request like any other, not a malformed handshake: Slack does not retry
+/// slash commands, so refusing it would lose it.
+#[test]
+fn a_slash_command_mentioning_url_verification_is_no_handshake() {
+    let body = b"token=x&command=%2Fdeploy&text=url_verification&user_id=U1";
+    assert_eq!(Slack::handshake(body).unwrap(), None);
+    let body = b"payload=%7B%22type%22%3A%22url_verification%22%7D";
+    assert_eq!(Slack::handshake(body).unwrap(), None);
+}

@@ -310,6 +310,15 @@ fn unsound_schemes_are_refused_when_a_verifier_is_built() {
                 .with_signed_content([Part::Body, Part::Timestamp]),
             run_together,
         ),
+        // An empty literal is no separator.
+        (
+            body().with_id_header("x-acme-id").with_signed_content([
+                Part::Id,
+                Part::Literal(""),
+                Part::Body,
+            ]),
+            run_together,
+        ),
         (
             Scheme::token("x-acme-token").with_prefix("token "),
             "a token is the whole header value: no prefix, no list",

@@ -38,8 +38,9 @@ impl Provider for Slack {
             .with_delivery_id(DeliveryId::BodyFieldOrBody("event_id"))
     }
     fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
-        // Cheap first: most bodies are not one.
-        if !body.windows(16).any(|w| w == b"url_verification") {
+        // Cheap first: most bodies are not one. A form-encoded request (a
+        // slash command whose text says `url_verification`) never is.
+        if body.first() != Some(&b'{') || !body.windows(16).any(|w| w == b"url_verification") {
             return Ok(None);
         }
         let value: Value = crate::event::decode_event(body)?;
