@@ -1,4 +1,4 @@
-//! Every preset the crate has, in one table, for the tests that must cover
+//! Every preset the crate has, in one table (mounted as `crate::presets`), for the tests that must cover
 //! them all (`tests/no_alloc.rs`, `tests/e2e.rs`): its route name, its
 //! type, a sample body, the key a verifier takes and the key a signer
 //! takes, and the unsigned headers its event type reads.
@@ -35,63 +35,63 @@ pub const SENDGRID_PRIVATE: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIB
 macro_rules! every_preset {
     ($callback:ident) => {
         $callback! {
-            "unleeshed" => Unleeshed, "fixtures/unleeshed/creator.approved.json", HMAC_SECRET, HMAC_SECRET, [];
-            "exchange" => Exchange, "fixtures/exchange/order.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "stripe" => Stripe, "fixtures/stripe/invoice.paid.json", HMAC_SECRET, HMAC_SECRET, [];
-            "commet" => Commet, "fixtures/commet/subscription.activated.json", HMAC_SECRET, HMAC_SECRET, [];
-            "leadlex" => LeadLex, "fixtures/leadlex/contact.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "github" => GitHub, "fixtures/github/issues.opened.json", HMAC_SECRET, HMAC_SECRET,
+            "unleeshed" => Unleeshed, "fixtures/unleeshed/creator.approved.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "exchange" => Exchange, "fixtures/exchange/order.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "stripe" => Stripe, "fixtures/stripe/invoice.paid.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "commet" => Commet, "fixtures/commet/subscription.activated.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "leadlex" => LeadLex, "fixtures/leadlex/contact.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "github" => GitHub, "fixtures/github/issues.opened.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("x-github-event", "issues")];
             #[cfg(feature = "standard-webhooks")]
-            "standard" => StandardWebhooks, "fixtures/standard/contact.created.json", SW_SECRET, SW_SECRET, [];
+            "standard" => StandardWebhooks, "fixtures/standard/contact.created.json", crate::presets::SW_SECRET, crate::presets::SW_SECRET, [];
             #[cfg(feature = "standard-webhooks")]
-            "svix" => Svix, "fixtures/standard/contact.created.json", SW_SECRET, SW_SECRET, [];
-            "slack" => Slack, "fixtures/slack/app_mention.json", HMAC_SECRET, HMAC_SECRET, [];
+            "svix" => Svix, "fixtures/standard/contact.created.json", crate::presets::SW_SECRET, crate::presets::SW_SECRET, [];
+            "slack" => Slack, "fixtures/slack/app_mention.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "base64")]
-            "shopify" => Shopify, "fixtures/shopify/orders-create.json", HMAC_SECRET, HMAC_SECRET,
+            "shopify" => Shopify, "fixtures/shopify/orders-create.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("x-shopify-topic", "orders/create")];
-            "paddle" => Paddle, "fixtures/paddle/transaction.completed.json", HMAC_SECRET, HMAC_SECRET, [];
-            "zoom" => Zoom, "fixtures/zoom/meeting.started.json", HMAC_SECRET, HMAC_SECRET, [];
-            "linear" => Linear, "fixtures/linear/Issue.create.json", HMAC_SECRET, HMAC_SECRET, [];
+            "paddle" => Paddle, "fixtures/paddle/transaction.completed.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "zoom" => Zoom, "fixtures/zoom/meeting.started.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "linear" => Linear, "fixtures/linear/Issue.create.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "sha1")]
-            "intercom" => Intercom, "fixtures/intercom/conversation.user.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "razorpay" => Razorpay, "fixtures/razorpay/payment.authorized.json", HMAC_SECRET, HMAC_SECRET, [];
-            "lemonsqueezy" => LemonSqueezy, "fixtures/lemonsqueezy/order_created.json", HMAC_SECRET, HMAC_SECRET, [];
+            "intercom" => Intercom, "fixtures/intercom/conversation.user.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "razorpay" => Razorpay, "fixtures/razorpay/payment.authorized.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "lemonsqueezy" => LemonSqueezy, "fixtures/lemonsqueezy/order_created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "base64")]
-            "typeform" => Typeform, "fixtures/typeform/form_response.json", HMAC_SECRET, HMAC_SECRET, [];
-            "calendly" => Calendly, "fixtures/calendly/invitee.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "pagerduty" => PagerDuty, "fixtures/pagerduty/incident.triggered.json", HMAC_SECRET, HMAC_SECRET, [];
+            "typeform" => Typeform, "fixtures/typeform/form_response.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "calendly" => Calendly, "fixtures/calendly/invitee.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "pagerduty" => PagerDuty, "fixtures/pagerduty/incident.triggered.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "sha1")]
-            "vercel" => Vercel, "fixtures/vercel/deployment.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "twitch" => Twitch, "fixtures/twitch/stream.online.json", HMAC_SECRET, HMAC_SECRET, [];
-            "gitlab" => GitLab, "fixtures/gitlab/push-hook.json", HMAC_SECRET, HMAC_SECRET,
+            "vercel" => Vercel, "fixtures/vercel/deployment.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "twitch" => Twitch, "fixtures/twitch/stream.online.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "gitlab" => GitLab, "fixtures/gitlab/push-hook.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("x-gitlab-event", "Push Hook")];
-            "bitbucket" => Bitbucket, "fixtures/bitbucket/repo-push.json", HMAC_SECRET, HMAC_SECRET,
+            "bitbucket" => Bitbucket, "fixtures/bitbucket/repo-push.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("x-event-key", "repo:push")];
-            "meta" => Meta, "fixtures/meta/whatsapp.messages.json", HMAC_SECRET, HMAC_SECRET, [];
-            "workos" => WorkOs, "fixtures/workos/user.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "mux" => Mux, "fixtures/mux/video.asset.ready.json", HMAC_SECRET, HMAC_SECRET, [];
-            "notion" => Notion, "fixtures/notion/page.created.json", HMAC_SECRET, HMAC_SECRET, [];
-            "sentry" => Sentry, "fixtures/sentry/issue.created.json", HMAC_SECRET, HMAC_SECRET,
+            "meta" => Meta, "fixtures/meta/whatsapp.messages.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "workos" => WorkOs, "fixtures/workos/user.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "mux" => Mux, "fixtures/mux/video.asset.ready.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "notion" => Notion, "fixtures/notion/page.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "sentry" => Sentry, "fixtures/sentry/issue.created.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("sentry-hook-resource", "issue")];
             #[cfg(feature = "base64")]
-            "xero" => Xero, "fixtures/xero/contact.create.json", HMAC_SECRET, HMAC_SECRET, [];
-            "dropbox" => Dropbox, "fixtures/dropbox/list_folder.json", HMAC_SECRET, HMAC_SECRET, [];
+            "xero" => Xero, "fixtures/xero/contact.create.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
+            "dropbox" => Dropbox, "fixtures/dropbox/list_folder.json", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "standard-webhooks")]
-            "clerk" => Clerk, "fixtures/clerk/user.created.json", SW_SECRET, SW_SECRET, [];
+            "clerk" => Clerk, "fixtures/clerk/user.created.json", crate::presets::SW_SECRET, crate::presets::SW_SECRET, [];
             #[cfg(feature = "standard-webhooks")]
-            "resend" => Resend, "fixtures/resend/email.delivered.json", SW_SECRET, SW_SECRET, [];
+            "resend" => Resend, "fixtures/resend/email.delivered.json", crate::presets::SW_SECRET, crate::presets::SW_SECRET, [];
             #[cfg(feature = "base64")]
-            "square" => Square, "vectors/square.json#1", HMAC_SECRET, HMAC_SECRET, [];
+            "square" => Square, "vectors/square.json#1", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(all(feature = "sha1", feature = "base64"))]
-            "twilio" => Twilio, "vectors/twilio.json#1", HMAC_SECRET, HMAC_SECRET,
+            "twilio" => Twilio, "vectors/twilio.json#1", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET,
                 [("content-type", "application/x-www-form-urlencoded")];
             #[cfg(feature = "base64")]
-            "hubspot" => HubSpot, "vectors/hubspot.json#0", HMAC_SECRET, HMAC_SECRET, [];
+            "hubspot" => HubSpot, "vectors/hubspot.json#0", crate::presets::HMAC_SECRET, crate::presets::HMAC_SECRET, [];
             #[cfg(feature = "ed25519")]
-            "discord" => Discord, "vectors/discord.json#2", DISCORD_PUBLIC, DISCORD_SEED, [];
+            "discord" => Discord, "vectors/discord.json#2", crate::presets::DISCORD_PUBLIC, crate::presets::DISCORD_SEED, [];
             #[cfg(feature = "p256")]
-            "sendgrid" => SendGrid, "vectors/sendgrid.json#1", SENDGRID_PUBLIC, SENDGRID_PRIVATE, [];
+            "sendgrid" => SendGrid, "vectors/sendgrid.json#1", crate::presets::SENDGRID_PUBLIC, crate::presets::SENDGRID_PRIVATE, [];
         }
     };
 }
