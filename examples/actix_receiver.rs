@@ -3,17 +3,19 @@
 //! once processing succeeded.
 //!
 //! ```sh
-//! cargo run --example actix_receiver --features actix,redis,postgres
+//! cargo run --example actix_receiver --features actix,redis,postgres,sha1,ed25519,p256
 //! # in another terminal, with the secret it printed:
 //! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
 //!     send --provider github --url http://127.0.0.1:3000/webhooks/github
 //! ```
 //!
-//! Routes, secrets, `ADDR`, `DATABASE_URL`, `REDIS_URL` and
+//! Routes (`POST /webhooks/<name>` for every preset), secrets,
+//! `PUBLIC_ORIGIN`, `ADDR`, `DATABASE_URL`, `REDIS_URL` and
 //! `DEDUP_CAPACITY` as for `axum_receiver`. Ctrl-C stops it cleanly: requests in flight are finished
 //! first. It serves with the timeouts a public receiver needs: 5 s to send
 //! the headers, 10 s for the rest of the request (408 after that).
 
+#[macro_use]
 #[path = "support/mod.rs"]
 mod support;
 
@@ -21,25 +23,26 @@ use actix_web::dev::Service as _;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use signed_webhooks::actix::{Delivery, WebhookTx};
 use signed_webhooks::dedup::Deduplicator;
-use signed_webhooks::{
-    Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
-    Verifier,
-};
+use std::sync::Arc;
+
+use signed_webhooks::{ConfigError, Provider, Verifier};
 use support::Describe;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::log_to_stderr();
-    let verifiers = Verifiers::from_env()?;
     // One deduplicator for every worker: built here, cloned into each app.
     let (dedup, database) = support::deduplicator_from_env().await?;
     let transactional = database.is_some();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
+    let listener = std::net::TcpListener::bind(&addr)?;
+    let origin = support::public_origin(listener.local_addr()?);
+    let routes = Routes::new(&origin, transactional)?;
 
-    let server = HttpServer::new(move || app(verifiers.clone(), dedup.clone(), transactional))
+    let server = HttpServer::new(move || app(routes.clone(), dedup.clone()))
         .client_request_timeout(support::HEADER_TIMEOUT)
         .disable_signals()
-        .bind(&addr)?;
+        .listen(listener)?;
     for bound in server.addrs() {
         println!("listening on http://{bound}");
     }
@@ -55,43 +58,62 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// One verifier per provider, each registered as app data: each handler's
-/// extractor takes its provider's.
+/// One route per preset, each with its verifier as the resource's data
+/// (where its extractor finds it): built once, registered in each worker's
+/// app.
 #[derive(Clone)]
-pub struct Verifiers {
-    unleeshed: web::Data<Verifier<Unleeshed>>,
-    exchange: web::Data<Verifier<Exchange>>,
-    stripe: web::Data<Verifier<Stripe>>,
-    commet: web::Data<Verifier<Commet>>,
-    leadlex: web::Data<Verifier<LeadLex>>,
-    github: web::Data<Verifier<GitHub>>,
-    standard: web::Data<Verifier<StandardWebhooks>>,
-}
+pub struct Routes(Vec<Route>);
 
-impl Verifiers {
-    pub fn from_env() -> Result<Self, ConfigError> {
+/// Registers one route in a worker's app.
+type Route = Arc<dyn Fn(&mut web::ServiceConfig) + Send + Sync>;
+
+impl Routes {
+    /// With a PostgreSQL store (`transactional`), each handler writes its
+    /// event's row in the transaction the delivery is claimed in.
+    pub fn new(origin: &str, transactional: bool) -> Result<Self, ConfigError> {
         let mut secrets = support::Secrets::from_env();
-        Ok(Verifiers {
-            unleeshed: web::Data::new(Verifier::new(secrets.get("unleeshed"))?),
-            exchange: web::Data::new(Verifier::new(secrets.get("exchange"))?),
-            stripe: web::Data::new(Verifier::new(secrets.get("stripe"))?),
-            commet: web::Data::new(Verifier::new(secrets.get("commet"))?),
-            leadlex: web::Data::new(Verifier::new(secrets.get("leadlex"))?),
-            github: web::Data::new(Verifier::new(secrets.get("github"))?),
-            standard: web::Data::new(Verifier::new(secrets.get("standard"))?),
-        })
+        let mut routes = Vec::new();
+        macro_rules! route_each {
+            ($($name:literal => $preset:ident),+ $(,)?) => {$(
+                if let Some(verifier) =
+                    secrets.verifier::<signed_webhooks::$preset>($name, origin)?
+                {
+                    routes.push(route($name, verifier, transactional));
+                }
+            )+};
+        }
+        every_preset!(route_each);
+        Ok(Routes(routes))
     }
 }
 
-/// The app. One middleware claims every delivery in one store, each under
-/// a key made of its route and provider. With a PostgreSQL store
-/// (`transactional`), each handler writes its event's row in the
-/// transaction the delivery is claimed in. (Public: the end-to-end tests
-/// serve this very app.)
+/// `POST /webhooks/<name>`, verified by `verifier`.
+fn route<P: Provider>(name: &str, verifier: Verifier<P>, transactional: bool) -> Route
+where
+    P::Event: Describe,
+{
+    let path = format!("/webhooks/{name}");
+    let verifier = web::Data::new(verifier);
+    Arc::new(move |config: &mut web::ServiceConfig| {
+        let handler = if transactional {
+            web::post().to(receive_in_transaction::<P>)
+        } else {
+            web::post().to(receive::<P>)
+        };
+        config.service(
+            web::resource(path.as_str())
+                .app_data(verifier.clone())
+                .route(handler),
+        );
+    })
+}
+
+/// The app: the routes, behind one middleware that claims every delivery
+/// in one store, each under a key made of its route and provider. (Public:
+/// the end-to-end tests serve this very app.)
 pub fn app(
-    verifiers: Verifiers,
+    routes: Routes,
     dedup: Deduplicator,
-    transactional: bool,
 ) -> App<
     impl actix_web::dev::ServiceFactory<
         actix_web::dev::ServiceRequest,
@@ -101,28 +123,12 @@ pub fn app(
         InitError = (),
     >,
 > {
-    macro_rules! routes {
-        ($app:expr, $handler:ident) => {
-            $app.route("/webhooks/unleeshed", web::post().to($handler::<Unleeshed>))
-                .route("/webhooks/exchange", web::post().to($handler::<Exchange>))
-                .route("/webhooks/stripe", web::post().to($handler::<Stripe>))
-                .route("/webhooks/commet", web::post().to($handler::<Commet>))
-                .route("/webhooks/leadlex", web::post().to($handler::<LeadLex>))
-                .route("/webhooks/github", web::post().to($handler::<GitHub>))
-                .route(
-                    "/webhooks/standard",
-                    web::post().to($handler::<StandardWebhooks>),
-                )
-        };
-    }
-    let app = App::new()
-        .app_data(verifiers.unleeshed)
-        .app_data(verifiers.exchange)
-        .app_data(verifiers.stripe)
-        .app_data(verifiers.commet)
-        .app_data(verifiers.leadlex)
-        .app_data(verifiers.github)
-        .app_data(verifiers.standard)
+    App::new()
+        .configure(|config| {
+            for route in &routes.0 {
+                route(config);
+            }
+        })
         .wrap(dedup)
         // Once the headers are in, the rest of the request (the body, the
         // handler) gets REQUEST_TIMEOUT: 408 after that.
@@ -134,12 +140,7 @@ pub fn app(
                     Err(_) => Err(actix_web::error::ErrorRequestTimeout("request timed out")),
                 }
             }
-        });
-    if transactional {
-        routes!(app, receive_in_transaction)
-    } else {
-        routes!(app, receive)
-    }
+        })
 }
 
 /// Reached only with a verified, decoded delivery; every refusal was

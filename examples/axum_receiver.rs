@@ -3,17 +3,23 @@
 //! processing succeeded.
 //!
 //! ```sh
-//! cargo run --example axum_receiver --features axum,redis,postgres
+//! cargo run --example axum_receiver --features axum,redis,postgres,sha1,ed25519,p256
 //! # in another terminal, with the secret it printed:
 //! WEBHOOK_SECRET=whsec_… cargo run --features cli --bin signed-webhooks -- \
 //!     send --provider stripe --url http://127.0.0.1:3000/webhooks/stripe
 //! ```
 //!
-//! Routes: `POST /webhooks/{unleeshed,exchange,stripe,commet,leadlex,github,standard}`.
-//! Each provider's secret comes from `<PROVIDER>_WEBHOOK_SECRET`
-//! (`STRIPE_WEBHOOK_SECRET`, …), else `WEBHOOK_SECRET`, else one generated
-//! for the run. `ADDR` is the address to listen on (default
-//! `127.0.0.1:3000`). Duplicates are detected in the PostgreSQL at
+//! Routes: `POST /webhooks/<name>` for every preset (`support::every_preset!`:
+//! `stripe`, `github`, `standard`, `slack`, … `square`, `twilio`, `hubspot`,
+//! `discord`, `sendgrid`). Each provider's secret comes from
+//! `<PROVIDER>_WEBHOOK_SECRET` (`STRIPE_WEBHOOK_SECRET`, …), else
+//! `WEBHOOK_SECRET`, else one generated for the run; Discord's and
+//! SendGrid's routes take the provider's public key from their own
+//! variable, and are not served without it. Square, Twilio and HubSpot sign
+//! the URL they call: it is verified at `PUBLIC_ORIGIN` (default this
+//! receiver's `http://<address>`, printed). Slack's, Zoom's, Twitch's and
+//! Discord's endpoint checks are answered as they expect. `ADDR` is the
+//! address to listen on (default `127.0.0.1:3000`). Duplicates are detected in the PostgreSQL at
 //! `DATABASE_URL`, where each event's row in `webhook_events` commits in
 //! one transaction with the record that it was processed (exactly-once
 //! effects); else in the Redis at `REDIS_URL`; else in memory, holding
@@ -24,13 +30,14 @@
 //! It serves with the timeouts a public receiver needs: 5 s to send the
 //! headers, 10 s for the rest of the request (408 after that).
 
+#[macro_use]
 #[path = "support/mod.rs"]
 mod support;
 
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{FromRef, Request};
+use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -41,95 +48,64 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use signed_webhooks::axum::{Delivery, WebhookTx};
 use signed_webhooks::dedup::Deduplicator;
-use signed_webhooks::{
-    Commet, ConfigError, Exchange, GitHub, LeadLex, Provider, StandardWebhooks, Stripe, Unleeshed,
-    Verifier,
-};
+use signed_webhooks::{ConfigError, Provider, Verifier};
 use support::Describe;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     support::log_to_stderr();
-    let verifiers = Verifiers::from_env()?;
     let (dedup, database) = support::deduplicator_from_env().await?;
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".to_owned());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let origin = support::public_origin(listener.local_addr()?);
+    let routes = routes(&origin, database.is_some())?;
     println!("listening on http://{}", listener.local_addr()?);
 
-    serve(listener, app(verifiers, dedup, database.is_some()), async {
+    serve(listener, app(routes, dedup), async {
         let _ = tokio::signal::ctrl_c().await;
         println!("shutting down");
     })
     .await
 }
 
-/// One verifier per provider: the router's state. Each handler's extractor
-/// takes its provider's through `FromRef` (axum's `macros` feature derives
-/// these `impl`s with `#[derive(FromRef)]`).
-#[derive(Clone)]
-pub struct Verifiers {
-    unleeshed: Verifier<Unleeshed>,
-    exchange: Verifier<Exchange>,
-    stripe: Verifier<Stripe>,
-    commet: Verifier<Commet>,
-    leadlex: Verifier<LeadLex>,
-    github: Verifier<GitHub>,
-    standard: Verifier<StandardWebhooks>,
-}
-
-impl Verifiers {
-    pub fn from_env() -> Result<Self, ConfigError> {
-        let mut secrets = support::Secrets::from_env();
-        Ok(Verifiers {
-            unleeshed: Verifier::new(secrets.get("unleeshed"))?,
-            exchange: Verifier::new(secrets.get("exchange"))?,
-            stripe: Verifier::new(secrets.get("stripe"))?,
-            commet: Verifier::new(secrets.get("commet"))?,
-            leadlex: Verifier::new(secrets.get("leadlex"))?,
-            github: Verifier::new(secrets.get("github"))?,
-            standard: Verifier::new(secrets.get("standard"))?,
-        })
-    }
-}
-
-macro_rules! from_ref {
-    ($($field:ident: $provider:ty),+) => {$(
-        impl FromRef<Verifiers> for Verifier<$provider> {
-            fn from_ref(verifiers: &Verifiers) -> Self {
-                verifiers.$field.clone()
+/// One route per preset, each with its verifier as its state. With a
+/// PostgreSQL store (`transactional`), each handler writes its event's row
+/// in the transaction the delivery is claimed in.
+pub fn routes(origin: &str, transactional: bool) -> Result<Router, ConfigError> {
+    let mut secrets = support::Secrets::from_env();
+    let mut router = Router::new();
+    macro_rules! route_each {
+        ($($name:literal => $preset:ident),+ $(,)?) => {$(
+            if let Some(verifier) =
+                secrets.verifier::<signed_webhooks::$preset>($name, origin)?
+            {
+                router = router.merge(route($name, verifier, transactional));
             }
-        }
-    )+};
-}
-from_ref!(unleeshed: Unleeshed, exchange: Exchange, stripe: Stripe, commet: Commet,
-          leadlex: LeadLex, github: GitHub, standard: StandardWebhooks);
-
-/// The routes. One layer claims every delivery in one store, each under a
-/// key made of its route and provider. With a PostgreSQL store
-/// (`transactional`), each handler writes its event's row in the
-/// transaction the delivery is claimed in.
-pub fn app(verifiers: Verifiers, dedup: Deduplicator, transactional: bool) -> Router {
-    macro_rules! routes {
-        ($handler:ident) => {
-            Router::new()
-                .route("/webhooks/unleeshed", post($handler::<Unleeshed>))
-                .route("/webhooks/exchange", post($handler::<Exchange>))
-                .route("/webhooks/stripe", post($handler::<Stripe>))
-                .route("/webhooks/commet", post($handler::<Commet>))
-                .route("/webhooks/leadlex", post($handler::<LeadLex>))
-                .route("/webhooks/github", post($handler::<GitHub>))
-                .route("/webhooks/standard", post($handler::<StandardWebhooks>))
-        };
+        )+};
     }
-    let routes = if transactional {
-        routes!(receive_in_transaction)
+    every_preset!(route_each);
+    Ok(router)
+}
+
+/// `POST /webhooks/<name>`, verified by `verifier`.
+fn route<P: Provider>(name: &str, verifier: Verifier<P>, transactional: bool) -> Router
+where
+    P::Event: Describe,
+{
+    let handler = if transactional {
+        post(receive_in_transaction::<P>)
     } else {
-        routes!(receive)
+        post(receive::<P>)
     };
-    routes
-        .with_state(verifiers)
-        .layer(dedup)
-        .layer(middleware::from_fn(deadline))
+    Router::new()
+        .route(&format!("/webhooks/{name}"), handler)
+        .with_state(verifier)
+}
+
+/// The app: the routes, behind one layer that claims every delivery in
+/// one store, each under a key made of its route and provider.
+pub fn app(routes: Router, dedup: Deduplicator) -> Router {
+    routes.layer(dedup).layer(middleware::from_fn(deadline))
 }
 
 /// Reached only with a verified, decoded delivery; every refusal (bad

@@ -164,6 +164,93 @@ def header_formats_seeds():
         write("header_formats", header_formats_input(scheme, -5, 0, 0, "", "", "", "", b""))
 
 
+# The every_preset target's presets, in its order (fuzz_targets/every_preset.rs
+# `presets!`): each with its vectors file, if any, and a fixture body.
+EVERY_PRESET = [
+    ("unleeshed", None, "unleeshed/creator.approved.json"),
+    ("exchange", None, "exchange/order.created.json"),
+    ("stripe", "stripe", "stripe/invoice.paid.json"),
+    ("commet", "commet", "commet/subscription.activated.json"),
+    ("leadlex", "leadlex", "leadlex/contact.created.json"),
+    ("github", "github", "github/issues.opened.json"),
+    ("standard", "standard_webhooks", "standard/contact.created.json"),
+    ("svix", "standard_webhooks", "standard/contact.created.json"),
+    ("slack", "slack", "slack/app_mention.json"),
+    ("shopify", "shopify", "shopify/orders-create.json"),
+    ("paddle", "paddle", "paddle/transaction.completed.json"),
+    ("zoom", "zoom", "zoom/meeting.started.json"),
+    ("linear", "linear", "linear/Issue.create.json"),
+    ("intercom", "intercom", "intercom/conversation.user.created.json"),
+    ("razorpay", "razorpay", "razorpay/payment.authorized.json"),
+    ("lemonsqueezy", "lemonsqueezy", "lemonsqueezy/order_created.json"),
+    ("typeform", "typeform", "typeform/form_response.json"),
+    ("calendly", "calendly", "calendly/invitee.created.json"),
+    ("pagerduty", "pagerduty", "pagerduty/incident.triggered.json"),
+    ("vercel", "vercel", "vercel/deployment.created.json"),
+    ("twitch", "twitch", "twitch/stream.online.json"),
+    ("gitlab", "gitlab", "gitlab/push-hook.json"),
+    ("bitbucket", "bitbucket", "bitbucket/repo-push.json"),
+    ("meta", "meta", "meta/whatsapp.messages.json"),
+    ("workos", "workos", "workos/user.created.json"),
+    ("mux", "mux", "mux/video.asset.ready.json"),
+    ("notion", "notion", "notion/page.created.json"),
+    ("sentry", "sentry", "sentry/issue.created.json"),
+    ("xero", "xero", "xero/contact.create.json"),
+    ("dropbox", "dropbox", "dropbox/list_folder.json"),
+    ("clerk", None, "clerk/user.created.json"),
+    ("resend", None, "resend/email.delivered.json"),
+    ("square", "square", None),
+    ("twilio", "twilio", None),
+    ("hubspot", "hubspot", None),
+    ("discord", "discord", None),
+    ("sendgrid", "sendgrid", None),
+]
+
+
+def every_preset_input(preset, now, skew, flip, id_, timestamp, path, signature, body):
+    """The layout the `every_preset` target splits its input with."""
+    parts = [s.encode() for s in (id_, timestamp, path)]
+    parts = [p[:0xFF] for p in parts]
+    signature = signature.encode()[:0xFFFF]
+    out = struct.pack("<BqhH", preset, now, skew, flip)
+    for part in parts:
+        out += bytes([len(part)]) + part
+    return out + struct.pack("<H", len(signature)) + signature + body
+
+
+def every_preset_seeds():
+    from urllib.parse import urlsplit
+
+    for index, (name, vectors, fixture) in enumerate(EVERY_PRESET):
+        if fixture is not None:
+            body = (ROOT / "tests/fixtures" / fixture).read_bytes()
+            for skew in (0, 301, -301):
+                write("every_preset", every_preset_input(index, NOW, skew, 5, "", "", "", "", body))
+        if vectors is None:
+            continue
+        data = json.loads((ROOT / f"tests/vectors/{vectors}.json").read_text())
+        for v in data["vectors"]:
+            body = v["body"].encode() if v.get("body") is not None else b""
+            if len(body) > 8192:
+                continue
+            headers = {k.lower(): str(value) for k, value in (v.get("headers") or {}).items()}
+            signature = next(
+                (value for key, value in headers.items() if "signature" in key or "token" in key),
+                "",
+            )
+            id_ = next((value for key, value in headers.items() if key.endswith("-id")), "")
+            timestamp = next((value for key, value in headers.items() if "timestamp" in key), "")
+            path = ""
+            if v.get("url"):
+                url = urlsplit(v["url"])
+                path = url.path + ("?" + url.query if url.query else "")
+            now = int(v.get("now") or NOW)
+            write(
+                "every_preset",
+                every_preset_input(index, now, 0, 3, id_, timestamp, path, signature, body),
+            )
+
+
 def event_seeds():
     for path in FIXTURES:
         write("event_decode", path.read_bytes())
@@ -202,6 +289,7 @@ def main():
     header_seeds()
     verify_seeds()
     header_formats_seeds()
+    every_preset_seeds()
     event_seeds()
     for target in sorted(p.name for p in SEEDS.iterdir()):
         files = list((SEEDS / target).iterdir())

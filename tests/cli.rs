@@ -1517,7 +1517,7 @@ fn example_receiver() -> PathBuf {
     assert!(
         path.exists(),
         "{} is missing: run the tests with `cargo test --all-features` (which builds the \
-         examples), or `cargo build --example axum_receiver --features axum,redis,postgres` first",
+         examples), or `cargo build --example axum_receiver --features axum,redis,postgres,sha1,ed25519,p256` first",
         path.display()
     );
     path

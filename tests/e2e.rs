@@ -15,6 +15,10 @@
 
 mod common;
 
+#[macro_use]
+#[path = "support/presets.rs"]
+mod presets;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -85,6 +89,7 @@ impl Example {
             command.env_remove(var);
         }
         command.env_remove("DATABASE_URL");
+        command.env_remove("PUBLIC_ORIGIN");
         command.envs(env.iter().copied());
         let mut child = command
             .env("WEBHOOK_SECRET", SECRET)
@@ -735,4 +740,185 @@ async fn the_command_takes_the_providers_own_secret_first() {
     );
     let (_, rest) = example.interrupt();
     assert_eq!(rest.trim(), "shutting down");
+}
+
+/// Zoom's secret token and the `encryptedToken` its own library
+/// (`@zoom/rivet`) answers `qgg8vlvZRS6UYooatFL8Aw` with, as in
+/// tests/vectors/zoom.json and tests/handshakes.rs.
+const ZOOM_SECRET: &str = "qZ4tL8wN2vR6yB1mK9xC3d";
+const ZOOM_ENCRYPTED: &str = "2c670e7b6d78b3b01432f49b88cc88c3c6eb090e288a994defeea1669ff682cf";
+
+/// What a receiver answered: status, content type, body.
+type Answer = (u16, String, String);
+
+/// Posts `body` signed by `Signer<P>` now (as for `url`, for a preset that
+/// signs it) with `extra` headers; `tamper` changes the delivery after
+/// signing: the body (a space appended), or the token, for GitLab's, which
+/// signs no body.
+async fn post_signed<P: Provider>(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    body: &[u8],
+    extra: &[(&str, &str)],
+    tamper: bool,
+) -> Answer {
+    let signer = if P::scheme().signs_url() {
+        Signer::<P>::for_url(url, key).unwrap()
+    } else {
+        Signer::<P>::new(key).unwrap()
+    };
+    let headers = signer.sign_at(body, now());
+    let mut body = body.to_vec();
+    let mut request = client.post(url);
+    let mut content_type = "application/json";
+    for (name, value) in extra {
+        if name.eq_ignore_ascii_case("content-type") {
+            content_type = value;
+        } else {
+            request = request.header(*name, *value);
+        }
+    }
+    for (name, value) in headers.iter() {
+        let value = if tamper && P::scheme().algorithm() == signed_webhooks::Algorithm::Token {
+            format!("{value}x")
+        } else {
+            value.to_owned()
+        };
+        request = request.header(name, value);
+    }
+    if tamper {
+        body.push(b' ');
+    }
+    let response = request
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, content_type, response.text().await.unwrap())
+}
+
+/// Every preset's route, on both example receivers (one process each, all
+/// presets against it), over real HTTP: a delivery `Signer<P>` signed is
+/// processed (200, one `processed` line), the same tampered is refused
+/// (401, nothing printed), and the endpoint checks of Slack, Zoom, Twitch
+/// and Discord are answered as each provider expects. The URL-signing
+/// presets are verified at the receiver's default public origin, its own
+/// address.
+#[tokio::test]
+async fn every_preset_is_served_by_both_receivers() {
+    macro_rules! env_of {
+        ($($(#[$meta:meta])* $name:literal => $preset:ident, $sample:literal, $verify_key:expr, $sign_key:expr, [$($header:tt)*];)+) => {{
+            let mut env: Vec<(String, &str)> = Vec::new();
+            $(
+                $(#[$meta])*
+                env.push((
+                    format!("{}_WEBHOOK_SECRET", $name.to_ascii_uppercase()),
+                    if $name == "zoom" { ZOOM_SECRET } else { $verify_key },
+                ));
+            )+
+            env
+        }};
+    }
+    let env = every_preset!(env_of);
+    let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    let client = reqwest::Client::new();
+    for receiver in RECEIVERS {
+        let mut example = Example::start_with(receiver, &env);
+        let origin = format!("http://{}", example.addr);
+        macro_rules! each {
+            ($($(#[$meta:meta])* $name:literal => $preset:ident, $sample:literal, $verify_key:expr, $sign_key:expr, [$(($h:literal, $v:literal)),*];)+) => {$(
+                $(#[$meta])*
+                {
+                    use signed_webhooks::$preset as P;
+                    let url = format!("{origin}/webhooks/{}", $name);
+                    let key = if $name == "zoom" { ZOOM_SECRET } else { $sign_key };
+                    let body = presets::fresh::<P>(&presets::sample($sample), now() - 60);
+                    let extra: &[(&str, &str)] = &[$(($h, $v)),*];
+                    let answer = post_signed::<P>(&client, &url, key, &body, extra, false).await;
+                    assert_eq!(answer.0, 200, "{receiver} {}: {answer:?}", $name);
+                    let line = example.next_line();
+                    assert!(line.starts_with("processed "), "{receiver} {}: {line}", $name);
+                    let answer = post_signed::<P>(&client, &url, key, &body, extra, true).await;
+                    assert_eq!(answer.0, 401, "{receiver} {} tampered: {answer:?}", $name);
+                    handshake::<P>(&client, &url, key, $name, receiver).await;
+                }
+            )+};
+        }
+        every_preset!(each);
+        let (_, rest) = example.interrupt();
+        assert_eq!(
+            rest.trim(),
+            "shutting down",
+            "{receiver}: printed for a refused delivery or a handshake"
+        );
+    }
+}
+
+/// The endpoint check of a provider that has one, signed, and the answer
+/// it expects; nothing for the others.
+async fn handshake<P: Provider>(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    name: &str,
+    receiver: &str,
+) {
+    let twitch_subscription = r#"{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","status":"webhook_callback_verification_pending","type":"channel.follow","version":"2","cost":1,"condition":{"broadcaster_user_id":"12826","moderator_user_id":"12826"},"transport":{"method":"webhook","callback":"https://example.com/webhooks/callback"},"created_at":"2019-11-16T10:11:12.634234626Z"}"#;
+    let twitch = format!(
+        r#"{{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{twitch_subscription}}}"#
+    );
+    let (body, expected): (&[u8], Answer) = match name {
+        "slack" => (
+            br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#,
+            (
+                200,
+                "text/plain".to_owned(),
+                "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P".to_owned(),
+            ),
+        ),
+        "zoom" => (
+            br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1789999999700,"event":"endpoint.url_validation"}"#,
+            (200, "application/json".to_owned(), String::new()),
+        ),
+        "twitch" => (
+            twitch.as_bytes(),
+            (
+                200,
+                "text/plain".to_owned(),
+                "pogchamp-kappa-360noscope-vohiyo".to_owned(),
+            ),
+        ),
+        "discord" => (
+            br#"{"type":1}"#,
+            (200, "application/json".to_owned(), r#"{"type":1}"#.to_owned()),
+        ),
+        _ => return,
+    };
+    let (status, content_type, text) = post_signed::<P>(client, url, key, body, &[], false).await;
+    assert_eq!(status, expected.0, "{receiver} {name}: {text}");
+    assert!(
+        content_type.starts_with(&expected.1),
+        "{receiver} {name}: {content_type}"
+    );
+    if name == "zoom" {
+        let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            answer,
+            serde_json::json!({
+                "plainToken": "qgg8vlvZRS6UYooatFL8Aw",
+                "encryptedToken": ZOOM_ENCRYPTED,
+            }),
+            "{receiver}"
+        );
+    } else {
+        assert_eq!(text, expected.2, "{receiver} {name}");
+    }
 }

@@ -5,12 +5,17 @@
 
 mod support;
 
+#[macro_use]
+#[path = "support/presets.rs"]
+mod presets;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use signed_webhooks::__private::SignatureHeader;
 use signed_webhooks::{
-    Commet, GitHub, LeadLex, Provider, Signer, Stripe, Unleeshed, Verified, Verifier,
+    Algorithm, Commet, GitHub, LeadLex, Provider, RequestTarget, Signer, Stripe, Unleeshed,
+    Verified, Verifier,
 };
 use support::{NOW, OTHER_SECRET, SECRET, UNLEESHED, fixture, unleeshed};
 
@@ -311,5 +316,197 @@ mod body_time {
         // (and grown) once for the body, not once per key.
         assert_eq!(costs[..2], [0, 0], "{costs:?}");
         assert!(costs[2] <= 2 && costs[3] == costs[2], "{costs:?}");
+    }
+}
+
+/// Every preset, through one helper: what a successful verification of a
+/// delivery `Signer<P>` wrote costs, for a preset's sample body (its time
+/// in the body made fresh). URL-signing presets are verified as a
+/// receiver at a public origin does (`verify_target_at`).
+mod every_preset {
+    use super::presets::*;
+    use super::*;
+
+    const ORIGIN: &str = "https://hooks.example.com";
+
+    /// The allocations of a second successful verification.
+    fn allocations_of<P: Provider>(
+        name: &str,
+        sample_path: &str,
+        verify_key: &str,
+        sign_key: &str,
+        extra: &[(&str, &str)],
+    ) -> usize {
+        let body = fresh::<P>(&sample(sample_path), NOW - 60);
+        let path = format!("/webhooks/{name}");
+        let signs_url = P::scheme().signs_url();
+        let (signer, verifier) = if signs_url {
+            (
+                Signer::<P>::for_url(&format!("{ORIGIN}{path}"), sign_key).unwrap(),
+                Verifier::<P>::at_public_origin(ORIGIN, [verify_key]).unwrap(),
+            )
+        } else {
+            (
+                Signer::<P>::new(sign_key).unwrap(),
+                Verifier::<P>::new(verify_key).unwrap(),
+            )
+        };
+        let pairs: Vec<(String, String)> = signer
+            .sign_at(&body, NOW)
+            .iter()
+            .map(|(n, v)| (n.to_owned(), v.to_owned()))
+            .collect();
+        let mut headers = borrowed(&pairs);
+        headers.extend_from_slice(extra);
+        let target = RequestTarget::new("POST", &path);
+        let verify = || {
+            if signs_url {
+                verifier.verify_target_at(&target, &headers, &body, NOW)
+            } else {
+                verifier.verify_at(&headers, &body, NOW)
+            }
+        };
+        verify().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (count, result) = allocations_during(verify);
+        result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        count
+    }
+
+    /// One line per preset: its name, its algorithm and what verifying
+    /// one of its deliveries allocated.
+    macro_rules! measure {
+        ($($(#[$meta:meta])* $name:literal => $preset:ident, $sample:literal, $verify_key:expr, $sign_key:expr, [$(($h:literal, $v:literal)),*];)+) => {{
+            let mut measured: Vec<(&str, Algorithm, bool, usize, Vec<u8>)> = Vec::new();
+            $(
+                $(#[$meta])*
+                {
+                    use signed_webhooks::$preset as P;
+                    measured.push((
+                        $name,
+                        P::scheme().algorithm(),
+                        P::scheme().signs_url(),
+                        allocations_of::<P>($name, $sample, $verify_key, $sign_key, &[$(($h, $v)),*]),
+                        sample($sample),
+                    ));
+                }
+            )+
+            measured
+        }};
+    }
+
+    #[test]
+    fn the_preset_table_names_every_preset() {
+        let mut listed: Vec<String> = ALL.iter().map(|name| (*name).to_owned()).collect();
+        listed.sort();
+        assert_eq!(
+            listed,
+            implemented(),
+            "tests/support/presets.rs must list every `impl Provider for` of src/providers"
+        );
+        // 37 in 0.2.0; the comparison above is what keeps the table whole.
+        assert_eq!(ALL.len(), 37);
+    }
+
+    /// What verifying a preset's delivery may allocate, and why: nothing,
+    /// unless the scheme reads something the headers cannot lend.
+    fn stated(name: &str, algorithm: Algorithm, signs_url: bool, body: &[u8]) -> usize {
+        let body_time = matches!(name, "commet" | "leadlex" | "linear");
+        match algorithm {
+            // The signed message (`{timestamp}{body}`) made contiguous
+            // once for ed25519-dalek's `verify_strict`, which takes one
+            // slice (src/keys.rs).
+            #[cfg(feature = "ed25519")]
+            Algorithm::Ed25519 => 1,
+            // p256's verifier hashes the parts in turn: nothing.
+            #[cfg(feature = "p256")]
+            Algorithm::EcdsaP256Sha256 => 0,
+            // Twilio signs the URL and the form fields sorted: each name
+            // and value is decoded into a buffer then made a `String` (4
+            // per field, `target::form_decode`), in a list grown by
+            // doubling from 4, then joined into one buffer; with the
+            // signed URL's forms (as for Square, below), 7 that do not
+            // depend on the body. Linear in the fields, so bounded by the
+            // body's size: the one preset whose verification is.
+            _ if signs_url && name == "twilio" => {
+                let fields = body.split(|&b| b == b'&').count();
+                let mut doublings = 1;
+                while 4 << (doublings - 1) < fields {
+                    doublings += 1;
+                }
+                4 * fields + doublings + 7
+            }
+            // The signed URL: the public origin followed by the request's
+            // path and query (a `String`), and the form of it the scheme
+            // signs (HubSpot's decoded one, or the default port added or
+            // removed for Square).
+            _ if signs_url => 3,
+            // At most serde_json's scratch buffer, for the body-time scan
+            // once a skipped value nests two levels deep (`body_time`
+            // above measures it: one at most, whatever the body's size).
+            _ if body_time => 1,
+            // Everything else verifies on the stack.
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn every_preset_verifies_within_its_stated_allocations() {
+        let measured = every_preset!(measure);
+        assert_eq!(measured.len(), cfg_count(), "a preset was not measured");
+        let mut hmac = 0;
+        for (name, algorithm, signs_url, count, body) in measured {
+            let bound = stated(name, algorithm, signs_url, &body);
+            if bound == 0 {
+                assert_eq!(count, 0, "{name} ({algorithm:?}) allocated");
+            } else if matches!(name, "commet" | "leadlex" | "linear") {
+                assert!(count <= bound, "{name}: {count} > {bound}");
+            } else {
+                assert_eq!(count, bound, "{name} ({algorithm:?})");
+            }
+            let is_hmac = matches!(algorithm, Algorithm::HmacSha256 | Algorithm::HmacSha512);
+            #[cfg(feature = "sha1")]
+            let is_hmac = is_hmac || algorithm == Algorithm::HmacSha1;
+            hmac += usize::from(is_hmac);
+        }
+        // With every feature, 34 of the 37 presets sign with an HMAC: all
+        // but GitLab's token, Discord's Ed25519 and SendGrid's ECDSA.
+        #[cfg(all(
+            feature = "sha1",
+            feature = "ed25519",
+            feature = "p256",
+            feature = "standard-webhooks"
+        ))]
+        assert_eq!(hmac, 34);
+        let _ = hmac;
+    }
+
+    /// How many rows of the table this build's features enable.
+    fn cfg_count() -> usize {
+        macro_rules! rows {
+            ($($(#[$meta:meta])* $name:literal => $preset:ident, $sample:literal, $verify_key:expr, $sign_key:expr, [$($header:tt)*];)+) => {{
+                let mut n = 0;
+                $( $(#[$meta])* { n += 1; } )+
+                n
+            }};
+        }
+        every_preset!(rows)
+    }
+
+    /// Twilio's cost grows with its fields as stated: its published
+    /// five-field example and a 19-field SMS.
+    #[cfg(all(feature = "sha1", feature = "base64"))]
+    #[test]
+    fn twilios_form_fields_cost_by_the_field() {
+        use signed_webhooks::Twilio;
+        let mut costs = Vec::new();
+        for spec in ["vectors/twilio.json#0", "vectors/twilio.json#1"] {
+            let body = sample(spec);
+            let count = allocations_of::<Twilio>("twilio", spec, HMAC_SECRET, HMAC_SECRET, &[]);
+            let fields = body.split(|&b| b == b'&').count();
+            let stated = stated("twilio", Algorithm::HmacSha1, true, &body);
+            assert_eq!(count, stated, "{spec}: {fields} fields");
+            costs.push((fields, count));
+        }
+        assert!(costs[0].1 < costs[1].1, "{costs:?}");
     }
 }

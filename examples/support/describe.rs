@@ -47,3 +47,80 @@ impl Describe for StandardEvent {
         (id.to_owned(), self.event_type().to_owned())
     }
 }
+
+/// The id in a duplicate-store key: after `:id:` for a signed id
+/// (`stripe:id:evt_1`), else after the provider's name (a content hash,
+/// `github:sha256:<hex>`).
+fn key_id(key: &str) -> &str {
+    match key.rsplit_once(":id:") {
+        Some((_, id)) => id,
+        None => key.split_once(':').map_or(key, |(_, rest)| rest),
+    }
+}
+
+/// The other presets' events: the type they state, and the signed id (or
+/// content hash) of the key, the id each event's duplicates are known by.
+macro_rules! describe_by_key {
+    ($($(#[$meta:meta])* $event:ty),+ $(,)?) => {$(
+        $(#[$meta])*
+        impl Describe for $event {
+            fn describe(&self, key: &str) -> (String, String) {
+                (key_id(key).to_owned(), self.event_type().to_owned())
+            }
+        }
+    )+};
+}
+describe_by_key!(
+    signed_webhooks::SlackEvent,
+    signed_webhooks::PaddleEvent,
+    signed_webhooks::ZoomEvent,
+    signed_webhooks::LinearEvent,
+    signed_webhooks::RazorpayEvent,
+    signed_webhooks::LemonSqueezyEvent,
+    signed_webhooks::CalendlyEvent,
+    signed_webhooks::PagerDutyEvent,
+    signed_webhooks::TwitchEvent,
+    signed_webhooks::GitLabEvent,
+    signed_webhooks::BitbucketEvent,
+    signed_webhooks::MetaEvent,
+    signed_webhooks::WorkOsEvent,
+    signed_webhooks::MuxEvent,
+    signed_webhooks::NotionEvent,
+    signed_webhooks::SentryEvent,
+    #[cfg(feature = "base64")]
+    signed_webhooks::ShopifyEvent,
+    #[cfg(feature = "base64")]
+    signed_webhooks::TypeformEvent,
+    #[cfg(feature = "base64")]
+    signed_webhooks::SquareEvent,
+    #[cfg(feature = "sha1")]
+    signed_webhooks::IntercomEvent,
+    #[cfg(feature = "sha1")]
+    signed_webhooks::VercelEvent,
+);
+
+/// Events that state no single type (a batch, a notification of changes):
+/// the provider's name stands in.
+macro_rules! describe_as {
+    ($($(#[$meta:meta])* $event:ty => $label:literal),+ $(,)?) => {$(
+        $(#[$meta])*
+        impl Describe for $event {
+            fn describe(&self, key: &str) -> (String, String) {
+                (key_id(key).to_owned(), $label.to_owned())
+            }
+        }
+    )+};
+}
+describe_as!(
+    signed_webhooks::DropboxNotification => "dropbox",
+    #[cfg(feature = "base64")]
+    signed_webhooks::XeroEvent => "xero",
+    #[cfg(feature = "base64")]
+    signed_webhooks::HubSpotEvents => "hubspot",
+    #[cfg(all(feature = "sha1", feature = "base64"))]
+    signed_webhooks::TwilioRequest => "twilio",
+    #[cfg(feature = "ed25519")]
+    signed_webhooks::DiscordInteraction => "discord",
+    #[cfg(feature = "p256")]
+    Vec<signed_webhooks::SendGridEvent> => "sendgrid",
+);

@@ -7,6 +7,7 @@ use std::time::Duration;
 use signed_webhooks::dedup::{
     DEFAULT_CAPACITY, Deduplicator, MemoryStore, PostgresStore, RedisStore,
 };
+use signed_webhooks::{Algorithm, ConfigError, Provider, Verifier};
 use sqlx::PgPool;
 
 /// How long a client may take to send a request's headers. A public
@@ -29,11 +30,46 @@ pub fn log_to_stderr() {
         .init();
 }
 
-/// The secrets of the seven routes, from `<PROVIDER>_WEBHOOK_SECRET`, else
+/// Every preset the receivers serve, one route each (`POST
+/// /webhooks/<name>`): calls `$callback! { "name" => Type, … }`.
+macro_rules! every_preset {
+    ($callback:ident) => {
+        $callback! {
+            "unleeshed" => Unleeshed, "exchange" => Exchange, "stripe" => Stripe,
+            "commet" => Commet, "leadlex" => LeadLex, "github" => GitHub,
+            "standard" => StandardWebhooks, "svix" => Svix, "slack" => Slack,
+            "shopify" => Shopify, "paddle" => Paddle, "zoom" => Zoom, "linear" => Linear,
+            "intercom" => Intercom, "razorpay" => Razorpay, "lemonsqueezy" => LemonSqueezy,
+            "typeform" => Typeform, "calendly" => Calendly, "pagerduty" => PagerDuty,
+            "vercel" => Vercel, "twitch" => Twitch, "gitlab" => GitLab,
+            "bitbucket" => Bitbucket, "meta" => Meta, "workos" => WorkOs, "mux" => Mux,
+            "notion" => Notion, "sentry" => Sentry, "xero" => Xero, "dropbox" => Dropbox,
+            "clerk" => Clerk, "resend" => Resend, "square" => Square, "twilio" => Twilio,
+            "hubspot" => HubSpot, "discord" => Discord, "sendgrid" => SendGrid,
+        }
+    };
+}
+
+/// The public origin providers call (`PUBLIC_ORIGIN`, else this receiver's
+/// own `http://<address>`): the presets that sign the URL (Square,
+/// Twilio, HubSpot) verify what they signed against it. Printed.
+pub fn public_origin(local: std::net::SocketAddr) -> String {
+    let origin = std::env::var("PUBLIC_ORIGIN").unwrap_or_else(|_| format!("http://{local}"));
+    println!("public origin (PUBLIC_ORIGIN): {origin}");
+    origin
+}
+
+/// The secrets of the routes, from `<PROVIDER>_WEBHOOK_SECRET`, else
 /// `WEBHOOK_SECRET`, else one generated for this run (and printed, with how
-/// to send test events signed with it). Standard Webhooks needs
-/// `whsec_<base64>`: when the secret it would get is not of that shape, it
-/// gets a generated one. A secret that was given is never printed.
+/// to send test events signed with it). A secret the provider's scheme
+/// refuses (Standard Webhooks, Svix, Clerk and Resend need
+/// `whsec_<base64>`) is replaced by a generated one, printed. A secret
+/// that was given is never printed.
+///
+/// The public-key presets (Discord, SendGrid) take the provider's public
+/// key from their own variable only (`DISCORD_WEBHOOK_SECRET`,
+/// `SENDGRID_WEBHOOK_SECRET`); without it their route is not served, and
+/// a line says so.
 pub struct Secrets {
     generated: Option<String>,
 }
@@ -43,22 +79,38 @@ impl Secrets {
         Secrets { generated: None }
     }
 
-    /// The secret for `provider` (`"stripe"`, `"standard"`, …).
-    pub fn get(&mut self, provider: &str) -> String {
+    /// The verifier of route `provider` (`"stripe"`, …) at `origin`, or
+    /// `None` for a public-key preset without its key.
+    pub fn verifier<P: Provider>(
+        &mut self,
+        provider: &str,
+        origin: &str,
+    ) -> Result<Option<Verifier<P>>, ConfigError> {
         let name = format!("{}_WEBHOOK_SECRET", provider.to_ascii_uppercase());
-        let given = std::env::var(&name)
-            .or_else(|_| std::env::var("WEBHOOK_SECRET"))
-            .ok();
+        let own = std::env::var(&name).ok();
+        if matches!(
+            P::scheme().algorithm(),
+            Algorithm::Ed25519 | Algorithm::EcdsaP256Sha256
+        ) {
+            let Some(key) = own else {
+                println!("{provider}: not served; set {name} to the provider's public key");
+                return Ok(None);
+            };
+            return Verifier::at_public_origin(origin, [key]).map(Some);
+        }
+        let given = own.or_else(|| std::env::var("WEBHOOK_SECRET").ok());
         match given {
-            Some(secret) if provider != "standard" || is_standard_secret(&secret) => secret,
-            Some(_) => {
-                let secret = generate();
-                println!(
-                    "the secret given for {provider} is not `whsec_<base64>`, as Standard \
-                     Webhooks requires; generated one for this run: {name}={secret}"
-                );
-                secret
-            }
+            Some(secret) => match Verifier::at_public_origin(origin, [secret]) {
+                Err(ConfigError::InvalidSecret { .. }) => {
+                    let secret = generate();
+                    println!(
+                        "the secret given for {provider} is not of the shape its scheme \
+                         requires; generated one for this run: {name}={secret}"
+                    );
+                    Verifier::at_public_origin(origin, [secret]).map(Some)
+                }
+                verifier => verifier.map(Some),
+            },
             None => {
                 let secret = self.generated.get_or_insert_with(|| {
                     let secret = generate();
@@ -70,7 +122,7 @@ impl Secrets {
                     );
                     secret
                 });
-                secret.clone()
+                Verifier::at_public_origin(origin, [secret.clone()]).map(Some)
             }
         }
     }
@@ -83,12 +135,6 @@ fn generate() -> String {
     let mut random = [0u8; 24];
     getrandom::fill(&mut random).expect("the operating system's randomness");
     format!("whsec_{}", base64ct::Base64::encode_string(&random))
-}
-
-fn is_standard_secret(secret: &str) -> bool {
-    use base64ct::Encoding as _;
-    let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
-    base64ct::Base64::decode_vec(encoded).is_ok_and(|key| !key.is_empty())
 }
 
 mod describe;
