@@ -184,6 +184,19 @@ fixtures! {
     DROPBOX: [("list_folder", "dropbox/list_folder.json")],
     CLERK: [("user.created", "clerk/user.created.json")],
     RESEND: [("email.delivered", "resend/email.delivered.json")],
+    SQUARE: [("payment.updated", "square/payment.updated.json")],
+    // Form-encoded, as Twilio posts its webhooks; named by what they are
+    // (Twilio's body names no event).
+    TWILIO: [
+        ("sms", "twilio/sms.form"),
+        ("status-callback", "twilio/status-callback.form"),
+    ],
+    HUBSPOT: [("contact.propertyChange", "hubspot/contact.propertyChange.json")],
+    DISCORD: [
+        ("APPLICATION_COMMAND", "discord/APPLICATION_COMMAND.json"),
+        ("PING", "discord/PING.json"),
+    ],
+    SENDGRID: [("delivered", "sendgrid/delivered.json")],
 }
 
 impl Kind {
