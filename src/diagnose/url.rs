@@ -363,3 +363,200 @@ fn verifies<P: Provider>(
     // A body that lacks a field the scheme reads fails after the signature.
     matches!(result, Ok(_) | Err(Error::Decode(_)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NONE: [(&str, &str); 0] = [];
+
+    fn urls(method: &str, url: &str, headers: &[(&str, &str)]) -> Vec<(UrlMistake, String)> {
+        url_variants(method, url, headers)
+            .into_iter()
+            .map(|v| {
+                assert!(v.method == method || v.mistake == UrlMistake::Method);
+                (v.mistake, v.url)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_usual_mistake_is_one_variant() {
+        assert_eq!(
+            urls("POST", "http://hooks.example.com:80/hook?x=1", &NONE),
+            [
+                (
+                    UrlMistake::Scheme,
+                    "https://hooks.example.com/hook?x=1".to_owned()
+                ),
+                (
+                    UrlMistake::TrailingSlash { added: true },
+                    "http://hooks.example.com:80/hook/?x=1".to_owned()
+                ),
+                (
+                    UrlMistake::Port { added: false },
+                    "http://hooks.example.com/hook?x=1".to_owned()
+                ),
+                (
+                    UrlMistake::QueryDropped,
+                    "http://hooks.example.com:80/hook".to_owned()
+                ),
+                (
+                    UrlMistake::Host { header: None },
+                    "http://www.hooks.example.com:80/hook?x=1".to_owned()
+                ),
+            ]
+        );
+        let variants = urls("POST", "https://www.example.com/hook/", &NONE);
+        assert!(variants.contains(&(
+            UrlMistake::TrailingSlash { added: false },
+            "https://www.example.com/hook".to_owned()
+        )));
+        assert!(variants.contains(&(
+            UrlMistake::Port { added: true },
+            "https://www.example.com:443/hook/".to_owned()
+        )));
+        assert!(variants.contains(&(
+            UrlMistake::Host { header: None },
+            "https://example.com/hook/".to_owned()
+        )));
+    }
+
+    #[test]
+    fn the_host_the_request_names_is_tried_without_its_port() {
+        let headers = [
+            ("Host", "127.0.0.1:3000"),
+            ("X-Forwarded-Host", "hooks.example.com:8443, proxy.internal"),
+        ];
+        let variants = urls("POST", "http://127.0.0.1:3000/hook", &headers);
+        let from = |header| {
+            variants
+                .iter()
+                .filter(|(m, _)| {
+                    *m == UrlMistake::Host {
+                        header: Some(header),
+                    }
+                })
+                .map(|(_, url)| url.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            from("x-forwarded-host"),
+            [
+                "https://hooks.example.com/hook",
+                "http://hooks.example.com/hook"
+            ]
+        );
+        // The Host header names the host given: nothing new.
+        assert!(from("host").is_empty());
+        // No `www.` before an address.
+        assert!(!variants.iter().any(|(_, url)| url.contains("www.")));
+    }
+
+    #[test]
+    fn another_method_than_post_is_tried_as_post() {
+        let variants = url_variants("GET", "https://h.example/x", &NONE);
+        let last = variants.last().unwrap();
+        assert_eq!(last.mistake, UrlMistake::Method);
+        assert_eq!(
+            (last.method.as_str(), last.url.as_str()),
+            ("POST", "https://h.example/x")
+        );
+        assert!(
+            !url_variants("POST", "https://h.example/x", &NONE)
+                .iter()
+                .any(|v| v.mistake == UrlMistake::Method)
+        );
+    }
+
+    #[test]
+    fn no_variant_repeats_the_url_or_is_unsignable_and_there_are_few() {
+        for url in [
+            "https://h.example/",
+            "http://[::1]:8080/a/b/?q=1&r=2",
+            "https://hooks.example.com:443/x?y",
+        ] {
+            let variants = url_variants("PUT", url, &[("host", "other.example")]);
+            assert!(
+                !variants.is_empty() && variants.len() <= MAX_URL_TRIES,
+                "{url}"
+            );
+            for (i, v) in variants.iter().enumerate() {
+                assert!(v.url != url || v.method != "PUT", "{url}: {v}");
+                assert!(split_url(&v.url).is_some(), "{v}");
+                assert!(!variants[..i].contains(v), "{v} twice");
+            }
+        }
+        for bad in [
+            "hooks.example.com/x",
+            "https://h.example",
+            "https://h/x y",
+            "ftp://h/x",
+        ] {
+            assert!(url_variants("POST", bad, &NONE).is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn explain_url_at_names_the_variant_that_verifies_and_only_one_that_does() {
+        use crate::{HubSpot, Signer, Twilio};
+        let now = 1_790_000_000;
+        let secret = "5f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+        let body = br#"[{"eventId":1,"subscriptionType":"contact.creation","occurredAt":1}]"#;
+        let headers = Signer::<HubSpot>::for_url("https://hooks.example.com/hub", secret)
+            .unwrap()
+            .sign_at(body, now);
+        let found = |method: &str, url: &str| {
+            explain_url_at::<HubSpot>(secret, method, url, &headers, body, now)
+                .map(|v| (v.mistake, v.method, v.url))
+        };
+        assert_eq!(
+            found("POST", "https://hooks.example.com/hub/"),
+            Some((
+                UrlMistake::TrailingSlash { added: false },
+                "POST".to_owned(),
+                "https://hooks.example.com/hub".to_owned()
+            ))
+        );
+        assert_eq!(
+            found("GET", "https://hooks.example.com/hub"),
+            Some((
+                UrlMistake::Method,
+                "POST".to_owned(),
+                "https://hooks.example.com/hub".to_owned()
+            ))
+        );
+        // Another path, or another secret: no usual mistake explains it.
+        assert_eq!(found("POST", "https://hooks.example.com/other"), None);
+        let wrong = explain_url_at::<HubSpot>(
+            "another-secret",
+            "POST",
+            "http://hooks.example.com/hub",
+            &headers,
+            body,
+            now,
+        );
+        assert_eq!(wrong, None);
+
+        // Twilio's query, dropped at the provider.
+        let form = b"From=%2B14155550100&Body=Hi";
+        let headers = Signer::<Twilio>::for_url("https://h.example.com/sms", "12345")
+            .unwrap()
+            .sign_at(form, now);
+        let found = explain_url_at::<Twilio>(
+            "12345",
+            "POST",
+            "https://h.example.com/sms?tenant=acme",
+            &[
+                (
+                    "x-twilio-signature",
+                    headers.get("x-twilio-signature").unwrap(),
+                ),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ][..],
+            form,
+            now,
+        );
+        assert_eq!(found.map(|v| v.mistake), Some(UrlMistake::QueryDropped));
+    }
+}
