@@ -85,22 +85,23 @@ impl<P: Provider> Signer<P> {
     }
 
     /// The same signer, signing `method` instead of `POST` for a scheme
-    /// that signs the method (HubSpot's v3 signs it: a CRM card's fetch is
-    /// a `GET`). Other schemes sign no method and ignore it.
+    /// that signs the method (HubSpot's v3 signs it). Other schemes sign no
+    /// method and ignore it.
     ///
     /// ```
     /// use signed_webhooks::{HubSpot, RequestTarget, Signer, Verifier};
     ///
     /// let secret = "5f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
     /// let url = "https://hooks.example.com/hubspot/card?portalId=62515";
-    /// let signer = Signer::<HubSpot>::for_url(url, secret)?.with_method("GET")?;
-    /// let headers = signer.sign_at(b"", 1_790_000_000);
+    /// let body = br#"[{"eventId":1,"subscriptionType":"contact.creation"}]"#;
+    /// let signer = Signer::<HubSpot>::for_url(url, secret)?.with_method("PUT")?;
+    /// let headers = signer.sign_at(body, 1_790_000_000);
     ///
     /// let verifier = Verifier::<HubSpot>::at_public_origin("https://hooks.example.com", [secret])?;
-    /// let get = RequestTarget::new("GET", "/hubspot/card?portalId=62515");
-    /// assert!(verifier.verify_target_at(&get, &headers, b"", 1_790_000_000).is_ok());
+    /// let put = RequestTarget::new("PUT", "/hubspot/card?portalId=62515");
+    /// assert!(verifier.verify_target_at(&put, &headers, body, 1_790_000_000).is_ok());
     /// let post = RequestTarget::new("POST", "/hubspot/card?portalId=62515");
-    /// assert!(verifier.verify_target_at(&post, &headers, b"", 1_790_000_000).is_err());
+    /// assert!(verifier.verify_target_at(&post, &headers, body, 1_790_000_000).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
