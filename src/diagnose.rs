@@ -61,6 +61,9 @@ use crate::secret::Secret;
 use crate::verify::{Verified, Verifier};
 
 mod json;
+mod url;
+
+pub use url::{MAX_URL_TRIES, UrlMistake, UrlVariant, explain_url_at, split_url, url_variants};
 
 /// The most verifications one [`explain_at`] runs, the delivery as configured
 /// included; each costs at most one HMAC-SHA256 of the body: the delivery

@@ -306,6 +306,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A method given to [`Signer::with_method`](crate::Signer::with_method)
+    /// that is not an HTTP token.
+    #[non_exhaustive]
+    #[error("invalid method: {reason}")]
+    InvalidMethod {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// A [`Provider::NAME`](crate::Provider::NAME) that cannot start a
     /// duplicate key: it must be 1 to 64 lowercase ASCII letters, digits,
     /// `-` or `_`.

@@ -39,6 +39,9 @@ pub struct Signer<P> {
     keys: Box<[SigningKey]>,
     /// The URL signed, for a scheme that signs it ([`Signer::for_url`]).
     url: Option<String>,
+    /// The method signed, for a scheme that signs it (HubSpot):
+    /// [`Signer::with_method`], `POST` unless set.
+    method: Cow<'static, str>,
     provider: PhantomData<fn() -> P>,
 }
 
@@ -79,6 +82,38 @@ impl<P: Provider> Signer<P> {
         let (signed, _) = crate::target::signed_urls(url, signer.scheme.url_form);
         signer.url = Some(signed);
         Ok(signer)
+    }
+
+    /// The same signer, signing `method` instead of `POST` for a scheme
+    /// that signs the method (HubSpot's v3 signs it). Other schemes sign no
+    /// method and ignore it.
+    ///
+    /// ```
+    /// use signed_webhooks::{HubSpot, RequestTarget, Signer, Verifier};
+    ///
+    /// let secret = "5f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    /// let url = "https://hooks.example.com/hubspot/card?portalId=62515";
+    /// let body = br#"[{"eventId":1,"subscriptionType":"contact.creation"}]"#;
+    /// let signer = Signer::<HubSpot>::for_url(url, secret)?.with_method("PUT")?;
+    /// let headers = signer.sign_at(body, 1_790_000_000);
+    ///
+    /// let verifier = Verifier::<HubSpot>::at_public_origin("https://hooks.example.com", [secret])?;
+    /// let put = RequestTarget::new("PUT", "/hubspot/card?portalId=62515");
+    /// assert!(verifier.verify_target_at(&put, &headers, body, 1_790_000_000).is_ok());
+    /// let post = RequestTarget::new("POST", "/hubspot/card?portalId=62515");
+    /// assert!(verifier.verify_target_at(&post, &headers, body, 1_790_000_000).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidMethod`] unless `method` is an HTTP token
+    /// (`GET`, `POST`, …).
+    pub fn with_method(mut self, method: &str) -> Result<Self, ConfigError> {
+        crate::target::check_method(method)
+            .map_err(|reason| ConfigError::InvalidMethod { reason })?;
+        self.method = Cow::Owned(method.to_owned());
+        Ok(self)
     }
 
     /// A signer that signs with several secrets at once, one signature per
@@ -134,6 +169,7 @@ impl<P: Provider> Signer<P> {
             scheme,
             keys,
             url: None,
+            method: Cow::Borrowed("POST"),
             provider: PhantomData,
         })
     }
@@ -181,7 +217,7 @@ impl<P: Provider> Signer<P> {
                 Part::Timestamp => time.as_bytes(),
                 Part::Id => id.as_bytes(),
                 Part::Literal(text) => text.as_bytes(),
-                Part::Method => b"POST",
+                Part::Method => self.method.as_bytes(),
                 Part::Url => url.as_bytes(),
                 Part::FormFields => &fields,
             };
@@ -245,6 +281,7 @@ impl<P> Clone for Signer<P> {
             scheme: self.scheme.clone(),
             keys: self.keys.clone(),
             url: self.url.clone(),
+            method: self.method.clone(),
             provider: PhantomData,
         }
     }

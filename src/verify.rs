@@ -181,7 +181,7 @@ impl<P: Provider> Verifier<P> {
 
     /// [`Verifier::with_scheme`], at a public origin (checked) for a
     /// scheme that signs the URL.
-    fn with_scheme_at<I>(
+    pub(crate) fn with_scheme_at<I>(
         scheme: Scheme,
         secrets: I,
         log_weak: bool,

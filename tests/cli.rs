@@ -60,7 +60,10 @@ fn run_checked(args: &[&str], env: &[(&str, &str)], stdin: &[u8], secrets_hidden
     );
     let text = format!("{}{}", stdout(&output), stderr(&output));
     for (name, secret) in env {
-        if secrets_hidden && name.ends_with("SECRET") && secret.trim().len() > 8 {
+        if secrets_hidden
+            && (name.ends_with("SECRET") || name.ends_with("SIGNING_KEY"))
+            && secret.trim().len() > 8
+        {
             assert!(
                 !text.contains(secret.trim()),
                 "{args:?} printed the secret:\n{text}"
@@ -362,6 +365,11 @@ fn providers_lists_every_preset_with_its_facts() {
         "dropbox",
         "clerk",
         "resend",
+        "square",
+        "twilio",
+        "hubspot",
+        "discord",
+        "sendgrid",
     ] {
         assert_eq!(
             names.iter().filter(|n| **n == expected).count(),
@@ -385,28 +393,74 @@ fn providers_lists_every_preset_with_its_facts() {
     assert!(line("shopify").contains("time: none signed"));
 }
 
+/// Key pairs of the vectors (tests/vectors/discord.json and
+/// sendgrid.json, `signing_keys`): `(public, private)`, and another public
+/// key.
+const DISCORD_KEYS: (&str, &str, &str) = (
+    "a968e5e34c12a9448b6b205d873461cc2a99cae1ac12565562fd324f70211374",
+    "521b7f17ce2ce24abfb2fde2036512736179d1604230222d9a11258958ad30cb",
+    "0af6e226e6c2abd88f5464fbb9e42bcb071af4985995cb901725b53e7c5fced2",
+);
+const SENDGRID_KEYS: (&str, &str, &str) = (
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEK6eAK36Mn4GX/c/85Bk19kwx5J7PM2gRYWTybKxFdauwqLx2gKGZbDQL8mlNGiCw6Rn+eNWiSjSwAMR3pchKiQ==",
+    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0rZepRAdVRkDQ7EK1JJI0yzI4VUFuDTpkesfv+sIDoqhRANCAAQrp4ArfoyfgZf9z/zkGTX2TDHkns8zaBFhZPJsrEV1q7CovHaAoZlsNAvyaU0aILDpGf541aJKNLAAxHelyEqJ",
+    "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEE0xkhsHzWkwCBKsWMZx9G7aY73v8vDohrR9pn6dTdEtF1u10GaCczMxz+SJ4Rveu8nAgm30InDLSWRDpUHpZXQ==",
+);
+
+/// The URL-signing providers, signed for this URL.
+const URL_PROVIDERS: [&str; 3] = ["square", "twilio", "hubspot"];
+const PUBLIC_URL: &str = "https://hooks.example.com/hook";
+
+/// For a provider: the environment `sign` signs with, the one `verify`
+/// verifies with, and one holding another key or secret.
+fn keys_of(name: &str) -> [Vec<(&'static str, &'static str)>; 3] {
+    let pair = |variable, (public, private, other): (&'static str, &'static str, &'static str)| {
+        [
+            vec![(variable, private)],
+            vec![("WEBHOOK_SECRET", public)],
+            vec![("WEBHOOK_SECRET", other)],
+        ]
+    };
+    match name {
+        "discord" => pair("DISCORD_SIGNING_KEY", DISCORD_KEYS),
+        "sendgrid" => pair("SENDGRID_SIGNING_KEY", SENDGRID_KEYS),
+        _ => [
+            vec![("WEBHOOK_SECRET", SW_SECRET)],
+            vec![("WEBHOOK_SECRET", SW_SECRET)],
+            vec![("WEBHOOK_SECRET", OTHER_SECRET)],
+        ],
+    }
+}
+
 /// For every provider `providers` lists: its fixture, made fresh by
-/// `fixture`, signed by `sign` (with its event header where it has one),
-/// verifies and decodes with `verify`; changed by one byte, or checked
-/// with another secret, it is refused.
+/// `fixture`, signed by `sign` (with its event header where it has one,
+/// the public URL for those that sign it, the private key for those that
+/// sign with one), verifies and decodes with `verify`; changed by one
+/// byte, or checked with another secret or public key, it is refused.
 #[test]
 fn every_preset_signs_then_verifies_its_fixture() {
     let listed = listed_providers();
-    assert!(listed.len() >= 32, "{}", listed.len());
-    let env = [("WEBHOOK_SECRET", SW_SECRET)];
+    assert!(listed.len() >= 37, "{}", listed.len());
     for provider in &listed {
         let name = provider.name.as_str();
+        let [sign_env, env, other_env] = keys_of(name);
+        let url: &[&str] = if URL_PROVIDERS.contains(&name) {
+            &["--url", PUBLIC_URL]
+        } else {
+            &[]
+        };
         let output = run(&["fixture", "--provider", name], &[], b"");
         assert_eq!(output.status.code(), Some(0), "{name}: {output:?}");
         let body = output.stdout;
         assert!(!body.is_empty(), "{name}");
 
         let mut args = vec!["sign", "--provider", name];
+        args.extend(url);
         if provider.line.contains("; event: ") {
             args.extend(["--type", provider.fixture.as_str()]);
         }
         let token = name == "gitlab";
-        let output = run_checked(&args, &env, &body, !token);
+        let output = run_checked(&args, &sign_env, &body, !token);
         let headers = signed(&output);
         if token {
             assert!(
@@ -423,6 +477,7 @@ fn every_preset_signs_then_verifies_its_fixture() {
             "--provider".to_owned(),
             name.to_owned(),
         ];
+        args.extend(url.iter().map(|arg| (*arg).to_owned()));
         args.extend(header_args(&headers));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let output = run(&args, &env, &body);
@@ -447,9 +502,12 @@ fn every_preset_signs_then_verifies_its_fixture() {
         // so), and only a wrong token is refused.
         let expected = if token { 0 } else { 1 };
         assert_eq!(output.status.code(), Some(expected), "{name}: {output:?}");
-        let output = run(&args, &[("WEBHOOK_SECRET", OTHER_SECRET)], &body);
+        let output = run(&args, &other_env, &body);
         assert_eq!(output.status.code(), Some(1), "{name}: {output:?}");
         assert!(stdout(&output).starts_with("refused: "), "{name}");
+    }
+    for name in URL_PROVIDERS.iter().chain(&["discord", "sendgrid"]) {
+        assert!(listed.iter().any(|p| p.name == *name), "{name}");
     }
 }
 
@@ -551,6 +609,280 @@ fn verify_exits_0_when_verified_1_when_refused_2_on_misuse() {
         &body,
     );
     assert_eq!(output.status.code(), Some(2), "{output:?}");
+}
+
+/// `verify` of a provider that signs the URL: 0 at the URL signed, 1 at
+/// another (with the mistake named) or with another secret, 2 without
+/// `--url`.
+#[test]
+fn verify_a_url_signing_provider_exits_0_1_2_and_names_the_url_mistake() {
+    let body = fixture_body("square/payment.updated.json");
+    let env = [("WEBHOOK_SECRET", SECRET)];
+    let signed = |url: &str| {
+        signed(&run(
+            &["sign", "--provider", "square", "--url", url],
+            &env,
+            &body,
+        ))
+    };
+    let headers = signed("https://hooks.example.com/hook");
+    let verify_at = |url: Option<&str>, env: &[(&str, &str)]| {
+        let mut args = vec!["verify".to_owned(), "--provider".into(), "square".into()];
+        if let Some(url) = url {
+            args.extend(["--url".to_owned(), url.to_owned()]);
+        }
+        args.extend(header_args(&headers));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, env, &body)
+    };
+    let output = verify_at(Some("https://hooks.example.com/hook"), &env);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).starts_with("verified: a square delivery"));
+
+    // The receiver behind a TLS proxy sees http: the explanation names
+    // the https URL that verifies.
+    let output = verify_at(Some("http://hooks.example.com/hook"), &env);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let text = stdout(&output);
+    assert!(text.starts_with("refused: "), "{text}");
+    assert!(
+        text.contains(
+            "the signature matches https://hooks.example.com/hook, not \
+             http://hooks.example.com/hook: the provider signed the public https URL"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("configure the public origin, https://hooks.example.com"));
+    // A trailing slash, a port: each named.
+    let output = verify_at(Some("https://hooks.example.com/hook/"), &env);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("has no final /"),
+        "{}",
+        stdout(&output)
+    );
+    let output = verify_at(Some("https://hooks.example.com:8443/hook"), &env);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("the port given is this server's"),
+        "{}",
+        stdout(&output)
+    );
+    // Another secret: refused, and no URL explains it.
+    let output = verify_at(
+        Some("https://hooks.example.com/hook"),
+        &[("WEBHOOK_SECRET", OTHER_SECRET)],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!stdout(&output).contains("the signature matches"));
+    let output = verify_at(
+        Some("http://hooks.example.com/hook"),
+        &[("WEBHOOK_SECRET", OTHER_SECRET)],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("none of the usual URL mistakes explains it"),
+        "{}",
+        stdout(&output)
+    );
+
+    // No --url: a usage error that says why.
+    let output = verify_at(None, &env);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        stderr(&output).contains("--url is required: square signs the URL it calls"),
+        "{}",
+        stderr(&output)
+    );
+    for (args, expected) in [
+        (
+            &["sign", "--provider", "twilio"][..],
+            "--url is required: twilio signs the URL it calls",
+        ),
+        (
+            &[
+                "sign",
+                "--provider",
+                "hubspot",
+                "--url",
+                "hooks.example.com/h",
+            ],
+            "expected the public URL the provider calls",
+        ),
+        (
+            &[
+                "sign",
+                "--provider",
+                "hubspot",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "get",
+            ],
+            "--method \"get\": expected an HTTP method in capitals",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "hubspot",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "GET",
+            ],
+            "send POSTs",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "stripe",
+                "--url",
+                PUBLIC_URL,
+                "--signed-url",
+                PUBLIC_URL,
+            ],
+            "stripe signs no URL",
+        ),
+    ] {
+        let output = run(args, &env, &body);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+
+    // HubSpot signs the method: a GET verifies as a GET, and a POST
+    // verified as a GET is refused, the explanation naming POST. (With a
+    // body: the preset refuses one that is not JSON, an empty one too.)
+    let hub_body = fixture_body("hubspot/contact.propertyChange.json");
+    let hub = |method: &str, verify_method: &str| {
+        let headers = signed_with(
+            "hubspot",
+            &["--url", PUBLIC_URL, "--method", method],
+            &env,
+            &hub_body,
+        );
+        let mut args = vec![
+            "verify".to_owned(),
+            "--provider".into(),
+            "hubspot".into(),
+            "--url".into(),
+            PUBLIC_URL.into(),
+            "--method".into(),
+            verify_method.into(),
+        ];
+        args.extend(header_args(&headers));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, &env, &hub_body)
+    };
+    assert_eq!(hub("GET", "GET").status.code(), Some(0));
+    let output = hub("POST", "GET");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(&format!(
+            "the signature matches POST {PUBLIC_URL}, not GET {PUBLIC_URL}"
+        )),
+        "{}",
+        stdout(&output)
+    );
+}
+
+fn signed_with(
+    provider: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<(String, String)> {
+    let mut args = vec!["sign", "--provider", provider];
+    args.extend(extra);
+    signed(&run(&args, env, body))
+}
+
+/// `verify` of a public-key provider: the variable holds the public key
+/// (0, or 1 with another); `sign` signs with the private key in
+/// `<PROVIDER>_SIGNING_KEY`, or with a pair made for the run whose public
+/// key it prints; a `whpk_` key cannot sign.
+#[test]
+fn public_key_providers_verify_with_the_public_key_and_sign_with_the_private_one() {
+    let body = fixture_body("discord/APPLICATION_COMMAND.json");
+    let (public, private, other) = DISCORD_KEYS;
+    let headers = signed_with("discord", &[], &[("DISCORD_SIGNING_KEY", private)], &body);
+    let verify_with = |env: &[(&str, &str)], headers: &[(String, String)]| {
+        let mut args = vec!["verify".to_owned(), "--provider".into(), "discord".into()];
+        args.extend(header_args(headers));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, env, &body)
+    };
+    let output = verify_with(&[("DISCORD_WEBHOOK_SECRET", public)], &headers);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(stdout(&output).contains("with the secret in DISCORD_WEBHOOK_SECRET"));
+    let output = verify_with(&[("DISCORD_WEBHOOK_SECRET", other)], &headers);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert!(stdout(&output).starts_with("refused: "));
+    // No public key: a usage error.
+    assert_eq!(verify_with(&[], &headers).status.code(), Some(2));
+
+    // No private key: a pair for the run, its public key on stderr, which
+    // verifies what was signed (and the private key printed nowhere).
+    let output = run(&["sign", "--provider", "discord"], &[], &body);
+    let made = signed(&output);
+    let note = stderr(&output);
+    let printed = note
+        .trim_end()
+        .rsplit_once(": ")
+        .map(|(_, key)| key.to_owned())
+        .unwrap_or_default();
+    assert!(note.contains("no DISCORD_SIGNING_KEY"), "{note}");
+    assert_eq!(printed.len(), 64, "{note}");
+    let output = verify_with(&[("DISCORD_WEBHOOK_SECRET", &printed)], &made);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = verify_with(&[("DISCORD_WEBHOOK_SECRET", public)], &made);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+
+    // SendGrid's pair for the run too: base64 DER.
+    let body = fixture_body("sendgrid/delivered.json");
+    let output = run(&["sign", "--provider", "sendgrid"], &[], &body);
+    let made = signed(&output);
+    let note = stderr(&output);
+    let printed = note.trim_end().rsplit_once(": ").unwrap().1.to_owned();
+    let mut args = vec!["verify".to_owned(), "--provider".into(), "sendgrid".into()];
+    args.extend(header_args(&made));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args, &[("SENDGRID_WEBHOOK_SECRET", &printed)], &body);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    // Standard Webhooks: whsk_ signs v1a, whpk_ verifies it, and a whpk_
+    // key cannot sign.
+    let body = fixture_body("standard/contact.created.json");
+    let whpk = "whpk_rorE/BY5cQ4oXqF8GmP7WxvwcW/DCZh6Fjf+mlTBHH4=";
+    let whsk = "whsk_omAY9k/1UqDjymyNyIPyZPhix/tB+QNQRoKig+rTo2CuisT8FjlxDiheoXwaY/tbG/Bxb8MJmHoWN/6aVMEcfg==";
+    let made = signed_with("standard", &[], &[("STANDARD_SIGNING_KEY", whsk)], &body);
+    let signature = &made
+        .iter()
+        .find(|(n, _)| n == "webhook-signature")
+        .unwrap()
+        .1;
+    assert!(signature.starts_with("v1a,"), "{signature}");
+    let mut args = vec!["verify".to_owned(), "--provider".into(), "standard".into()];
+    args.extend(header_args(&made));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args, &[("STANDARD_WEBHOOK_SECRET", whpk)], &body);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let output = run(
+        &["sign", "--provider", "standard"],
+        &[("STANDARD_WEBHOOK_SECRET", whpk)],
+        &body,
+    );
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        stderr(&output).contains("set STANDARD_SIGNING_KEY to the private key (whsk_)"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

@@ -14,20 +14,22 @@
 //! gets a line in [`Kind::event_header`], and one that sends other unsigned
 //! headers receivers read, a case in [`Kind::unsigned_headers`].
 //!
-//! # Two kinds of preset the command does not know yet
+//! # Two kinds of preset beside the HMAC ones
 //!
 //! - **URL-signing** providers (Square, Twilio, HubSpot) sign the URL and
-//!   the method with the body. `sign` and `verify` already take `--url`
-//!   and `--method`, and refuse them (status 2) while [`Kind::signs_url`]
-//!   is false for every provider: such a preset makes it true, and passes
-//!   them to its signer and verifier.
-//! - **Asymmetric** providers (Discord, SendGrid) verify with a public key
-//!   and sign with a private one: the secret's variable then holds the
-//!   public key for `verify`, a private key for `sign` and `send` (see
-//!   [`Kind::secret_variable`]).
+//!   the method with the body: [`Kind::signs_url`] (read from the preset)
+//!   makes `sign`, `verify` and `send` require `--url` (`send
+//!   --signed-url`) and take `--method`, which they pass to the signer and
+//!   the verifier.
+//! - **Public-key** providers (Discord, SendGrid; Standard Webhooks' and
+//!   Svix's `whpk_`/`whsk_` keys) verify with a public key and sign with a
+//!   private one: the secret's variable holds the public key for `verify`
+//!   ([`Kind::secret_variable`]), and `sign` and `send` read the private
+//!   key from [`Kind::signing_key_variable`] (`keys.rs` makes a pair for
+//!   the run when Discord's or SendGrid's is not set).
 
 use clap::ValueEnum;
-use signed_webhooks::{DeliveryId, IdShape, Provider, Retries, Scheme, TimeFormat};
+use signed_webhooks::{Algorithm, DeliveryId, IdShape, Provider, Retries, Scheme, TimeFormat};
 
 use crate::fixtures::{self, Fixture};
 
@@ -124,6 +126,11 @@ presets! {$
     Dropbox "dropbox" => Dropbox, DROPBOX, "list_folder";
     Clerk "clerk" => Clerk, CLERK, "user.created";
     Resend "resend" => Resend, RESEND, "email.delivered";
+    Square "square" => Square, SQUARE, "payment.updated";
+    Twilio "twilio" => Twilio, TWILIO, "sms";
+    HubSpot "hubspot" => HubSpot, HUBSPOT, "contact.propertyChange";
+    Discord "discord" => Discord, DISCORD, "APPLICATION_COMMAND";
+    SendGrid "sendgrid" => SendGrid, SENDGRID, "delivered";
 }
 
 /// How a provider retries a delivery not answered 2xx: the waits between
@@ -178,12 +185,29 @@ impl Kind {
         crate::provider::dispatch!(self, of())
     }
 
-    /// Whether the provider signs the request's URL and method: none of
-    /// the presets the command knows. URL-signing presets (Square, Twilio,
-    /// HubSpot) will, and `sign`/`verify` will pass them `--url` and
-    /// `--method`, which are refused until then.
+    /// Whether the provider signs the request's URL and method (Square,
+    /// Twilio, HubSpot), as its preset says: `sign`, `verify` and `send`
+    /// then need the URL.
     pub fn signs_url(self) -> bool {
-        false
+        self.scheme().signs_url()
+    }
+
+    /// Whether the provider signs with a private key only, never an HMAC
+    /// secret (Discord's Ed25519, SendGrid's ECDSA P-256).
+    pub fn public_key_only(self) -> bool {
+        matches!(
+            self.scheme().algorithm(),
+            Algorithm::Ed25519 | Algorithm::EcdsaP256Sha256
+        )
+    }
+
+    /// The variable holding the private key `sign` and `send` sign with,
+    /// for the providers that sign with one (`DISCORD_SIGNING_KEY`,
+    /// `SENDGRID_SIGNING_KEY`; `STANDARD_SIGNING_KEY` and
+    /// `SVIX_SIGNING_KEY` hold a `whsk_` key, which selects v1a).
+    pub fn signing_key_variable(self) -> Option<String> {
+        (self.public_key_only() || matches!(self, Kind::Standard | Kind::Svix))
+            .then(|| format!("{}_SIGNING_KEY", self.name().to_ascii_uppercase()))
     }
 
     /// Whether the provider signs a timestamp in a header (`--timestamp`).
@@ -349,7 +373,14 @@ impl Kind {
     ) -> Vec<(String, String)> {
         let value: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
         let field = |name: &str| value.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        // Twilio posts form fields (its JSON bodies name their hash in the
+        // URL); the others JSON.
+        let content_type = if self == Kind::Twilio && !body.starts_with(b"{") {
+            "application/x-www-form-urlencoded"
+        } else {
+            "application/json"
+        };
+        let mut headers = vec![("content-type".to_owned(), content_type.to_owned())];
         let mut add = |name: &str, value: Option<String>| {
             if let Some(value) = value {
                 headers.push((name.to_owned(), value));
@@ -422,13 +453,25 @@ mod tests {
     #[test]
     fn every_preset_is_named_once_and_by_its_own_name() {
         let mut names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-        assert_eq!(names.len(), 32);
+        assert_eq!(names.len(), 37);
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), 32);
+        assert_eq!(names.len(), 37);
         for kind in Kind::ALL {
             assert_eq!(Kind::from_str(kind.name(), false), Ok(*kind));
-            assert!(!kind.signs_url(), "{}", kind.name());
+            // Exactly the presets that sign the URL they call.
+            assert_eq!(
+                kind.signs_url(),
+                matches!(kind, Kind::Square | Kind::Twilio | Kind::HubSpot),
+                "{}",
+                kind.name()
+            );
+            assert_eq!(
+                kind.public_key_only(),
+                matches!(kind, Kind::Discord | Kind::SendGrid),
+                "{}",
+                kind.name()
+            );
         }
     }
 

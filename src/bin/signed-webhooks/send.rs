@@ -62,10 +62,39 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
             )));
         }
     }
-    let secret = args.common.secret()?;
+    // The URL signed: the one sent to, unless --signed-url names the
+    // public one a proxy forwards from.
+    let signed_url = match (&args.signed_url, kind.signs_url()) {
+        (Some(signed), _) => Some(signed.as_str()),
+        (None, true) => Some(args.url.as_str()),
+        (None, false) => None,
+    };
+    let flag = if args.signed_url.is_some() {
+        "--signed-url"
+    } else {
+        "--url"
+    };
+    let target = crate::target(kind, signed_url, args.method.as_deref(), flag)?;
+    if let Some(target) = &target
+        && target.method != "POST"
+    {
+        return Err(Failure::Usage(format!(
+            "--method {}: send POSTs, as providers deliver webhooks; `sign --method {}` signs \
+             another method",
+            target.method, target.method
+        )));
+    }
+    let secret = args.common.signing_secret()?;
     dispatch!(
         kind,
-        deliver(kind, &args, &secret.secret, &body, event_type)
+        deliver(
+            kind,
+            &args,
+            &secret.secret,
+            target.as_ref(),
+            &body,
+            event_type
+        )
     )
 }
 
@@ -98,11 +127,16 @@ fn deliver<P: Provider>(
     kind: Kind,
     args: &SendArgs,
     secret: &str,
+    target: Option<&crate::Target>,
     body: &[u8],
     event_type: Option<&str>,
 ) -> Result<(), Failure> {
-    let signer = Signer::<P>::new(secret)
-        .map_err(|e| Failure::Usage(format!("the secret cannot sign: {e}")))?;
+    let cannot =
+        |e: signed_webhooks::ConfigError| Failure::Usage(format!("the secret cannot sign: {e}"));
+    let signer = match target {
+        Some(target) => Signer::<P>::for_url(&target.url, secret).map_err(cannot)?,
+        None => Signer::<P>::new(secret).map_err(cannot)?,
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         // Providers do not follow redirects: a 3xx is a failed delivery.
