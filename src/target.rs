@@ -259,10 +259,7 @@ fn hubspot_decoded(url: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let decoded = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                .filter(|b| b":/?@!$'()*,;".contains(b));
+            let decoded = hex_byte(&bytes[i + 1..i + 3]).filter(|b| b":/?@!$'()*,;".contains(b));
             if let Some(b) = decoded {
                 out.push(char::from(b));
                 i += 3;
@@ -320,6 +317,19 @@ pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The byte two hex digits stand for; `None` unless both are ASCII hex
+/// digits (`u8::from_str_radix` alone would take `+A` for `A`).
+fn hex_byte(hex: &[u8]) -> Option<u8> {
+    match hex {
+        [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+            std::str::from_utf8(hex)
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        }
+        _ => None,
+    }
+}
+
 /// One `application/x-www-form-urlencoded` name or value decoded: `+` is a
 /// space, `%XX` a byte (an invalid escape is kept as is), the bytes read as
 /// UTF-8 (invalid sequences replaced), as the usual form parsers do.
@@ -330,10 +340,7 @@ fn form_decode(text: &[u8]) -> String {
         match text[i] {
             b'+' => bytes.push(b' '),
             b'%' => {
-                let decoded = text
-                    .get(i + 1..i + 3)
-                    .and_then(|hex| std::str::from_utf8(hex).ok())
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                let decoded = text.get(i + 1..i + 3).and_then(hex_byte);
                 match decoded {
                     Some(b) => {
                         bytes.push(b);
@@ -435,5 +442,19 @@ mod tests {
             form_fields(&format!("https://h/p?bodySHA256={hash}"), b"{ }"),
             Err(())
         );
+    }
+
+    #[test]
+    fn a_percent_escape_is_two_hex_digits() {
+        // `u8::from_str_radix("+A", 16)` is 10: not an escape, so the `%`
+        // is kept and the `+` is a space, as everywhere in a form.
+        assert_eq!(form_decode(b"a%+Ab"), "a% Ab");
+        assert_eq!(form_decode(b"a%-1b"), "a%-1b");
+        assert_eq!(form_decode(b"a%0Ab%0a"), "a\nb\n");
+        assert_eq!(
+            hubspot_decoded("https://h/p%+A?x=%+2"),
+            "https://h/p%+A?x=%+2"
+        );
+        assert_eq!(hubspot_decoded("https://h/p%2f"), "https://h/p/");
     }
 }
