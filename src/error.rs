@@ -147,6 +147,23 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// The verifier is pinned to one URL
+    /// ([`Verifier::at_public_url`](crate::Verifier::at_public_url)) and
+    /// the request came to another path or query: a delivery replayed
+    /// elsewhere (with Twilio, possibly with bytes moved between the query
+    /// and the form fields), or the provider's configured URL changed.
+    #[non_exhaustive]
+    #[error(
+        "the request came to {received}, and this verifier is pinned to {expected}: a delivery \
+         replayed to another path or query, or the URL configured at the provider changed"
+    )]
+    UnexpectedTarget {
+        /// The pinned URL.
+        expected: Box<str>,
+        /// The public origin followed by the request's path and query.
+        received: Box<str>,
+    },
+
     /// The signature was valid but the body is not the event expected: not
     /// JSON, the wrong shape, or without the id or time the scheme reads
     /// from it.
@@ -169,6 +186,7 @@ impl Error {
             Error::SignatureMismatch { .. } => "signature_mismatch",
             Error::TargetRequired { .. } => "request_target_required",
             Error::MalformedTarget { .. } => "malformed_request_target",
+            Error::UnexpectedTarget { .. } => "unexpected_request_target",
             Error::Decode(_) => "invalid_event",
         }
     }
@@ -181,8 +199,9 @@ impl Error {
     ///   So is a request target (method, path, query) that cannot be signed.
     /// - `500 Internal Server Error`: the receiver verified a scheme that
     ///   signs the URL without giving the verifier the request's target.
-    /// - `401 Unauthorized`: a stale or future timestamp, or no signature
-    ///   matched: the request claims to be signed but proves nothing.
+    /// - `401 Unauthorized`: a stale or future timestamp, no signature
+    ///   matched, or a request to another URL than the one the verifier is
+    ///   pinned to: the request claims to be signed but proves nothing.
     /// - `422 Unprocessable Entity`: the signature is valid, so the provider
     ///   really sent it, but the event does not decode. It is content this
     ///   receiver cannot process yet; a provider that retries (most do, see
@@ -201,7 +220,8 @@ impl Error {
             Error::TargetRequired { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             Error::TimestampTooOld { .. }
             | Error::TimestampInFuture { .. }
-            | Error::SignatureMismatch { .. } => StatusCode::UNAUTHORIZED,
+            | Error::SignatureMismatch { .. }
+            | Error::UnexpectedTarget { .. } => StatusCode::UNAUTHORIZED,
             Error::Decode(_) => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -238,6 +258,9 @@ impl Error {
                 "this endpoint cannot verify deliveries: a server setup error"
             }
             Error::MalformedTarget { .. } => "the request's method or URL is malformed",
+            Error::UnexpectedTarget { .. } => {
+                "this endpoint verifies deliveries signed for another URL"
+            }
             Error::Decode(_) => "the signed body is not an event this endpoint accepts",
         }
     }

@@ -157,9 +157,12 @@ pub enum Part {
     /// The body's form fields (`application/x-www-form-urlencoded`),
     /// decoded, sorted by name then value, identical pairs once, each name
     /// followed by its value with nothing between (Twilio). Where the
-    /// URL's query carries `bodySHA256` (Twilio's JSON deliveries), it is
-    /// empty instead, and the body must hash to that lowercase hex
-    /// SHA-256. It stands for the body in the signed content.
+    /// URL's query ends with `bodySHA256=` and 64 hex digits, named once
+    /// (Twilio's JSON deliveries), it is empty instead, and the body must
+    /// hash to that lowercase hex SHA-256 and be a JSON object or array.
+    /// A field whose name does not start with an ASCII letter is refused,
+    /// even where the signature matches. It stands for the body in the
+    /// signed content.
     FormFields,
 }
 

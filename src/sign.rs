@@ -61,8 +61,8 @@ impl<P: Provider> Signer<P> {
     /// Twilio, HubSpot): each delivery is signed as a `POST` to `url`, the
     /// whole URL the provider is configured with
     /// (`https://hooks.example.com/square?x=1`). Twilio's form fields are
-    /// read from the body; for a JSON body, put its `bodySHA256` in the
-    /// URL's query, as Twilio does.
+    /// read from the body; for a JSON body, end the URL's query with its
+    /// `bodySHA256`, as Twilio does.
     ///
     /// # Errors
     ///
@@ -71,13 +71,7 @@ impl<P: Provider> Signer<P> {
     /// holding RFC 3986 characters only; and those of [`Signer::new`].
     pub fn for_url(url: &str, secret: impl Into<Secret>) -> Result<Self, ConfigError> {
         let invalid = |reason| ConfigError::InvalidPublicOrigin { reason };
-        let after_scheme = url.find("://").map_or(0, |at| at + 3);
-        let origin_end = url[after_scheme..]
-            .find(['/', '?', '#'])
-            .map_or(url.len(), |at| after_scheme + at);
-        let (origin, path) = url.split_at(origin_end);
-        crate::target::check_origin(origin).map_err(invalid)?;
-        crate::target::check_path_and_query(path).map_err(invalid)?;
+        crate::target::split_url(url).map_err(invalid)?;
         let mut signer = Self::build([secret], true)?;
         let (signed, _) = crate::target::signed_urls(url, signer.scheme.url_form);
         signer.url = Some(signed);
@@ -206,7 +200,9 @@ impl<P: Provider> Signer<P> {
         // A body whose hash the URL names and does not match signs as no
         // fields: no verifier accepts it.
         let fields = if scheme.content.contains(&Part::FormFields) {
-            crate::target::form_fields(url, body).unwrap_or_default()
+            crate::target::form_fields(url, body)
+                .map(|fields| fields.bytes)
+                .unwrap_or_default()
         } else {
             Vec::new()
         };

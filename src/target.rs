@@ -177,6 +177,19 @@ pub(crate) fn check_path_and_query(path_and_query: &str) -> Result<(), &'static 
     Ok(())
 }
 
+/// A whole URL split into its origin and its path and query, each checked
+/// ([`check_origin`], [`check_path_and_query`]).
+pub(crate) fn split_url(url: &str) -> Result<(&str, &str), &'static str> {
+    let after_scheme = url.find("://").map_or(0, |at| at + 3);
+    let origin_end = url[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |at| after_scheme + at);
+    let (origin, path_and_query) = url.split_at(origin_end);
+    check_origin(origin)?;
+    check_path_and_query(path_and_query)?;
+    Ok((origin, path_and_query))
+}
+
 /// Whether `method` is an HTTP token (RFC 9110): no `:` or `/`.
 pub(crate) fn check_method(method: &str) -> Result<(), &'static str> {
     let token = |b: u8| {
@@ -259,10 +272,7 @@ fn hubspot_decoded(url: &str) -> Cow<'_, str> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let decoded = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-                .filter(|b| b":/?@!$'()*,;".contains(b));
+            let decoded = hex_byte(&bytes[i + 1..i + 3]).filter(|b| b":/?@!$'()*,;".contains(b));
             if let Some(b) = decoded {
                 out.push(char::from(b));
                 i += 3;
@@ -275,33 +285,86 @@ fn hubspot_decoded(url: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The signed form of a body's form fields (Twilio's), and whether they
+/// could be Twilio's.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct SignedFields {
+    /// Decoded, sorted by name then value, identical pairs once, each name
+    /// followed by its value; empty for a body whose hash the URL names.
+    pub(crate) bytes: Vec<u8>,
+    /// Why the body cannot be what the provider signed, even where the
+    /// signature matches: a field name that does not start with an ASCII
+    /// letter (bytes moved from the URL's query into the fields), or a
+    /// body hashed in the URL that is no JSON object or array.
+    pub(crate) refused: Option<&'static str>,
+}
+
+/// The `bodySHA256` a URL names for its body, as Twilio adds it: the last
+/// parameter of the query, exactly 64 hex digits, and the only one of that
+/// name. Anywhere else, or of another shape, it names nothing, and the
+/// body is a form: a replay cannot make `bodySHA256=…` text that was the
+/// original's URL or fields stand for a body hash.
+pub(crate) fn body_hash_in(url: &str) -> Option<&str> {
+    let query = url.split_once('?')?.1;
+    let (before, last) = query.rsplit_once('&').unwrap_or(("", query));
+    let hash = last.strip_prefix("bodySHA256=")?;
+    let named_before = before
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some("bodySHA256"));
+    (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) && !named_before)
+        .then_some(hash)
+}
+
+/// Whether a body is JSON rather than form fields, by its first byte that
+/// is not ASCII whitespace: `{` or `[`. Where the verifier of a scheme
+/// with [`Part::FormFields`](crate::Part::FormFields) passed a delivery,
+/// this is the choice it made: it accepts a body hashed in the URL only
+/// when it starts so, and form fields only when every name starts with an
+/// ASCII letter, which a body starting so does not have.
+pub(crate) fn is_json_body(body: &[u8]) -> bool {
+    matches!(
+        body.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
 /// The signed form of a body's form fields (Twilio's): decoded, sorted by
 /// name then value, identical pairs once, each name followed by its value.
-/// Empty, with the body checked against it, where the URL's query carries
-/// `bodySHA256`: `Err(())` when the body does not hash to it.
-pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<Vec<u8>, ()> {
-    let query = url.split_once('?').map_or("", |(_, query)| query);
-    if let Some(expected) = query
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("bodySHA256="))
-    {
+/// Empty, with the body checked against it, where the URL's query ends
+/// with `bodySHA256` ([`body_hash_in`]): `Err(())` when the body does not
+/// hash to it.
+pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
+    if let Some(expected) = body_hash_in(url) {
         let actual = hex::encode(Sha256::digest(body));
         // The hash of a body is no secret: a plain comparison.
         return if actual == expected {
-            Ok(Vec::new())
+            Ok(SignedFields {
+                bytes: Vec::new(),
+                refused: (!is_json_body(body)).then_some(
+                    "the body hashed in the URL's `bodySHA256` is not a JSON object or array, \
+                     as Twilio sends it",
+                ),
+            })
         } else {
             Err(())
         };
     }
     let mut pairs = form_pairs(body);
+    let refused = pairs
+        .iter()
+        .any(|(name, _)| !name.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .then_some(
+            "a form field's name does not start with an ASCII letter, as Twilio's do: a replay \
+             that moved bytes between the URL's query and the fields",
+        );
     pairs.sort_unstable();
     pairs.dedup();
-    let mut out = Vec::with_capacity(body.len());
+    let mut bytes = Vec::with_capacity(body.len());
     for (name, value) in pairs {
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(value.as_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(value.as_bytes());
     }
-    Ok(out)
+    Ok(SignedFields { bytes, refused })
 }
 
 /// The fields of an `application/x-www-form-urlencoded` body, decoded, in
@@ -320,6 +383,19 @@ pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The byte two hex digits stand for; `None` unless both are ASCII hex
+/// digits (`u8::from_str_radix` alone would take `+A` for `A`).
+fn hex_byte(hex: &[u8]) -> Option<u8> {
+    match hex {
+        [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+            std::str::from_utf8(hex)
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        }
+        _ => None,
+    }
+}
+
 /// One `application/x-www-form-urlencoded` name or value decoded: `+` is a
 /// space, `%XX` a byte (an invalid escape is kept as is), the bytes read as
 /// UTF-8 (invalid sequences replaced), as the usual form parsers do.
@@ -330,10 +406,7 @@ fn form_decode(text: &[u8]) -> String {
         match text[i] {
             b'+' => bytes.push(b' '),
             b'%' => {
-                let decoded = text
-                    .get(i + 1..i + 3)
-                    .and_then(|hex| std::str::from_utf8(hex).ok())
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                let decoded = text.get(i + 1..i + 3).and_then(hex_byte);
                 match decoded {
                     Some(b) => {
                         bytes.push(b);
@@ -423,17 +496,91 @@ mod tests {
     fn form_fields_are_decoded_sorted_and_deduplicated() {
         let fields =
             form_fields("https://h/p", b"To=%2B1&Body=a+b&Tag=b&Tag=a&Tag=a&Empty=").unwrap();
-        assert_eq!(fields, b"Bodya bEmptyTagaTagbTo+1");
-        assert_eq!(form_fields("https://h/p", b"").unwrap(), b"");
-        assert_eq!(form_fields("https://h/p", b"bad=%zz").unwrap(), b"bad%zz");
+        assert_eq!(fields.bytes, b"Bodya bEmptyTagaTagbTo+1");
+        assert_eq!(fields.refused, None);
+        assert_eq!(form_fields("https://h/p", b"").unwrap().bytes, b"");
+        assert_eq!(
+            form_fields("https://h/p", b"bad=%zz").unwrap().bytes,
+            b"bad%zz"
+        );
         let hash = hex::encode(Sha256::digest(b"{}"));
         assert_eq!(
             form_fields(&format!("https://h/p?bodySHA256={hash}"), b"{}"),
-            Ok(vec![])
+            Ok(SignedFields::default())
         );
         assert_eq!(
             form_fields(&format!("https://h/p?bodySHA256={hash}"), b"{ }"),
             Err(())
         );
+    }
+
+    #[test]
+    fn a_percent_escape_is_two_hex_digits() {
+        // `u8::from_str_radix("+A", 16)` is 10: not an escape, so the `%`
+        // is kept and the `+` is a space, as everywhere in a form.
+        assert_eq!(form_decode(b"a%+Ab"), "a% Ab");
+        assert_eq!(form_decode(b"a%-1b"), "a%-1b");
+        assert_eq!(form_decode(b"a%0Ab%0a"), "a\nb\n");
+        assert_eq!(
+            hubspot_decoded("https://h/p%+A?x=%+2"),
+            "https://h/p%+A?x=%+2"
+        );
+        assert_eq!(hubspot_decoded("https://h/p%2f"), "https://h/p/");
+    }
+
+    #[test]
+    fn body_sha256_counts_only_as_the_last_parameter_once_in_64_hex_digits() {
+        let hash = hex::encode(Sha256::digest(b"{}"));
+        assert_eq!(
+            body_hash_in(&format!("https://h/p?bodySHA256={hash}")),
+            Some(hash.as_str())
+        );
+        assert_eq!(
+            body_hash_in(&format!("https://h/p?a=1&bodySHA256={hash}")),
+            Some(hash.as_str())
+        );
+        for url in [
+            format!("https://h/p?bodySHA256={hash}&a=1"),
+            format!("https://h/p?a=1&bodySHA256={hash}&"),
+            format!("https://h/p?bodySHA256={hash}&bodySHA256={hash}"),
+            format!("https://h/p?bodySHA256&bodySHA256={hash}"),
+            format!("https://h/p?bodySHA256={}", &hash[1..]),
+            format!("https://h/p?bodySHA256={hash}0"),
+            format!("https://h/p?bodySHA256={}g", &hash[1..]),
+            format!("https://h/p?xbodySHA256={hash}"),
+            format!("https://h/p/bodySHA256={hash}"),
+        ] {
+            assert_eq!(body_hash_in(&url), None, "{url}");
+        }
+        // Not honoured, the parameter leaves the body a form.
+        let fields = form_fields(&format!("https://h/p?bodySHA256={hash}&a=1"), b"{}").unwrap();
+        assert_eq!(fields.bytes, b"{}");
+        assert!(fields.refused.is_some());
+    }
+
+    #[test]
+    fn field_names_must_start_with_a_letter_and_json_must_be_a_container() {
+        for body in [
+            &b"3AccountSid=AC1"[..],
+            b"_x=1",
+            b"=1",
+            b"A=1&%31=2",
+            b"+A=1",
+        ] {
+            let fields = form_fields("https://h/p", body).unwrap();
+            assert!(
+                fields.refused.is_some(),
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let fields = form_fields("https://h/p", b"&&%41ccountSid=AC1&b=2").unwrap();
+        assert_eq!(fields.refused, None);
+        let hash = hex::encode(Sha256::digest(b"a=1"));
+        let fields = form_fields(&format!("https://h/p?bodySHA256={hash}"), b"a=1").unwrap();
+        assert!(fields.refused.is_some());
+        assert!(is_json_body(b" \n[1]"));
+        assert!(!is_json_body(b"&{}"));
+        assert!(!is_json_body(b""));
     }
 }

@@ -28,7 +28,8 @@ use crate::signature::{
     check_bytes, decode_exact, parse_timestamp,
 };
 use crate::target::{
-    RequestTarget, check_method, check_origin, check_path_and_query, form_fields, signed_urls,
+    RequestTarget, SignedFields, check_method, check_origin, check_path_and_query, form_fields,
+    signed_urls, split_url,
 };
 use crate::time::unix_now;
 
@@ -76,6 +77,9 @@ struct Inner {
     /// The origin the provider calls (`https://hooks.example.com`), for a
     /// scheme that signs the URL.
     origin: Option<Box<str>>,
+    /// The only path and query deliveries are verified at, where the URL
+    /// is pinned ([`Verifier::at_public_url`]).
+    pinned: Option<Box<str>>,
 }
 
 impl<P: Provider> Verifier<P> {
@@ -163,6 +167,68 @@ impl<P: Provider> Verifier<P> {
         Self::with_scheme_at(P::scheme(), secrets, true, Some(origin))
     }
 
+    /// A verifier for a provider that signs the URL it calls (Square,
+    /// Twilio, HubSpot), pinned to the one URL it is configured to call,
+    /// `https://hooks.example.com/twilio?tenant=acme`: a delivery is
+    /// verified only when the request's path and query are exactly that
+    /// URL's (percent-escapes and parameter order included), and that URL
+    /// is what the signature is checked against. Any other path or query is
+    /// refused, [`Error::UnexpectedTarget`] (401), with both URLs in the
+    /// operator's log. As with [`Verifier::at_public_origin`], the origin
+    /// is the public one, and the `Host` and `X-Forwarded-*` headers are
+    /// never read.
+    ///
+    /// Pinning matters for Twilio, which signs the URL and the form fields
+    /// run together: without it, a replay can move bytes between the query
+    /// and the fields (`?orderId=12` and a body starting `3AccountSid=…`
+    /// sign like `?orderId=123` and `AccountSid=…`). With a fixed callback
+    /// URL, pin it.
+    ///
+    /// ```
+    /// use signed_webhooks::{RequestTarget, Signer, Square, Verifier};
+    ///
+    /// let key = "eS7kmbr1DcT8R0lWu_mDDg";
+    /// let url = "https://hooks.example.com/square?tenant=acme";
+    /// let body = br#"{"merchant_id":"6SSW7HV8K2ST5","type":"payment.updated","event_id":"b2a6f8c4"}"#;
+    /// let headers = Signer::<Square>::for_url(url, key)?.sign(body);
+    ///
+    /// let verifier = Verifier::<Square>::at_public_url(url, [key])?;
+    /// let target = RequestTarget::new("POST", "/square?tenant=acme");
+    /// verifier.verify_target(&target, &headers, body)?;
+    ///
+    /// // Any other path or query is refused before any signature is checked.
+    /// let elsewhere = RequestTarget::new("POST", "/square?tenant=acme&x=1");
+    /// let err = verifier.verify_target(&elsewhere, &headers, body).unwrap_err();
+    /// assert_eq!(err.code(), "unexpected_request_target");
+    /// assert_eq!(err.status_code(), 401);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidPublicOrigin`] unless `url` is an origin
+    /// (`https://host[:port]`) followed by a path starting with `/` and
+    /// holding RFC 3986 characters only (no fragment), or when the
+    /// provider signs no URL (a pinned URL would not be checked); and the
+    /// errors of [`Verifier::from_secrets`].
+    pub fn at_public_url<I>(url: &str, secrets: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator,
+        I::Item: Into<Secret>,
+    {
+        let invalid = |reason| ConfigError::InvalidPublicOrigin { reason };
+        let (origin, path_and_query) = split_url(url).map_err(invalid)?;
+        if !P::scheme().signs_url() {
+            return Err(invalid(
+                "this provider signs no URL, so a pinned one would never be checked: use \
+                 `Verifier::new`",
+            ));
+        }
+        let mut verifier = Self::with_scheme_at(P::scheme(), secrets, true, Some(origin))?;
+        Arc::make_mut(&mut verifier.inner).pinned = Some(path_and_query.into());
+        Ok(verifier)
+    }
+
     /// A verifier of `P`'s deliveries under another scheme than `P`'s own:
     /// for the diagnosis of a mismatch ([`crate::diagnose`]), which tries
     /// the scheme's variants with guessed secrets, and so does not log a
@@ -219,6 +285,7 @@ impl<P: Provider> Verifier<P> {
                 keys,
                 tolerance,
                 origin: origin.map(Box::from),
+                pinned: None,
             }),
             provider: PhantomData,
         })
@@ -255,6 +322,12 @@ impl<P: Provider> Verifier<P> {
     /// signs the URL ([`Verifier::at_public_origin`]).
     pub fn public_origin(&self) -> Option<&str> {
         self.inner.origin.as_deref()
+    }
+
+    /// The path and query deliveries must arrive at, for a verifier pinned
+    /// to one URL ([`Verifier::at_public_url`]).
+    pub fn pinned_path_and_query(&self) -> Option<&str> {
+        self.inner.pinned.as_deref()
     }
 
     /// The scheme deliveries are checked against.
@@ -402,6 +475,14 @@ impl<P: Provider> Verifier<P> {
         check_method(target.method()).map_err(malformed)?;
         check_path_and_query(target.path_and_query()).map_err(malformed)?;
         let url = format!("{origin}{}", target.path_and_query());
+        if let Some(pinned) = self.inner.pinned.as_deref()
+            && target.path_and_query() != pinned
+        {
+            return Err(Error::UnexpectedTarget {
+                expected: format!("{origin}{pinned}").into(),
+                received: url.into(),
+            });
+        }
         parsed.method = Some(target.method());
         parsed.urls = Some(signed_urls(&url, scheme.url_form));
         Ok(())
@@ -519,6 +600,7 @@ impl<P: Provider> Verifier<P> {
             None => (&[][..], None),
         };
         let fields = self.fields_of(parsed, body).map_err(|()| mismatch())?;
+        let (fields, refused_fields) = (fields.bytes, fields.refused);
         let mut secret_index = None;
         for url in std::iter::once(url).chain(other_url) {
             let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
@@ -537,6 +619,11 @@ impl<P: Provider> Verifier<P> {
         let Some(secret_index) = secret_index else {
             return Err(mismatch());
         };
+        // Form fields that cannot be the provider's, though signed: bytes
+        // moved between the URL and the fields by a replay.
+        if let Some(reason) = refused_fields {
+            return Err(missing_field(".", reason));
+        }
         // A body the scheme signs run together with digits (or a URL) must
         // not start with one; one followed by digits must not end with
         // one: otherwise a replay could move bytes across.
@@ -577,12 +664,12 @@ impl<P: Provider> Verifier<P> {
     /// The signed form of the body's form fields, for a scheme that signs
     /// them (Twilio's); empty otherwise. `Err` when the URL names the
     /// body's SHA-256 and the body does not have it.
-    fn fields_of(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<Vec<u8>, ()> {
+    fn fields_of(&self, parsed: &Parsed<'_>, body: &[u8]) -> Result<SignedFields, ()> {
         match &parsed.urls {
             Some((url, _)) if self.inner.scheme.content.contains(&Part::FormFields) => {
                 form_fields(url, body)
             }
-            _ => Ok(Vec::new()),
+            _ => Ok(SignedFields::default()),
         }
     }
 
@@ -698,7 +785,10 @@ impl<P: Provider> Verifier<P> {
             }
             DeliveryId::SignedContent => {
                 // Verified: the fields are those that matched.
-                let fields = self.fields_of(parsed, body).unwrap_or_default();
+                let fields = self
+                    .fields_of(parsed, body)
+                    .map(|fields| fields.bytes)
+                    .unwrap_or_default();
                 let url = parsed.urls.as_ref().map_or("", |(url, _)| url.as_str());
                 let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
                 let parts = parsed.signed_parts(

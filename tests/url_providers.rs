@@ -351,3 +351,323 @@ mod over_actix {
         assert!(body.contains("signature_mismatch"), "{body}");
     }
 }
+
+/// Twilio signs the URL and the form fields run together: where the query
+/// ends and the fields begin is not signed. What stops, and what bounds, a
+/// replay that moves bytes across.
+#[cfg(feature = "sha1")]
+mod twilio_boundary {
+    use super::*;
+    use sha2::{Digest, Sha256};
+    use signed_webhooks::{Twilio, TwilioRequest, WebhookEvent};
+
+    const TOKEN: &str = "34ac26c598cc60fa9546b35d366f8ef6";
+    const CALLBACK: &str = "https://hooks.example.com/twilio?orderId=123";
+    const FIELDS: &[u8] = b"AccountSid=AC1&CallSid=CA1&CallStatus=completed";
+
+    fn sign(url: &str, body: &[u8]) -> String {
+        Signer::<Twilio>::for_url(url, TOKEN)
+            .unwrap()
+            .sign(body)
+            .get("x-twilio-signature")
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The delivery key of a request, or why it was refused.
+    fn key_of(
+        verifier: &Verifier<Twilio>,
+        path: &str,
+        body: &[u8],
+        signature: &str,
+    ) -> Result<String, Error> {
+        let headers = [("x-twilio-signature", signature)];
+        verifier
+            .verify_target_with_key_at(&RequestTarget::new("POST", path), &headers, body, 0)
+            .map(|(_, key)| key.as_str().to_owned())
+    }
+
+    #[test]
+    fn a_digit_moved_from_the_query_into_the_fields_is_refused() {
+        let signature = sign(CALLBACK, FIELDS);
+        let verifier = Verifier::<Twilio>::at_public_origin(ORIGIN, [TOKEN]).unwrap();
+        assert!(key_of(&verifier, "/twilio?orderId=123", FIELDS, &signature).is_ok());
+        // The same signed bytes: `…orderId=12` + `3AccountSidAC1…`.
+        let error = key_of(
+            &verifier,
+            "/twilio?orderId=12",
+            b"3AccountSid=AC1&CallSid=CA1&CallStatus=completed",
+            &signature,
+        )
+        .unwrap_err();
+        assert_eq!(error.code(), "invalid_event");
+        assert!(error.to_string().contains("ASCII letter"), "{error}");
+        assert!(!error.public_message().contains("orderId"));
+    }
+
+    #[test]
+    fn a_pinned_url_refuses_any_other_path_or_query_and_logs_both() {
+        let signature = sign(CALLBACK, FIELDS);
+        let verifier = Verifier::<Twilio>::at_public_url(CALLBACK, [TOKEN]).unwrap();
+        assert_eq!(verifier.public_origin(), Some(ORIGIN));
+        assert_eq!(
+            verifier.pinned_path_and_query(),
+            Some("/twilio?orderId=123")
+        );
+        let original = key_of(&verifier, "/twilio?orderId=123", FIELDS, &signature).unwrap();
+        assert!(original.starts_with("twilio:sha256:"), "{original}");
+        for (path, body) in [
+            (
+                "/twilio?orderId=12",
+                &b"3AccountSid=AC1&CallSid=CA1&CallStatus=completed"[..],
+            ),
+            (
+                "/twilio?orderId=123A",
+                b"ccountSidAC1CallSidCA1CallStatus=completed",
+            ),
+            ("/twilio?orderId=%31%323", FIELDS),
+            ("/twilio/?orderId=123", FIELDS),
+        ] {
+            let error = key_of(&verifier, path, body, &signature).unwrap_err();
+            assert!(
+                matches!(error, Error::UnexpectedTarget { .. }),
+                "{path}: {error:?}"
+            );
+            assert_eq!(error.code(), "unexpected_request_target");
+            assert_eq!(error.status_code(), 401);
+            let text = error.to_string();
+            assert!(text.contains(CALLBACK), "{text}");
+            assert!(text.contains(&format!("{ORIGIN}{path}")), "{text}");
+            assert!(!error.public_message().contains("example.com"));
+        }
+        // A request that cannot be signed is still a 400 first.
+        let error = key_of(&verifier, "/twilio?orderId={", FIELDS, &signature).unwrap_err();
+        assert_eq!(error.code(), "malformed_request_target");
+    }
+
+    #[test]
+    fn a_pinned_url_is_a_whole_url_of_a_url_signing_provider() {
+        for url in [
+            "https://hooks.example.com",
+            "hooks.example.com/twilio",
+            "https://hooks.example.com/twilio#rc=3",
+            "https://hooks.example.com/twilio?x={",
+        ] {
+            assert!(
+                matches!(
+                    Verifier::<Twilio>::at_public_url(url, [TOKEN]),
+                    Err(ConfigError::InvalidPublicOrigin { .. })
+                ),
+                "{url}"
+            );
+        }
+        // A provider that signs no URL has none to pin.
+        assert!(matches!(
+            Verifier::<signed_webhooks::GitHub>::at_public_url(CALLBACK, ["gh-secret-0123456789"]),
+            Err(ConfigError::InvalidPublicOrigin { .. })
+        ));
+    }
+
+    #[test]
+    fn a_shift_at_a_letter_passes_unpinned_but_is_the_same_delivery_to_duplicate_detection() {
+        let signature = sign(CALLBACK, FIELDS);
+        let verifier = Verifier::<Twilio>::at_public_origin(ORIGIN, [TOKEN]).unwrap();
+        let original = key_of(&verifier, "/twilio?orderId=123", FIELDS, &signature).unwrap();
+        // `…orderId=123A` + `ccountSidAC1CallSidCA1CallStatuscompleted`.
+        let moved = key_of(
+            &verifier,
+            "/twilio?orderId=123A",
+            b"ccountSidAC1CallSidCA1CallStatus=completed",
+            &signature,
+        )
+        .unwrap();
+        assert_eq!(moved, original);
+        // So is the whole field text moved into the query.
+        let all_in_query = key_of(
+            &verifier,
+            "/twilio?orderId=123AccountSidAC1CallSidCA1CallStatuscompleted",
+            b"",
+            &signature,
+        )
+        .unwrap();
+        assert_eq!(all_in_query, original);
+    }
+
+    /// A message whose `Body` a stranger chose (by texting the number):
+    /// `&bodySHA256=<hash of another body>&`. A replay moves the whole
+    /// field text into the query and sends that other body as JSON.
+    #[test]
+    fn body_sha256_in_a_field_moved_into_the_query_names_no_body() {
+        let url = "https://hooks.example.com/twilio/sms?tenant=acme";
+        let forged =
+            br#"{"event_type":"com.twilio.messaging.message.delivered","status":"refunded"}"#;
+        let hash = hex::encode(Sha256::digest(forged));
+        let fields = format!(
+            "AccountSid=AC1&Body=%26bodySHA256%3D{hash}%26&From=%2B14155550199&MessageSid=SM1"
+        );
+        let signature = sign(url, fields.as_bytes());
+        let verifier = Verifier::<Twilio>::at_public_origin(ORIGIN, [TOKEN]).unwrap();
+        assert!(
+            key_of(
+                &verifier,
+                "/twilio/sms?tenant=acme",
+                fields.as_bytes(),
+                &signature
+            )
+            .is_ok()
+        );
+        let moved = format!(
+            "/twilio/sms?tenant=acmeAccountSidAC1Body&bodySHA256={hash}&From+14155550199MessageSidSM1"
+        );
+        let error = key_of(&verifier, &moved, forged, &signature).unwrap_err();
+        assert_eq!(error.code(), "signature_mismatch", "{error}");
+        // Where Twilio puts it, last, the same hash does name the body.
+        let json_url =
+            format!("https://hooks.example.com/twilio/sms?tenant=acme&bodySHA256={hash}");
+        let json_signature = sign(&json_url, forged);
+        assert!(
+            key_of(
+                &verifier,
+                &format!("/twilio/sms?tenant=acme&bodySHA256={hash}"),
+                forged,
+                &json_signature
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_percent_sign_before_a_plus_and_a_hex_digit_is_no_escape() {
+        // Signed over `Body` = "a\nb"; `%+A` is not `%0A`.
+        let url = "https://hooks.example.com/twilio/sms?tenant=acme";
+        let signature = sign(url, b"Body=a%0Ab&MessageSid=SM1");
+        let verifier = Verifier::<Twilio>::at_public_origin(ORIGIN, [TOKEN]).unwrap();
+        let path = "/twilio/sms?tenant=acme";
+        assert!(key_of(&verifier, path, b"Body=a%0Ab&MessageSid=SM1", &signature).is_ok());
+        assert!(key_of(&verifier, path, b"Body=a%0ab&MessageSid=SM1", &signature).is_ok());
+        let error = key_of(&verifier, path, b"Body=a%+Ab&MessageSid=SM1", &signature).unwrap_err();
+        assert_eq!(error.code(), "signature_mismatch");
+        let request = TwilioRequest::decode(
+            b"Body=a%+Ab",
+            &[("content-type", "application/x-www-form-urlencoded")],
+        )
+        .unwrap();
+        assert_eq!(request.get("Body"), Some("a% Ab"));
+    }
+
+    #[test]
+    fn a_request_decodes_as_the_verifier_read_it_whatever_its_content_type() {
+        let json = br#"{"event_type":"com.twilio.messaging.message.delivered"}"#;
+        let form_type = [("content-type", "application/x-www-form-urlencoded")];
+        let request = TwilioRequest::decode(json, &form_type).unwrap();
+        assert_eq!(
+            request.json.as_ref().unwrap()["event_type"],
+            "com.twilio.messaging.message.delivered"
+        );
+        assert!(request.fields.is_empty());
+        let json_type = [("content-type", "application/json")];
+        let request = TwilioRequest::decode(FIELDS, &json_type).unwrap();
+        assert_eq!(request.call_sid(), Some("CA1"));
+        assert_eq!(request.json, None);
+    }
+
+    mod over_axum {
+        use super::*;
+        use axum::Router;
+        use axum::routing::post as route_post;
+        use signed_webhooks::axum::Webhook;
+
+        async fn twilio(request: Webhook<Twilio>) -> String {
+            let request: &TwilioRequest = &request;
+            match &request.json {
+                Some(json) => format!("json {}", json["event_type"]),
+                None => format!("form {}", request.get("CallStatus").unwrap_or("-")),
+            }
+        }
+
+        async fn serve(verifier: Verifier<Twilio>) -> u16 {
+            let app = Router::new()
+                .route("/twilio", route_post(twilio))
+                .with_state(verifier);
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            port
+        }
+
+        async fn post(
+            port: u16,
+            path: &str,
+            content_type: &str,
+            body: &[u8],
+            signature: &str,
+        ) -> (u16, String) {
+            let response = reqwest::Client::new()
+                .post(format!("http://127.0.0.1:{port}{path}"))
+                .header("content-type", content_type)
+                .header("x-twilio-signature", signature)
+                .body(body.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        }
+
+        const FORM: &str = "application/x-www-form-urlencoded";
+
+        #[tokio::test]
+        async fn a_pinned_verifier_answers_a_moved_boundary_with_a_401_and_logs_both_urls() {
+            log::captured();
+            let port = serve(Verifier::at_public_url(CALLBACK, [TOKEN]).unwrap()).await;
+            let signature = sign(CALLBACK, FIELDS);
+            assert_eq!(
+                post(port, "/twilio?orderId=123", FORM, FIELDS, &signature).await,
+                (200, "form completed".to_owned())
+            );
+            let (status, body) = post(
+                port,
+                "/twilio?orderId=12",
+                FORM,
+                b"3AccountSid=AC1&CallSid=CA1&CallStatus=completed",
+                &signature,
+            )
+            .await;
+            assert_eq!(status, 401);
+            assert!(body.contains("unexpected_request_target"), "{body}");
+            assert!(!body.contains("orderId"), "{body}");
+            log::line_with(&[
+                "https://hooks.example.com/twilio?orderId=12,",
+                "pinned to https://hooks.example.com/twilio?orderId=123",
+            ])
+            .await;
+        }
+
+        #[tokio::test]
+        async fn the_content_type_does_not_choose_json_or_form() {
+            let port = serve(Verifier::at_public_origin(ORIGIN, [TOKEN]).unwrap()).await;
+            let json = br#"{"event_type":"com.twilio.messaging.message.delivered"}"#;
+            let path = format!("/twilio?bodySHA256={}", hex::encode(Sha256::digest(json)));
+            let signature = sign(&format!("{ORIGIN}{path}"), json);
+            assert_eq!(
+                post(port, &path, FORM, json, &signature).await,
+                (
+                    200,
+                    "json \"com.twilio.messaging.message.delivered\"".to_owned()
+                )
+            );
+            let form_signature = sign(CALLBACK, FIELDS);
+            assert_eq!(
+                post(
+                    port,
+                    "/twilio?orderId=123",
+                    "application/json",
+                    FIELDS,
+                    &form_signature
+                )
+                .await,
+                (200, "form completed".to_owned())
+            );
+        }
+    }
+}

@@ -17,7 +17,11 @@ use crate::scheme::{BodyShape, Encoding, Part, Scheme, TimeFormat, UrlForm};
 /// The URI is the whole URL HubSpot called (`https://host/path?query`), in
 /// which HubSpot's documentation has `%3A %2F %3F %40 %21 %24 %27 %28 %29
 /// %2A %2C %3B` decoded before signing; so does this verifier (HubSpot's
-/// SDKs leave it to their caller). Its verifier needs the public origin
+/// SDKs leave it to their caller). So a signature over `/p?x=1` also
+/// verifies a request to `/p%3Fx=1`, whose path differs: route on what
+/// was signed, or pin the URL with
+/// [`Verifier::at_public_url`](crate::Verifier::at_public_url). Its
+/// verifier needs the public origin
 /// HubSpot calls,
 /// [`Verifier::at_public_origin`](crate::Verifier::at_public_origin), and
 /// each request's method, path and query.

@@ -23,17 +23,41 @@ use crate::scheme::{Algorithm, Encoding, Part, Scheme, UrlForm};
 /// and each request's path and query. As Twilio's SDKs do, a signature over
 /// the URL with the default port (`:443`, `:80`) added or removed also
 /// passes; another port does not (the SDKs strip any port). A JSON body is
-/// covered by the `bodySHA256` in the signed URL, which must be its
-/// lowercase hex SHA-256. A field repeated with the same value counts once,
-/// as in Twilio's SDKs.
+/// covered by the `bodySHA256` Twilio appends to the URL, which must be
+/// its lowercase hex SHA-256: it counts only as the query's last
+/// parameter, of exactly 64 hex digits, named once (Twilio's SDKs read it
+/// anywhere); otherwise the body is a form. A field repeated with the same
+/// value counts once, as in Twilio's SDKs.
+///
+/// **Where the URL ends and the fields begin is not signed**: Twilio signs
+/// the URL and the fields run together, so a replay can move bytes between
+/// the query and the body (`?orderId=12` with a body starting
+/// `3AccountSid=…` signs like `?orderId=123` with `AccountSid=…`).
+/// - With a fixed callback URL, pin it:
+///   [`Verifier::at_public_url`](crate::Verifier::at_public_url)
+///   (`"https://hooks.example.com/twilio?tenant=acme"`) refuses any other
+///   path or query.
+/// - A form field whose name does not start with an ASCII letter (none of
+///   Twilio's does) is refused after the signature matched
+///   ([`Error::Decode`](crate::Error::Decode)): that stops a shift of
+///   digits, the usual tail of an id or amount, into the body. It does not
+///   stop one at a letter (`?tenant=acmeA` with a body `ccountSid…`).
+/// - With per-message query parameters (`StatusCallback?orderId=…`), no
+///   URL can be pinned, and the ambiguity is Twilio's own. Then **duplicate
+///   detection is what bounds Twilio replays**: the delivery key is the
+///   SHA-256 of the signed bytes, the same for every rearrangement, so a
+///   rearranged replay of a delivery already processed is a duplicate;
+///   but only while the deduplicator remembers it, and only once it was
+///   processed (a replay that arrives first, or after the key expired,
+///   passes).
 ///
 /// Not supported: the HMAC-SHA256 signatures made with a SharedKey, which
 /// a request announces with `X-Twilio-Webhooks-Signature-Settings`: they
 /// are refused as not matching.
 ///
 /// Nothing signed carries a time: only duplicate detection refuses a
-/// replay. Duplicates are recognised by the signed content (URL and
-/// fields), never by the unsigned `I-Twilio-Idempotency-Token` header,
+/// replay, as above. Duplicates are recognised by the signed content (URL
+/// and fields), never by the unsigned `I-Twilio-Idempotency-Token` header,
 /// which a replay could change. A status callback of each status is its
 /// own delivery (its fields differ).
 #[cfg_attr(docsrs, doc(cfg(all(feature = "sha1", feature = "base64"))))]
@@ -58,7 +82,8 @@ impl Provider for Twilio {
 }
 
 /// A request from Twilio: its form fields in the order sent, or its JSON
-/// body.
+/// body, told apart by the body's first byte as the verifier did (see
+/// [`WebhookEvent::decode`]), never by the unsigned `Content-Type`.
 ///
 /// ```
 /// use signed_webhooks::{TwilioRequest, WebhookEvent};
@@ -75,7 +100,8 @@ impl Provider for Twilio {
 pub struct TwilioRequest {
     /// The form fields, decoded, in the order sent (a name may repeat).
     pub fields: Vec<(String, String)>,
-    /// The body, for a JSON request (`Content-Type: application/json`).
+    /// The body, for a JSON request (one whose URL carries `bodySHA256`:
+    /// its body is a JSON object or array).
     pub json: Option<Value>,
 }
 
@@ -105,13 +131,14 @@ impl TwilioRequest {
 }
 
 impl WebhookEvent for TwilioRequest {
-    fn decode(body: &[u8], headers: &dyn Headers) -> Result<Self, Error> {
-        let json = headers.first_two("content-type")[0].is_some_and(|value| {
-            value
-                .get(..16)
-                .is_some_and(|start| start.eq_ignore_ascii_case(b"application/json"))
-        });
-        if json {
+    /// JSON when the body's first byte that is not whitespace is `{` or
+    /// `[`, form fields otherwise; the unsigned `Content-Type` is not read.
+    /// For a delivery the verifier passed, this is the choice it made from
+    /// the signed URL: it accepts a body hashed in `bodySHA256` only when
+    /// it starts so, and form fields only when each name starts with an
+    /// ASCII letter, which such a body cannot have.
+    fn decode(body: &[u8], _headers: &dyn Headers) -> Result<Self, Error> {
+        if crate::target::is_json_body(body) {
             return Ok(TwilioRequest {
                 fields: Vec::new(),
                 json: Some(crate::event::decode_event(body)?),
