@@ -19,14 +19,10 @@ mod common;
 use std::time::Duration;
 
 use common::paired::{Contender, compare, print_table};
-use common::{NOW, unleeshed_body};
+use common::{
+    DISCORD_PUBLIC, DISCORD_SEED, NOW, SENDGRID_PRIVATE, SENDGRID_PUBLIC, unleeshed_body,
+};
 use signed_webhooks::{Discord, SendGrid, Signer, Verifier};
-
-// tests/vectors/discord.json's and sendgrid.json's first key pairs.
-const DISCORD_PUBLIC: &str = "a968e5e34c12a9448b6b205d873461cc2a99cae1ac12565562fd324f70211374";
-const DISCORD_SEED: &str = "521b7f17ce2ce24abfb2fde2036512736179d1604230222d9a11258958ad30cb";
-const SENDGRID_PUBLIC: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEK6eAK36Mn4GX/c/85Bk19kwx5J7PM2gRYWTybKxFdauwqLx2gKGZbDQL8mlNGiCw6Rn+eNWiSjSwAMR3pchKiQ==";
-const SENDGRID_PRIVATE: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0rZepRAdVRkDQ7EK1JJI0yzI4VUFuDTpkesfv+sIDoqhRANCAAQrp4ArfoyfgZf9z/zkGTX2TDHkns8zaBFhZPJsrEV1q7CovHaAoZlsNAvyaU0aILDpGf541aJKNLAAxHelyEqJ";
 
 const SIZE: usize = 1024;
 

@@ -19,6 +19,17 @@ pub const OTHER_SECRETS: [&str; 2] = [
 pub const STANDARD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// The key [`STANDARD_SECRET`] stands for, in hex.
 pub const STANDARD_KEY_HEX: &str = "31f290f6bf06298aab4f08d43c3f082cf648a362da2da4b0";
+/// tests/vectors/discord.json's first key pair: the public key as Discord
+/// shows it (hex) and the private key's seed (hex).
+pub const DISCORD_PUBLIC: &str = "a968e5e34c12a9448b6b205d873461cc2a99cae1ac12565562fd324f70211374";
+/// See [`DISCORD_PUBLIC`].
+pub const DISCORD_SEED: &str = "521b7f17ce2ce24abfb2fde2036512736179d1604230222d9a11258958ad30cb";
+/// tests/vectors/sendgrid.json's first key pair: the public key as SendGrid
+/// shows it (base64 DER, SubjectPublicKeyInfo) and the private key (base64
+/// DER, PKCS#8).
+pub const SENDGRID_PUBLIC: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEK6eAK36Mn4GX/c/85Bk19kwx5J7PM2gRYWTybKxFdauwqLx2gKGZbDQL8mlNGiCw6Rn+eNWiSjSwAMR3pchKiQ==";
+/// See [`SENDGRID_PUBLIC`].
+pub const SENDGRID_PRIVATE: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg0rZepRAdVRkDQ7EK1JJI0yzI4VUFuDTpkesfv+sIDoqhRANCAAQrp4ArfoyfgZf9z/zkGTX2TDHkns8zaBFhZPJsrEV1q7CovHaAoZlsNAvyaU0aILDpGf541aJKNLAAxHelyEqJ";
 /// A fixed clock, so the pinned-clock benches are deterministic.
 pub const NOW: i64 = 1_790_000_000;
 /// The Standard Webhooks message id the benches sign with.
@@ -154,6 +165,60 @@ pub fn standard_body(size: usize, emitted: i64) -> Vec<u8> {
             ),
             rfc3339(emitted),
             text
+        )
+    })
+}
+
+/// A Twilio SMS webhook of exactly `size` bytes, form-encoded as Twilio
+/// posts it (the message's text grows), and its fields decoded, in the
+/// order sent.
+pub fn twilio_form(size: usize) -> (Vec<u8>, Vec<(String, String)>) {
+    let fields = |text: &str| {
+        [
+            ("AccountSid", "ACa1b2c3d4e5f6a1b2c3d4e5f6a1b2c3d4"),
+            ("ApiVersion", "2010-04-01"),
+            ("Body", text),
+            ("From", "%2B14155550100"),
+            ("MessageSid", "SM0123456789abcdef0123456789abcdef"),
+            ("NumMedia", "0"),
+            ("To", "%2B14155550199"),
+        ]
+        .map(|(name, value)| format!("{name}={value}"))
+        .join("&")
+    };
+    let room = size - fields("").len();
+    let text: String = "Running+late,+see+you+at+the+station+in+ten+minutes.+"
+        .chars()
+        .cycle()
+        .take(room)
+        .collect();
+    let body = fields(&text).into_bytes();
+    assert_eq!(body.len(), size);
+    // Only `+` and `%2B` are encoded above.
+    let decoded = std::str::from_utf8(&body)
+        .unwrap()
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap();
+            let value = value.replace('+', " ").replace("%2B", "+");
+            (name.to_owned(), value)
+        })
+        .collect();
+    (body, decoded)
+}
+
+/// A Linear `Issue` `create` event of exactly `size` bytes (the issue's
+/// description grows), sent at `millis` (Unix milliseconds, its signed
+/// `webhookTimestamp`).
+pub fn linear_body(size: usize, millis: i64) -> Vec<u8> {
+    wrap_to_size(size, |text| {
+        format!(
+            concat!(
+                r#"{{"action":"create","type":"Issue","data":{{"id":"2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9","#,
+                r#""title":"Fix the login redirect","description":"{}"}},"#,
+                r#""webhookTimestamp":{},"webhookId":"000042e3-d123-4980-b49f-8e140eef9329"}}"#
+            ),
+            text, millis
         )
     })
 }
