@@ -497,6 +497,7 @@ mod tests {
         }
     }
 
+    #[cfg(all(feature = "sha1", feature = "base64"))]
     #[test]
     fn explain_url_at_names_the_variant_that_verifies_and_only_one_that_does() {
         use crate::{HubSpot, Signer, Twilio};
