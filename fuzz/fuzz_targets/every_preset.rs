@@ -240,7 +240,11 @@ fn fuzz_headers<P: Provider>(verify_key: &str, sign_key: &str, input: &Input<'_>
                 return;
             }
             let t = verified.timestamp().unwrap_or(0);
-            let id = std::str::from_utf8(trim(input.id)).expect("a verified id is text");
+            // The fuzzer's id is sent only where the scheme reads one.
+            let id = match scheme.id_header() {
+                Some(_) => std::str::from_utf8(trim(input.id)).expect("a verified id is text"),
+                None => "",
+            };
             let signer = signer::<P>(sign_key, &path).expect("a verified URL is one Signer signs");
             let written = signer.sign_with_id(input.body, t, id);
             let expected = signature_item(written.get(scheme.signature_header()).unwrap());
