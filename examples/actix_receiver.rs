@@ -173,7 +173,7 @@ async fn receive_in_transaction<P: Provider>(mut webhook: WebhookTx<P>) -> HttpR
 where
     P::Event: Describe,
 {
-    let key = webhook.delivery_key().to_owned();
+    let key = webhook.delivery_key().unwrap_or_default().to_owned();
     let (id, event_type) = webhook.describe(&key);
     if support::record(webhook.tx(), &key, &event_type)
         .await

@@ -248,7 +248,7 @@ pub struct WebhookTx<P: Provider, E = <P as Provider>::Event> {
     pub event: E,
     /// What the verification established.
     pub verified: Verified,
-    key: DeliveryKey,
+    key: Option<DeliveryKey>,
     /// `Some` until the value is dropped or committed.
     transaction: Option<sqlx::Transaction<'static, sqlx::Postgres>>,
     slot: ClaimSlot,
@@ -291,9 +291,12 @@ impl<P: Provider, E> WebhookTx<P, E> {
         }
     }
 
-    /// What names the delivery for duplicate detection ([`DeliveryKey`]).
-    pub fn delivery_key(&self) -> &str {
-        self.key.as_str()
+    /// What names the delivery for duplicate detection ([`DeliveryKey`]);
+    /// `None` for a provider whose deliveries have none
+    /// ([`DeliveryId::Unkeyed`]: Dropbox), whose transaction holds the
+    /// handler's writes alone.
+    pub fn delivery_key(&self) -> Option<&str> {
+        self.key.as_ref().map(DeliveryKey::as_str)
     }
 }
 
@@ -726,7 +729,7 @@ fn verified<P: Provider>(
     // Wanted for a claim; free when the key is a signed id header, so then
     // it is always there for the handler (Standard Webhooks' event id).
     let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {
-        Some(verifier.delivery_key_of(parsed, &body, &verified)?)
+        verifier.delivery_key_of(parsed, &body, &verified)?
     } else {
         None
     };
@@ -832,16 +835,21 @@ impl Received {
         endpoint: &str,
     ) -> Result<WebhookTx<P, E>, WebhookRejection> {
         use crate::dedup::slot::TransactionAdmission;
-        let (Some(slot), Some(key)) = (slot.filter(|slot| slot.is_transactional()), self.key)
-        else {
+        let Some(slot) = slot.filter(|slot| slot.is_transactional()) else {
             return Err(WebhookRejection::NotTransactional { provider: P::NAME });
         };
         let event = E::decode(&self.body, headers)?;
-        match slot.admit_in_transaction(endpoint, &key).await? {
+        let admission = match &self.key {
+            Some(key) => slot.admit_in_transaction(endpoint, key).await?,
+            // Nothing to claim (`DeliveryId::Unkeyed`): the transaction
+            // holds the handler's writes alone.
+            None => TransactionAdmission::First(slot.begin_unclaimed().await?),
+        };
+        match admission {
             TransactionAdmission::First(transaction) => Ok(WebhookTx {
                 event,
                 verified: self.verified,
-                key,
+                key: self.key,
                 transaction: Some(transaction),
                 slot: slot.clone(),
                 provider: PhantomData,

@@ -255,6 +255,15 @@ pub enum DeliveryId {
     /// (SendGrid's batches of events): a redelivered body is caught
     /// whatever time it was signed at.
     Body,
+    /// None: every delivery that verifies is processed, and duplicate
+    /// detection passes it through unclaimed. For providers whose distinct
+    /// deliveries can be the same signed bytes, and whose deliveries are
+    /// hints that are harmless to handle twice (Dropbox's "these accounts
+    /// changed", byte-identical for every change of an account): any key
+    /// would take the second change for a replay of the first, and lose
+    /// it. Nothing then refuses a replay of a captured delivery, so the
+    /// handler must be safe to run again on one.
+    Unkeyed,
 }
 
 /// Another way a scheme's deliveries may be signed, chosen by the key a

@@ -447,7 +447,7 @@ impl<P: Provider> Verifier<P> {
         headers: &(impl Headers + ?Sized),
         body: &[u8],
         now: i64,
-    ) -> Result<(Verified, DeliveryKey), Error> {
+    ) -> Result<(Verified, Option<DeliveryKey>), Error> {
         let mut parsed = Parsed::EMPTY;
         self.parse_into(headers, &mut parsed)?;
         self.parse_target_into(target, &mut parsed)?;
@@ -511,6 +511,10 @@ impl<P: Provider> Verifier<P> {
     /// provider's name: `stripe:id:evt_1`, `github:sha256:<hex>`. Give it to
     /// [`Deduplicator::claim`](crate::dedup::Deduplicator::claim).
     ///
+    /// `None` for a provider whose deliveries have no key
+    /// ([`DeliveryId::Unkeyed`]: Dropbox, whose distinct notifications can
+    /// be the same bytes): process every such delivery, claim nothing.
+    ///
     /// # Errors
     ///
     /// Those of [`Verifier::verify_at`], and [`Error::Decode`] when the
@@ -520,7 +524,7 @@ impl<P: Provider> Verifier<P> {
         &self,
         headers: &(impl Headers + ?Sized),
         body: &[u8],
-    ) -> Result<(Verified, DeliveryKey), Error> {
+    ) -> Result<(Verified, Option<DeliveryKey>), Error> {
         self.verify_with_key_at(headers, body, unix_now())
     }
 
@@ -534,7 +538,7 @@ impl<P: Provider> Verifier<P> {
         headers: &(impl Headers + ?Sized),
         body: &[u8],
         now: i64,
-    ) -> Result<(Verified, DeliveryKey), Error> {
+    ) -> Result<(Verified, Option<DeliveryKey>), Error> {
         // `verify_parsed` refuses a scheme that signs the URL.
         let mut parsed = Parsed::EMPTY;
         self.parse_into(headers, &mut parsed)?;
@@ -770,9 +774,10 @@ impl<P: Provider> Verifier<P> {
         parsed: &Parsed<'_>,
         body: &[u8],
         verified: &Verified,
-    ) -> Result<DeliveryKey, Error> {
+    ) -> Result<Option<DeliveryKey>, Error> {
         let body_hash = || format!("sha256:{}", hex::encode(Sha256::digest(body)));
         let id = match self.inner.scheme.delivery_id {
+            DeliveryId::Unkeyed => return Ok(None),
             DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
             DeliveryId::BodyFieldOrBody(field) => match body::id(body, field) {
                 Ok(id) => format!("id:{id}"),
@@ -805,7 +810,7 @@ impl<P: Provider> Verifier<P> {
                 format!("sha256:{}", hex::encode(hash.finalize()))
             }
         };
-        Ok(DeliveryKey::new::<P>(&id, verified.window()))
+        Ok(Some(DeliveryKey::new::<P>(&id, verified.window())))
     }
 }
 

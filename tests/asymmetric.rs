@@ -134,12 +134,14 @@ mod discord {
         let (_, key) = verifier
             .verify_with_key_at(&signer.sign_at(BODY, NOW), BODY, NOW)
             .unwrap();
+        let key = key.unwrap();
         assert_eq!(key.as_str(), "discord:id:1287402967823593523");
         // The bare PING has no id: its body names it.
         let ping = br#"{"type":1}"#;
         let (_, key) = verifier
             .verify_with_key_at(&signer.sign_at(ping, NOW), ping, NOW)
             .unwrap();
+        let key = key.unwrap();
         assert!(
             key.as_str().starts_with("discord:sha256:"),
             "{}",
@@ -200,6 +202,7 @@ mod sendgrid {
             let (_, key) = verifier
                 .verify_with_key_at(&signer.sign_at(BODY, at), BODY, at)
                 .unwrap();
+            let key = key.unwrap();
             key.as_str().to_owned()
         };
         assert_eq!(key_at(NOW), key_at(NOW + 120));
@@ -356,6 +359,7 @@ mod standard_webhooks_v1a {
             .unwrap()
             .verify_with_key_at(&headers, BODY, NOW)
             .unwrap();
+        let key = key.unwrap();
         assert_eq!(
             key.as_str(),
             "standard-webhooks:id:msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"

@@ -1604,7 +1604,7 @@ fn send_keeps_the_delivery_id_of_a_standard_webhooks_retry() {
         .iter()
         .map(|r| {
             let (_, key) = verifier.verify_with_key(&r.headers, &r.body).unwrap();
-            key.as_str().to_owned()
+            key.unwrap().as_str().to_owned()
         })
         .collect();
     assert_eq!(keys[0], keys[1]);
@@ -1763,6 +1763,7 @@ fn send_delivers_as_shopify_twitch_and_linear_do() {
         .unwrap()
         .verify_with_key(&twitch.headers, &twitch.body)
         .unwrap();
+    let key = key.unwrap();
     let id = twitch
         .headers
         .iter()

@@ -191,6 +191,7 @@ fn delivery_at(id: &str, at: i64) -> DeliveryKey {
         .unwrap()
         .verify_with_key(&sign(&body, at), &body)
         .unwrap();
+    let key = key.expect("Unleeshed's deliveries have a key");
     assert_eq!(key.as_str(), format!("unleeshed:id:{id}"));
     key
 }
@@ -388,6 +389,73 @@ async fn a_scheme_keyed_by_signed_content_deduplicates_by_it() {
     for key in runs.ids() {
         assert!(key.starts_with("content:sha256:"), "{key}");
     }
+}
+
+/// Dropbox's notifications about an account are the same bytes every
+/// time it changes: behind duplicate detection each one still reaches the
+/// handler, through every extractor, or a change would go unnoticed.
+#[tokio::test]
+async fn a_provider_without_delivery_keys_has_every_delivery_processed() {
+    use signed_webhooks::Dropbox;
+
+    #[derive(Clone)]
+    struct DropboxApp {
+        runs: Runs,
+        verifier: Verifier<Dropbox>,
+    }
+    impl FromRef<DropboxApp> for Verifier<Dropbox> {
+        fn from_ref(app: &DropboxApp) -> Self {
+            app.verifier.clone()
+        }
+    }
+    async fn event(State(app): State<DropboxApp>, event: Webhook<Dropbox>) -> StatusCode {
+        assert_eq!(event.delivery_key(), None);
+        app.runs.record("/event");
+        StatusCode::OK
+    }
+    async fn delivery(State(app): State<DropboxApp>, delivery: Delivery<Dropbox>) -> StatusCode {
+        match delivery {
+            Delivery::First(_) => app.runs.record("/delivery"),
+            Delivery::Duplicate(_) => panic!("a Dropbox notification taken for a duplicate"),
+        };
+        StatusCode::OK
+    }
+    async fn raw(State(app): State<DropboxApp>, body: WebhookBody<Dropbox>) -> StatusCode {
+        assert_eq!(body.delivery_key(), None);
+        app.runs.record("/raw");
+        StatusCode::OK
+    }
+    let runs = Runs::default();
+    let app = Router::new()
+        .route("/event", post(event))
+        .route("/delivery", post(delivery))
+        .route("/raw", post(raw))
+        .with_state(DropboxApp {
+            runs: runs.clone(),
+            verifier: Verifier::new(SECRET).unwrap(),
+        })
+        .layer(Deduplicator::in_memory());
+    let body = br#"{"list_folder":{"accounts":["dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc"]},"delta":{"users":[12345]}}"#;
+    let headers = Signer::<Dropbox>::new(SECRET).unwrap().sign(body);
+    for path in ["/event", "/delivery", "/raw"] {
+        for _ in 0..3 {
+            let answer = send(&app, same(path, &headers, body)).await;
+            assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+            assert!(!answer.duplicate, "{path}");
+        }
+    }
+    for path in ["/event", "/delivery", "/raw"] {
+        assert_eq!(runs.of(path), 3, "{path}");
+    }
+    // Without a framework: the verification names no key to claim.
+    let (_, key) = Verifier::<Dropbox>::new(SECRET)
+        .unwrap()
+        .verify_with_key(&headers, body)
+        .unwrap();
+    assert!(key.is_none());
+    // A forged one is still refused.
+    let forged = send(&app, same("/event", &headers, b"{}")).await;
+    assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

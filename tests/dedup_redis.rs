@@ -79,7 +79,11 @@ const ROUTE: &str = "/webhooks/unleeshed";
 fn delivery(verifier: &Verifier<Unleeshed>, id: &str, at: i64) -> DeliveryKey {
     let body = event_body(id);
     let headers = Signer::<Unleeshed>::new(SECRET).unwrap().sign_at(&body, at);
-    verifier.verify_with_key(&headers, &body).unwrap().1
+    verifier
+        .verify_with_key(&headers, &body)
+        .unwrap()
+        .1
+        .unwrap()
 }
 
 fn verifier() -> Verifier<Unleeshed> {

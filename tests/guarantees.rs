@@ -839,6 +839,7 @@ async fn provider_names_cannot_make_two_providers_share_keys() {
         .unwrap()
         .verify_with_key(&headers, &body)
         .unwrap();
+    let (acme, other) = (acme.unwrap(), other.unwrap());
     assert_eq!(acme.as_str(), other.as_str());
     let dedup = Deduplicator::in_memory();
     assert!(dedup.claim("/hooks", &acme).await.is_ok());

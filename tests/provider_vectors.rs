@@ -142,7 +142,7 @@ fn answer<P: Provider>(v: &Vector, rename: &[(&str, &str)]) -> Answer {
             verified,
             verifier
                 .verify_with_key_at(&headers, v.body(), v.now)
-                .map(|(_, key)| key.as_str().to_owned()),
+                .map(|(_, key)| key.expect("a keyed provider").as_str().to_owned()),
         ),
         Err(err) => Answer::Refused(err),
     }

@@ -43,6 +43,9 @@ fn row<P: Provider>(type_name: &str, feature: &str) -> String {
             scheme.signature_header(),
             human(scheme.tolerance())
         ),
+        (None, None) if scheme.delivery_id() == DeliveryId::Unkeyed => {
+            "**none**: a replay is processed".to_owned()
+        }
         (None, None) => "**none**: the duplicate store alone".to_owned(),
     };
     let duplicates = match scheme.delivery_id() {
@@ -51,6 +54,7 @@ fn row<P: Provider>(type_name: &str, feature: &str) -> String {
         DeliveryId::IdHeader => format!("`{}` (signed)", scheme.id_header().unwrap_or("?")),
         DeliveryId::SignedContent => "the signed content".to_owned(),
         DeliveryId::Body => "the body".to_owned(),
+        DeliveryId::Unkeyed => "none: every delivery is processed".to_owned(),
         _ => "another rule".to_owned(),
     };
     let retries = match P::RETRIES {

@@ -445,3 +445,82 @@ async fn a_transactional_route_without_a_postgres_deduplicator_is_a_500() {
     assert_eq!(deliver(addr, "evt_misconfigured").await.status, 500);
     assert_eq!(s.effects("evt_misconfigured").await, 0);
 }
+
+/// A provider whose deliveries have no key (Dropbox: the same bytes for
+/// every change of an account) gets a transaction that claims nothing:
+/// each notification's writes commit on a 2xx, none is taken for a
+/// duplicate, and a failed handler's writes are rolled back.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unkeyed_provider_writes_each_delivery_in_a_transaction_of_its_own() {
+    use axum::extract::State;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use signed_webhooks::Dropbox;
+    use signed_webhooks::axum::WebhookTx;
+
+    let Some(s) = setup("an_unkeyed_provider_writes_each_delivery").await else {
+        return;
+    };
+    #[derive(Clone)]
+    struct App {
+        verifier: Verifier<Dropbox>,
+        business: String,
+    }
+    impl axum::extract::FromRef<App> for Verifier<Dropbox> {
+        fn from_ref(app: &App) -> Self {
+            app.verifier.clone()
+        }
+    }
+    async fn dropbox(
+        State(App { business, .. }): State<App>,
+        mut notification: WebhookTx<Dropbox>,
+    ) -> StatusCode {
+        assert_eq!(notification.delivery_key(), None);
+        let account = notification
+            .accounts()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        sqlx::query(&format!("INSERT INTO {business} (event) VALUES ($1)"))
+            .bind(&account)
+            .execute(notification.tx())
+            .await
+            .unwrap();
+        if account.ends_with("fail") {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::OK
+        }
+    }
+    let app = axum::Router::new()
+        .route("/webhooks/dropbox", post(dropbox))
+        .with_state(App {
+            verifier: Verifier::new(SECRET).unwrap(),
+            business: s.handler.business.clone(),
+        })
+        .layer(s.dedup());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let notify = |account: &str| {
+        let body =
+            format!(r#"{{"list_folder":{{"accounts":["{account}"]}},"delta":{{"users":[1]}}}}"#);
+        let mut request = reqwest::Client::new().post(format!("http://{addr}/webhooks/dropbox"));
+        for (name, value) in Signer::<Dropbox>::new(SECRET)
+            .unwrap()
+            .sign(body.as_bytes())
+        {
+            request = request.header(&*name, value);
+        }
+        request.body(body).send()
+    };
+    for _ in 0..3 {
+        let answer = notify("dbid:changed").await.unwrap();
+        assert_eq!(answer.status(), 200);
+        assert!(!answer.headers().contains_key("webhook-duplicate"));
+    }
+    assert_eq!(s.effects("dbid:changed").await, 3);
+    assert_eq!(notify("dbid:fail").await.unwrap().status(), 500);
+    assert_eq!(s.effects("dbid:fail").await, 0);
+}

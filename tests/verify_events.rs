@@ -129,7 +129,11 @@ mod standard {
         let event: StandardEvent = verifier.verify_event(&headers, &body).unwrap();
         assert_eq!(event.event_type(), "contact.created");
         assert_eq!(
-            verifier.verify_with_key(&headers, &body).unwrap().1,
+            verifier
+                .verify_with_key(&headers, &body)
+                .unwrap()
+                .1
+                .unwrap(),
             "standard-webhooks:id:msg_2KWPBgLlAfxdpx2AI54pPJ85f4W"
         );
     }

@@ -57,6 +57,8 @@
 //!
 //! // The key comes from the verification: only what the provider signed names a delivery.
 //! let (verified, key) = verifier.verify_with_key(&headers, body)?;
+//! // `None` only for a provider whose deliveries have no key (Dropbox): process each one.
+//! let key = key.ok_or("Stripe's deliveries have a key")?;
 //! assert_eq!(key.as_str(), "stripe:id:evt_1");
 //! match dedup.claim("/webhooks/stripe", &key).await? {
 //!     Claim::First(guard) => {
@@ -497,6 +499,7 @@ impl Deduplicator {
     /// # async fn handle(dedup: &Deduplicator, verifier: &Verifier<Stripe>, headers: &http::HeaderMap, body: &[u8])
     /// #     -> Result<u16, Box<dyn std::error::Error>> {
     /// let (_, key) = verifier.verify_with_key(headers, body)?;
+    /// let key = key.ok_or("Stripe's deliveries have a key")?;
     /// Ok(match dedup.claim_in_transaction("/webhooks/stripe", &key).await? {
     ///     TransactionClaim::First(mut tx) => {
     ///         sqlx::query("INSERT INTO payments (event) VALUES ($1)")

@@ -108,6 +108,22 @@ impl ClaimSlot {
         )
     }
 
+    /// A transaction of the deduplicator's PostgreSQL store that claims
+    /// nothing, for a delivery without a key: the layer commits or rolls
+    /// it back as it does a claim's.
+    #[cfg(feature = "postgres")]
+    pub(crate) async fn begin_unclaimed(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, StoreError> {
+        match &self.dedup.postgres {
+            Some(store) => store.begin().await,
+            // The extractor asks only when `is_transactional`.
+            None => Err(StoreError::Unavailable(
+                "a transaction needs a PostgresStore".into(),
+            )),
+        }
+    }
+
     /// Whether the deduplicator's store can claim in a transaction.
     #[cfg(feature = "postgres")]
     pub(crate) fn is_transactional(&self) -> bool {

@@ -14,19 +14,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Provider, Retries};
-use crate::scheme::Scheme;
+use crate::scheme::{DeliveryId, Scheme};
 
 /// Dropbox: `X-Dropbox-Signature: <hex>`, the HMAC-SHA256 of the raw body
 /// keyed with the app secret as shown; notifications
 /// [`DropboxNotification`].
 ///
-/// **Dropbox signs no time**: a captured notification verifies forever,
-/// and only duplicate detection refuses its replay, by the signed content
-/// (the body). But two notifications about the same accounts are the same
-/// bytes: a duplicate store takes the second for a replay of the first.
-/// Since a notification is only a hint to fetch changes, and handling one
-/// twice is harmless, serve Dropbox's route without duplicate detection,
-/// or a change could go unnoticed until the next notification.
+/// **Dropbox signs no time and no id, and its deliveries have no
+/// duplicate key** ([`DeliveryId::Unkeyed`]): two notifications about
+/// the same accounts are the same bytes, so any key would take the second
+/// change for a replay of the first, and a change would go unnoticed.
+/// Duplicate detection passes every Dropbox notification through, and
+/// nothing refuses the replay of a captured one: a notification is only a
+/// hint to fetch changes with a cursor, which is safe to run again, so
+/// keep the handler that way.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Dropbox;
 
@@ -34,7 +35,7 @@ impl Provider for Dropbox {
     const NAME: &'static str = "dropbox";
     type Event = DropboxNotification;
     fn scheme() -> Scheme {
-        Scheme::body("x-dropbox-signature")
+        Scheme::body("x-dropbox-signature").with_delivery_id(DeliveryId::Unkeyed)
     }
     const RETRIES: Retries = Retries::Unknown {
         source: "Dropbox's own page is not in the store (tests/vectors/facts/dropbox.md: retries \

@@ -742,7 +742,7 @@ fn report_verified<P: Provider>(
     kind: Kind,
     secret: &SecretFromEnv,
     verified: &signed_webhooks::Verified,
-    key: Option<Result<signed_webhooks::dedup::DeliveryKey, signed_webhooks::Error>>,
+    key: Option<Result<Option<signed_webhooks::dedup::DeliveryKey>, signed_webhooks::Error>>,
     headers: &[(String, String)],
     body: &[u8],
     now: i64,
@@ -758,8 +758,16 @@ fn report_verified<P: Provider>(
         secret.variable
     );
     match key {
-        Some(Ok(key)) => {
+        Some(Ok(Some(key))) => {
             let _ = writeln!(out, "delivery key: {key}");
+        }
+        Some(Ok(None)) => {
+            let _ = writeln!(
+                out,
+                "no delivery key: {} deliveries are each processed, duplicate detection passes \
+                 them through",
+                P::NAME
+            );
         }
         Some(Err(error)) => {
             let _ = writeln!(out, "no delivery key: {error}");
