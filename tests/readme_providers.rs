@@ -1,8 +1,9 @@
 //! README.md's providers table is read from the presets: each row from the
 //! preset's `Provider::scheme()` and `Provider::RETRIES`, so the README
-//! cannot say what a preset does not do. A preset added to the list below
-//! and not to the README (or a README row a preset no longer backs) fails
-//! this test; `UPDATE_README=1 cargo test --all-features --test
+//! cannot say what a preset does not do. A preset missing from the list
+//! below (checked against `tests/support/presets.rs`, itself checked
+//! against `src/providers/`), or a README row a preset no longer backs,
+//! fails this test; `UPDATE_README=1 cargo test --all-features --test
 //! readme_providers` rewrites the table.
 #![cfg(all(
     feature = "standard-webhooks",
@@ -12,6 +13,10 @@
 ))]
 
 use std::time::Duration;
+
+#[path = "support/presets.rs"]
+#[macro_use]
+mod presets;
 
 use signed_webhooks::{Algorithm, DeliveryId, Provider, Retries};
 
@@ -166,6 +171,19 @@ fn the_readme_providers_table_is_the_presets() {
         "README.md's providers table is not the presets'; rerun with UPDATE_README=1 to \
          rewrite it. Expected:\n{expected}"
     );
+}
+
+#[test]
+fn the_table_has_a_row_for_every_preset() {
+    let table = table();
+    for name in presets::ALL {
+        let link = format!("[`{name}`](https://docs.rs/");
+        assert!(
+            table.contains(&link),
+            "README's table has no row for {name}"
+        );
+    }
+    assert_eq!(table.lines().count(), presets::ALL.len() + 2, "{table}");
 }
 
 #[test]
