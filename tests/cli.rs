@@ -725,13 +725,66 @@ fn verify_a_url_signing_provider_exits_0_1_2_and_names_the_url_mistake() {
             &[
                 "send",
                 "--provider",
-                "hubspot",
+                "square",
                 "--url",
                 PUBLIC_URL,
                 "--method",
                 "GET",
             ],
-            "send POSTs",
+            "--method GET: square calls with POST only",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "twilio",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "PUT",
+            ],
+            "--method PUT: twilio calls with POST, GET",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "hubspot",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "GET",
+                "--body",
+                "Cargo.toml",
+            ],
+            "--method GET sends no body, so --body cannot be sent",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "twilio",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "GET",
+                "--tampered",
+            ],
+            "--method GET sends no body, so --tampered",
+        ),
+        (
+            &[
+                "send",
+                "--provider",
+                "hubspot",
+                "--url",
+                PUBLIC_URL,
+                "--method",
+                "GET",
+                "--type",
+                "contact.propertyChange",
+            ],
+            "--method GET sends no body, so --type",
         ),
         (
             &[
@@ -1445,24 +1498,37 @@ fn verify_says_what_verified() {
 /// One request a test receiver got.
 struct Received {
     at: Instant,
+    /// Its method and its path and query, as sent.
+    method: String,
+    target: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
 }
 
 /// A receiver on a loopback port that answers 500 to its first `failures`
-/// requests, 200 after, and keeps every request.
+/// requests, 200 after, and keeps every request: POSTs to `/hook` only.
 fn failing_receiver(failures: usize) -> (SocketAddr, Arc<Mutex<Vec<Received>>>) {
+    receiver(failures, false)
+}
+
+/// [`failing_receiver`], taking any method (`any_method`), or POST only.
+fn receiver(failures: usize, any_method: bool) -> (SocketAddr, Arc<Mutex<Vec<Received>>>) {
     use axum::body::Bytes;
-    use axum::http::{HeaderMap, StatusCode};
+    use axum::http::{HeaderMap, Method, StatusCode, Uri};
 
     let received: Arc<Mutex<Vec<Received>>> = Arc::default();
     let log = Arc::clone(&received);
-    let handler = move |headers: HeaderMap, body: Bytes| {
+    let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
         let log = Arc::clone(&log);
         async move {
             let mut log = log.lock().unwrap();
             log.push(Received {
                 at: Instant::now(),
+                method: method.to_string(),
+                target: uri
+                    .path_and_query()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 headers: headers
                     .iter()
                     .map(|(n, v)| (n.to_string(), v.to_str().unwrap().to_owned()))
@@ -1488,7 +1554,12 @@ fn failing_receiver(failures: usize) -> (SocketAddr, Arc<Mutex<Vec<Received>>>) 
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+            let route = if any_method {
+                axum::routing::any(handler)
+            } else {
+                axum::routing::post(handler)
+            };
+            let app = axum::Router::new().route("/hook", route);
             axum::serve(listener, app).await.unwrap();
         });
     });
@@ -1834,6 +1905,126 @@ fn send_a_body_of_ones_own() {
     Verifier::<Stripe>::new(SECRET)
         .unwrap()
         .verify(&received[0].headers, &received[0].body)
+        .unwrap();
+}
+
+/// `send --method` sends with the method it signs, as the providers that
+/// sign the URL call: Twilio's GET carries the fixture's fields in the
+/// query of the URL sent and of the URL signed (`--signed-url`), no body,
+/// and verifies; HubSpot signs the method: its PUT verifies as a PUT and
+/// not as a POST, and its CRM card's GET carries no body, which the
+/// HubSpot preset then refuses, after the signature matched.
+#[test]
+fn send_sends_with_the_method_it_signs() {
+    use signed_webhooks::{HubSpot, RequestTarget, Twilio, TwilioRequest, WebhookEvent};
+    let (addr, received) = receiver(0, true);
+    let url = format!("http://{addr}/hook?tenant=acme");
+    let public = "https://hooks.example.com/hook?tenant=acme";
+    let env = [("WEBHOOK_SECRET", SW_SECRET)];
+    let send = |provider: &str, extra: &[&str]| {
+        let mut args = vec!["send", "--provider", provider, "--url", &url];
+        args.extend(extra);
+        let output = run(&args, &env, b"");
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {output:?}");
+        output
+    };
+    send("twilio", &["--method", "GET", "--type", "status-callback"]);
+    send("twilio", &["--method", "GET", "--signed-url", public]);
+    let output = send("hubspot", &["--method", "GET"]);
+    assert!(
+        stderr(&output).contains("this crate's HubSpot verifier refuses"),
+        "{}",
+        stderr(&output)
+    );
+    send("hubspot", &["--method", "PUT"]);
+    send("hubspot", &[]);
+
+    let received = received.lock().unwrap();
+    assert_eq!(received.len(), 5);
+    let header = |request: &Received, name: &str| {
+        request
+            .headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let at = |origin: &str| {
+        let twilio = Verifier::<Twilio>::at_public_origin(origin, [SW_SECRET]).unwrap();
+        let hubspot = Verifier::<HubSpot>::at_public_origin(origin, [SW_SECRET]).unwrap();
+        (twilio, hubspot)
+    };
+    let (twilio, hubspot) = at(&format!("http://{addr}"));
+    fn target(request: &Received) -> RequestTarget<'_> {
+        RequestTarget::new(&request.method, &request.target)
+    }
+
+    // Twilio's GETs: the fields in the query, after the URL's own; no
+    // body, so no content type; signed over that URL alone.
+    let behind_a_proxy = at("https://hooks.example.com").0;
+    for (request, fields, verifier) in [
+        (&received[0], "twilio/status-callback.form", &twilio),
+        (&received[1], "twilio/sms.form", &behind_a_proxy),
+    ] {
+        assert_eq!(request.method, "GET");
+        let fields = String::from_utf8(fixture_body(fields)).unwrap();
+        assert_eq!(request.target, format!("/hook?tenant=acme&{fields}"));
+        assert!(request.body.is_empty());
+        assert_eq!(header(request, "content-type"), None);
+        assert!(header(request, "x-twilio-signature").is_some());
+        verifier
+            .verify_target(&target(request), &request.headers, &request.body)
+            .unwrap();
+        // Without the fields, the URL is not the one signed.
+        let bare = RequestTarget::new("GET", "/hook?tenant=acme");
+        let error = verifier
+            .verify_target(&bare, &request.headers, &request.body)
+            .unwrap_err();
+        assert_eq!(error.code(), "signature_mismatch");
+        let event = TwilioRequest::decode(&request.body, &request.headers).unwrap();
+        assert!(event.fields.is_empty());
+    }
+
+    // HubSpot's GET: no body; the signature is of the GET (a POST of the
+    // same is refused as not matching), and the preset refuses the empty
+    // body only after it matched.
+    let get = &received[2];
+    assert_eq!(
+        (get.method.as_str(), get.target.as_str()),
+        ("GET", "/hook?tenant=acme")
+    );
+    assert!(get.body.is_empty());
+    assert_eq!(header(get, "content-type"), None);
+    assert!(header(get, "x-hubspot-request-timestamp").is_some());
+    let error = hubspot
+        .verify_target(&target(get), &get.headers, &get.body)
+        .unwrap_err();
+    assert_eq!(error.code(), "invalid_event", "{error}");
+    let as_post = RequestTarget::new("POST", "/hook?tenant=acme");
+    let error = hubspot
+        .verify_target(&as_post, &get.headers, &get.body)
+        .unwrap_err();
+    assert_eq!(error.code(), "signature_mismatch", "{error}");
+
+    // HubSpot's PUT carries the fixture, verifies as a PUT, not as a POST;
+    // the default is still a POST, verified as one.
+    let put = &received[3];
+    assert_eq!(put.method, "PUT");
+    assert_eq!(
+        header(put, "content-type").as_deref(),
+        Some("application/json")
+    );
+    assert!(put.body.starts_with(b"["), "{:?}", put.body);
+    hubspot
+        .verify_target(&target(put), &put.headers, &put.body)
+        .unwrap();
+    let error = hubspot
+        .verify_target(&as_post, &put.headers, &put.body)
+        .unwrap_err();
+    assert_eq!(error.code(), "signature_mismatch", "{error}");
+    let post = &received[4];
+    assert_eq!(post.method, "POST");
+    hubspot
+        .verify_target(&target(post), &post.headers, &post.body)
         .unwrap();
 }
 

@@ -54,7 +54,8 @@ use crate::provider::{Kind, dispatch};
 /// URL-signing providers (square, twilio, hubspot) sign the URL they call
 /// and the method: `sign` and `verify` need `--url`, the public URL the
 /// provider is configured with (`https://hooks.example.com/square`), and
-/// take `--method` (default POST; HubSpot signs it).
+/// take `--method` (default POST; HubSpot signs it); `send --method`
+/// sends with it (Twilio's GET, HubSpot's GET, PUT, PATCH, DELETE).
 ///
 /// Exit status: 0 success, 1 refused, mismatch or not delivered, 2 usage
 /// error.
@@ -73,8 +74,9 @@ enum Command {
     /// Verify a delivery: its headers as arguments, its body on stdin. On a
     /// mismatch, say which usual mistake would make it verify.
     Verify(VerifyArgs),
-    /// Sign a fixture event (or a body) and POST it as the provider does:
-    /// its retries, its redeliveries, a line per attempt and a summary.
+    /// Sign a fixture event (or a body) and POST it as the provider does
+    /// (`--method` where the provider calls with another): its retries,
+    /// its redeliveries, a line per attempt and a summary.
     Send(SendArgs),
     /// List the providers: name, signature header, signed time and id,
     /// event header, retries, secret variable and default event, a line
@@ -237,8 +239,10 @@ pub struct SendArgs {
     /// configured with the public origin. Only for square, twilio, hubspot.
     #[arg(long, value_name = "URL")]
     pub signed_url: Option<String>,
-    /// The method, for the providers that sign it (HubSpot): send POSTs,
-    /// as providers deliver webhooks, so only POST is taken here.
+    /// The method to send with and sign (default POST), for the providers
+    /// that sign the URL, and only one the provider calls with: twilio
+    /// POST or GET (a GET's fields go in the query, signed with the URL),
+    /// hubspot POST, GET (no body), PUT, PATCH or DELETE, square POST.
     #[arg(long, value_name = "METHOD")]
     pub method: Option<String>,
     /// The fixture event to send, made fresh (new id, new signed time);
