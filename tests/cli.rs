@@ -1739,6 +1739,82 @@ fn verify_explains_a_changed_body() {
     );
 }
 
+/// `verify` of a provider that signs the URL it calls, given the right
+/// URL: the body's usual mistakes are explained as for the others (JSON
+/// signed pretty-printed with a final newline, as `jq .` writes it, then
+/// re-serialized; a final newline lost or added), and a secret copied
+/// with a newline is named.
+#[test]
+fn verify_explains_a_changed_body_of_a_url_signing_provider() {
+    let at = NOW.to_string();
+    let env = [("WEBHOOK_SECRET", SW_SECRET)];
+    let verify_url =
+        |provider: &str, headers: &[(String, String)], body: &[u8], env: &[(&str, &str)]| {
+            let mut args: Vec<String> = [
+                "verify",
+                "--provider",
+                provider,
+                "--url",
+                PUBLIC_URL,
+                "--now",
+                &at,
+            ]
+            .map(str::to_owned)
+            .to_vec();
+            args.extend(header_args(headers));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let output = run(&args, env, body);
+            assert_eq!(output.status.code(), Some(1), "{provider}: {output:?}");
+            stdout(&output)
+        };
+    let explained = |text: &str, finding: &str| {
+        assert!(text.contains(finding), "{text}");
+        assert!(
+            text.contains("with that corrected, the delivery verifies"),
+            "{text}"
+        );
+    };
+    for (provider, file) in [
+        ("square", "square/payment.updated.json"),
+        ("hubspot", "hubspot/contact.propertyChange.json"),
+    ] {
+        let value: Value = serde_json::from_slice(&fixture_body(file)).unwrap();
+        let pretty = [serde_json::to_vec_pretty(&value).unwrap(), b"\n".to_vec()].concat();
+        let compact = serde_json::to_vec(&value).unwrap();
+        let mut args = vec!["--url", PUBLIC_URL];
+        if provider == "hubspot" {
+            args.extend(["--timestamp", &at]);
+        }
+        let headers = signed_with(provider, &args, &env, &pretty);
+        explained(
+            &verify_url(provider, &headers, &compact, &env),
+            "- the body was re-serialized as JSON: the sender signed it pretty-printed (two-space \
+             indent), with a final newline,",
+        );
+        explained(
+            &verify_url(provider, &headers, &pretty[..pretty.len() - 1], &env),
+            "- the body lost the final newline it was signed with",
+        );
+    }
+
+    // Twilio's form, a newline added after it was signed.
+    let form = fixture_body("twilio/sms.form");
+    let headers = signed_with("twilio", &["--url", PUBLIC_URL], &env, &form);
+    explained(
+        &verify_url("twilio", &headers, &[&form[..], b"\n"].concat(), &env),
+        "- a newline was added at the end of the body after it was signed",
+    );
+    // A secret read with its newline.
+    let with_newline = format!("{SW_SECRET}\n");
+    let text = verify_url(
+        "twilio",
+        &headers,
+        &form,
+        &[("WEBHOOK_SECRET", with_newline.as_str())],
+    );
+    explained(&text, "- the secret has leading or trailing whitespace");
+}
+
 #[test]
 fn verify_explains_a_mistaken_secret() {
     let at = NOW.to_string();

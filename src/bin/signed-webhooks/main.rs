@@ -611,8 +611,18 @@ fn verify_url_as<P: Provider>(
         .ok_or_else(|| Failure::Usage(format!("--url {:?} is not a URL", target.url)))?;
     let verifier = match Verifier::<P>::at_public_origin(origin, [secret.secret.as_str()]) {
         Ok(verifier) => verifier,
-        Err(error) => {
-            let _ = writeln!(out, "the secret as configured is refused: {error}");
+        Err(_) => {
+            // Which copy mistake in the secret, if one, and whether the
+            // delivery verifies once it is corrected.
+            let diagnosis = diagnose::explain_target_at::<P>(
+                &secret.secret,
+                &target.method,
+                &target.url,
+                headers,
+                body,
+                now,
+            );
+            let _ = writeln!(out, "{diagnosis}");
             let _ = writeln!(out, "(secret read from {})", secret.variable);
             return Err(Failure::Refused);
         }
@@ -654,11 +664,31 @@ fn verify_url_as<P: Provider>(
                     target.url,
                     explain_url(kind, target, &variant)
                 ),
-                Some(None) => writeln!(
-                    out,
-                    "refused: {error}\nnone of the usual URL mistakes explains it (http or \
-                     https, a trailing /, the port, the query, the host, the method)"
-                ),
+                // The URL is right: the body's or the secret's usual
+                // mistakes, as for the other providers.
+                Some(None) => {
+                    let diagnosis = diagnose::explain_target_at::<P>(
+                        &secret.secret,
+                        &target.method,
+                        &target.url,
+                        headers,
+                        body,
+                        now,
+                    );
+                    let text = diagnosis.to_string();
+                    if diagnosis.is_explained() {
+                        writeln!(out, "{text}")
+                    } else {
+                        // Its first line is the refusal, said here.
+                        let rest = text.split_once('\n').map_or("", |(_, rest)| rest);
+                        writeln!(
+                            out,
+                            "refused: {error}\nnone of the usual URL mistakes explains it (http \
+                             or https, a trailing /, the port, the query, the host, the method)\n\
+                             {rest}"
+                        )
+                    }
+                }
                 None => writeln!(out, "refused: {error}"),
             };
             let _ = writeln!(out, "(secret read from {})", secret.variable);
