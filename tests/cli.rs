@@ -2462,7 +2462,7 @@ fn send_a_body_of_ones_own() {
 /// HubSpot preset then refuses, after the signature matched.
 #[test]
 fn send_sends_with_the_method_it_signs() {
-    use signed_webhooks::{HubSpot, RequestTarget, Twilio, TwilioRequest, WebhookEvent};
+    use signed_webhooks::{HubSpot, RequestTarget, Twilio};
     let (addr, received) = receiver(0, true);
     let url = format!("http://{addr}/hook?tenant=acme");
     let public = "https://hooks.example.com/hook?tenant=acme";
@@ -2526,8 +2526,6 @@ fn send_sends_with_the_method_it_signs() {
             .verify_target(&bare, &request.headers, &request.body)
             .unwrap_err();
         assert_eq!(error.code(), "signature_mismatch");
-        let event = TwilioRequest::decode(&request.body, &request.headers).unwrap();
-        assert!(event.fields.is_empty());
     }
 
     // HubSpot's GET: no body; the signature is of the GET (a POST of the
