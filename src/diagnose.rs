@@ -254,24 +254,99 @@ pub fn explain<P: Provider>(
 /// At most [`MAX_TRIES`] verifications in all: see the
 /// [module documentation](self) for the cost, and why this is never run on
 /// the request path.
+///
+/// A provider that signs the URL it calls (Square, Twilio, HubSpot) cannot
+/// be verified without it ([`Outcome::InvalidSecret`] with
+/// [`ConfigError::PublicOriginRequired`]): [`explain_target_at`] takes the
+/// request's method and URL.
 pub fn explain_at<P: Provider>(
     secret: &str,
     headers: &(impl Headers + ?Sized),
     body: &[u8],
     now: i64,
 ) -> Diagnosis {
+    explain_request::<P>(secret, None, headers, body, now)
+}
+
+/// [`explain_at`] for a delivery of a provider that signs the URL it calls
+/// (Square, Twilio, HubSpot): verified against `method` and `url`, the
+/// public URL the provider called (as
+/// [`Verifier::at_public_origin`](crate::Verifier::at_public_origin) and
+/// [`RequestTarget`](crate::RequestTarget) take its origin, and its path
+/// and query), then the
+/// same corrections of the body and the secret, the URL and method kept.
+/// A mistake in the URL itself is [`explain_url_at`]'s to find. For a
+/// provider that signs no URL, the URL is not read: the same as
+/// [`explain_at`].
+///
+/// A `url` that is not one a signer takes (see [`split_url`]), or a
+/// method that is not an HTTP token, is refused
+/// ([`Error::MalformedTarget`]) before anything is tried.
+///
+/// ```
+/// use signed_webhooks::diagnose::{self, Finding};
+/// use signed_webhooks::{Signer, Square};
+///
+/// let key = "eS7kmbr1DcT8R0lWu_mDDg";
+/// let url = "https://hooks.example.com/square";
+/// let sent = b"{\n  \"event_id\": \"b2a6f8c4\",\n  \"type\": \"payment.updated\"\n}\n";
+/// let headers = Signer::<Square>::for_url(url, key)?.sign(sent);
+///
+/// // The receiver verified the body without its final newline.
+/// let received = &sent[..sent.len() - 1];
+/// let diagnosis = diagnose::explain_target_at::<Square>(key, "POST", url, &headers, received, 1_790_000_000);
+/// assert!(diagnosis.is_explained());
+/// assert_eq!(diagnosis.findings(), [Finding::TrailingNewlineRemoved]);
+/// # Ok::<(), signed_webhooks::ConfigError>(())
+/// ```
+pub fn explain_target_at<P: Provider>(
+    secret: &str,
+    method: &str,
+    url: &str,
+    headers: &(impl Headers + ?Sized),
+    body: &[u8],
+    now: i64,
+) -> Diagnosis {
+    let malformed = |reason| Diagnosis {
+        outcome: Outcome::Refused(Error::MalformedTarget { reason }),
+        malformed: None,
+        findings: Vec::new(),
+        tried: 0,
+        explained: false,
+    };
+    if let Err(reason) = crate::target::check_method(method) {
+        return malformed(reason);
+    }
+    let Some((origin, path_and_query)) = split_url(url) else {
+        return malformed("the URL is not an http(s) origin followed by a path and query");
+    };
+    let target = crate::target::RequestTarget::new(method, path_and_query);
+    explain_request::<P>(secret, Some((origin, target)), headers, body, now)
+}
+
+/// [`explain_at`], with the public origin and the request's target for a
+/// scheme that signs the URL.
+fn explain_request<P: Provider>(
+    secret: &str,
+    request: Option<(&str, crate::target::RequestTarget<'_>)>,
+    headers: &(impl Headers + ?Sized),
+    body: &[u8],
+    now: i64,
+) -> Diagnosis {
     let scheme = P::scheme();
+    let origin = request.map(|(origin, _)| origin);
     let mut run = Run {
         headers,
+        target: request.map(|(_, target)| target),
         now,
         tried: 0,
     };
 
-    let as_is = Verifier::<P>::with_scheme(scheme.clone(), [secret], false);
+    let as_is = Verifier::<P>::with_scheme_at(scheme.clone(), [secret], false, origin);
     let (outcome, as_is_judged) = match &as_is {
         Ok(verifier) => {
             run.tried += 1;
-            let result = verifier.verify_at(headers, body, now);
+            let result = run.verify(verifier, body);
             let judged = run.judge(verifier, body, &result);
             match result {
                 Ok(verified) => {
@@ -306,7 +381,7 @@ pub fn explain_at<P: Provider>(
         .ok()
         .and_then(|v| v.check_headers(headers).err())
         .or_else(|| {
-            Verifier::<P>::with_scheme(scheme.clone(), [cleaned], false)
+            Verifier::<P>::with_scheme_at(scheme.clone(), [cleaned], false, origin)
                 .ok()
                 .and_then(|v| v.check_headers(headers).err())
         });
@@ -325,7 +400,7 @@ pub fn explain_at<P: Provider>(
     let primary = if findings.is_empty() {
         as_is.ok()
     } else {
-        Verifier::<P>::with_scheme(scheme.clone(), [cleaned], false).ok()
+        Verifier::<P>::with_scheme_at(scheme.clone(), [cleaned], false, origin).ok()
     };
     if let Some(primary) = &primary {
         let judged = match as_is_judged {
@@ -348,10 +423,11 @@ pub fn explain_at<P: Provider>(
         return diagnosis(findings, run.tried, false);
     }
     for (finding, format, key) in secret_corrections::<P>(&scheme, cleaned) {
-        let Ok(verifier) = Verifier::<P>::with_scheme(
+        let Ok(verifier) = Verifier::<P>::with_scheme_at(
             scheme.clone().with_secret_format(format),
             [key.as_str()],
             false,
+            origin,
         ) else {
             continue;
         };
@@ -647,11 +723,22 @@ impl fmt::Display for Finding {
 /// count of those run.
 struct Run<'a, H: ?Sized> {
     headers: &'a H,
+    /// The request's method, path and query, for a scheme that signs them.
+    target: Option<crate::target::RequestTarget<'a>>,
     now: i64,
     tried: usize,
 }
 
 impl<H: Headers + ?Sized> Run<'_, H> {
+    /// One verification of `body`, against the request's target when
+    /// there is one (not counted: [`Run::check`] counts).
+    fn verify<P: Provider>(&self, verifier: &Verifier<P>, body: &[u8]) -> Result<Verified, Error> {
+        match &self.target {
+            Some(target) => verifier.verify_target_at(target, self.headers, body, self.now),
+            None => verifier.verify_at(self.headers, body, self.now),
+        }
+    }
+
     /// Verifies `body` with `verifier`: `None` when the signature does not
     /// match, `Some(time)` when it does, `time` the finding when the time is
     /// then refused.
@@ -661,7 +748,7 @@ impl<H: Headers + ?Sized> Run<'_, H> {
         body: &[u8],
     ) -> Option<Option<Finding>> {
         self.tried += 1;
-        let result = verifier.verify_at(self.headers, body, self.now);
+        let result = self.verify(verifier, body);
         self.judge(verifier, body, &result)
     }
 
@@ -697,10 +784,7 @@ impl<H: Headers + ?Sized> Run<'_, H> {
         if body_field.is_none() {
             // A time in a header is checked before any HMAC: the signature
             // is still unknown. It costs the HMAC the check saved.
-            verifier
-                .clone()
-                .dangerous_without_timestamp_check()
-                .verify_at(self.headers, body, self.now)
+            self.verify(&verifier.clone().dangerous_without_timestamp_check(), body)
                 .ok()?;
             if matches!(error, Error::TimestampInFuture { .. }) && signed_at >= 1_000_000_000_000 {
                 return Some(Some(Finding::Milliseconds {

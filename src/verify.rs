@@ -229,24 +229,11 @@ impl<P: Provider> Verifier<P> {
         Ok(verifier)
     }
 
-    /// A verifier of `P`'s deliveries under another scheme than `P`'s own:
-    /// for the diagnosis of a mismatch ([`crate::diagnose`]), which tries
-    /// the scheme's variants with guessed secrets, and so does not log a
-    /// guess as a weak configured secret (`log_weak` false).
-    pub(crate) fn with_scheme<I>(
-        scheme: Scheme,
-        secrets: I,
-        log_weak: bool,
-    ) -> Result<Self, ConfigError>
-    where
-        I: IntoIterator,
-        I::Item: Into<Secret>,
-    {
-        Self::with_scheme_at(scheme, secrets, log_weak, None)
-    }
-
-    /// [`Verifier::with_scheme`], at a public origin (checked) for a
-    /// scheme that signs the URL.
+    /// A verifier of `P`'s deliveries under `scheme`, at a public origin
+    /// (checked) for a scheme that signs the URL: the constructors' common
+    /// path, and the diagnosis's ([`crate::diagnose`]), which tries the
+    /// scheme's variants with guessed secrets, and so does not log a guess
+    /// as a weak configured secret (`log_weak` false).
     pub(crate) fn with_scheme_at<I>(
         scheme: Scheme,
         secrets: I,

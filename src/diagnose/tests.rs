@@ -523,3 +523,69 @@ fn spans_read_as_people_write_them() {
         assert_eq!(span(seconds), text);
     }
 }
+
+/// A delivery of a provider that signs the URL and the method (HubSpot),
+/// its URL right and its body re-serialized: explained against the
+/// request's method and URL, which every correction keeps.
+#[cfg(feature = "base64")]
+#[test]
+fn a_url_signing_providers_body_is_explained_against_its_method_and_url() {
+    use crate::providers::HubSpot;
+    let secret = "5f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    let url = "https://hooks.example.com/hubspot?portalId=62515";
+    let headers = Signer::<HubSpot>::for_url(url, secret)
+        .unwrap()
+        .with_method("PUT")
+        .unwrap()
+        .sign_at(PRETTY.as_bytes(), NOW);
+    let explain = |method: &str, url: &str, body: &str| {
+        checked(explain_target_at::<HubSpot>(
+            secret,
+            method,
+            url,
+            &headers,
+            body.as_bytes(),
+            NOW + 5,
+        ))
+    };
+
+    let d = explain("PUT", url, PRETTY);
+    assert!(matches!(d.outcome(), Outcome::Verified(_)), "{d}");
+    assert_eq!(d.tried(), 1);
+    let d = explain("PUT", url, COMPACT);
+    assert!(matches!(
+        d.outcome(),
+        Outcome::Refused(Error::SignatureMismatch { .. })
+    ));
+    assert!(matches!(
+        only(&d),
+        Finding::JsonReserialized {
+            style: JsonStyle::Pretty,
+            sorted_keys: false,
+            final_newline: false
+        }
+    ));
+    // The same delivery as a POST, which HubSpot did not sign: no body
+    // correction verifies it (a URL or method mistake is explain_url_at's).
+    let d = explain("POST", url, COMPACT);
+    assert!(!d.is_explained() && d.tried() > 1, "{d}");
+    // explain_at has no URL to verify against: the verifier cannot be made.
+    let d = explain_at::<HubSpot>(secret, &headers, PRETTY.as_bytes(), NOW);
+    assert!(
+        matches!(
+            d.outcome(),
+            Outcome::InvalidSecret(ConfigError::PublicOriginRequired { .. })
+        ),
+        "{d}"
+    );
+    // A URL or method a signer does not take: refused, nothing tried.
+    for (method, url) in [("PUT", "hooks.example.com/hubspot"), ("P UT", url)] {
+        let d = explain(method, url, PRETTY);
+        assert!(
+            matches!(d.outcome(), Outcome::Refused(Error::MalformedTarget { .. })),
+            "{d}"
+        );
+        assert_eq!(d.tried(), 0);
+        assert!(d.to_string().starts_with("refused: "), "{d}");
+    }
+}

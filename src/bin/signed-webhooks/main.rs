@@ -54,7 +54,8 @@ use crate::provider::{Kind, dispatch};
 /// URL-signing providers (square, twilio, hubspot) sign the URL they call
 /// and the method: `sign` and `verify` need `--url`, the public URL the
 /// provider is configured with (`https://hooks.example.com/square`), and
-/// take `--method` (default POST; HubSpot signs it).
+/// take `--method` (default POST; HubSpot signs it); `send --method`
+/// sends with it (Twilio's GET, HubSpot's GET, PUT, PATCH, DELETE).
 ///
 /// Exit status: 0 success, 1 refused, mismatch or not delivered, 2 usage
 /// error.
@@ -73,8 +74,9 @@ enum Command {
     /// Verify a delivery: its headers as arguments, its body on stdin. On a
     /// mismatch, say which usual mistake would make it verify.
     Verify(VerifyArgs),
-    /// Sign a fixture event (or a body) and POST it as the provider does:
-    /// its retries, its redeliveries, a line per attempt and a summary.
+    /// Sign a fixture event (or a body) and POST it as the provider does
+    /// (`--method` where the provider calls with another): its retries,
+    /// its redeliveries, a line per attempt and a summary.
     Send(SendArgs),
     /// List the providers: name, signature header, signed time and id,
     /// event header, retries, secret variable and default event, a line
@@ -237,8 +239,10 @@ pub struct SendArgs {
     /// configured with the public origin. Only for square, twilio, hubspot.
     #[arg(long, value_name = "URL")]
     pub signed_url: Option<String>,
-    /// The method, for the providers that sign it (HubSpot): send POSTs,
-    /// as providers deliver webhooks, so only POST is taken here.
+    /// The method to send with and sign (default POST), for the providers
+    /// that sign the URL, and only one the provider calls with: twilio
+    /// POST or GET (a GET's fields go in the query, signed with the URL),
+    /// hubspot POST, GET (no body), PUT, PATCH or DELETE, square POST.
     #[arg(long, value_name = "METHOD")]
     pub method: Option<String>,
     /// The fixture event to send, made fresh (new id, new signed time);
@@ -607,8 +611,18 @@ fn verify_url_as<P: Provider>(
         .ok_or_else(|| Failure::Usage(format!("--url {:?} is not a URL", target.url)))?;
     let verifier = match Verifier::<P>::at_public_origin(origin, [secret.secret.as_str()]) {
         Ok(verifier) => verifier,
-        Err(error) => {
-            let _ = writeln!(out, "the secret as configured is refused: {error}");
+        Err(_) => {
+            // Which copy mistake in the secret, if one, and whether the
+            // delivery verifies once it is corrected.
+            let diagnosis = diagnose::explain_target_at::<P>(
+                &secret.secret,
+                &target.method,
+                &target.url,
+                headers,
+                body,
+                now,
+            );
+            let _ = writeln!(out, "{diagnosis}");
             let _ = writeln!(out, "(secret read from {})", secret.variable);
             return Err(Failure::Refused);
         }
@@ -650,11 +664,31 @@ fn verify_url_as<P: Provider>(
                     target.url,
                     explain_url(kind, target, &variant)
                 ),
-                Some(None) => writeln!(
-                    out,
-                    "refused: {error}\nnone of the usual URL mistakes explains it (http or \
-                     https, a trailing /, the port, the query, the host, the method)"
-                ),
+                // The URL is right: the body's or the secret's usual
+                // mistakes, as for the other providers.
+                Some(None) => {
+                    let diagnosis = diagnose::explain_target_at::<P>(
+                        &secret.secret,
+                        &target.method,
+                        &target.url,
+                        headers,
+                        body,
+                        now,
+                    );
+                    let text = diagnosis.to_string();
+                    if diagnosis.is_explained() {
+                        writeln!(out, "{text}")
+                    } else {
+                        // Its first line is the refusal, said here.
+                        let rest = text.split_once('\n').map_or("", |(_, rest)| rest);
+                        writeln!(
+                            out,
+                            "refused: {error}\nnone of the usual URL mistakes explains it (http \
+                             or https, a trailing /, the port, the query, the host, the method)\n\
+                             {rest}"
+                        )
+                    }
+                }
                 None => writeln!(out, "refused: {error}"),
             };
             let _ = writeln!(out, "(secret read from {})", secret.variable);

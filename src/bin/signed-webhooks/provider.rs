@@ -192,6 +192,23 @@ impl Kind {
         self.scheme().signs_url()
     }
 
+    /// The methods the provider calls with, POST first: `send --method`
+    /// takes only these. Read from the providers' docs, which the presets
+    /// do not restate (tests/vectors/facts/):
+    /// - Twilio calls a URL with POST or GET, as configured; a GET carries
+    ///   the parameters in the query and is signed over the URL alone.
+    /// - HubSpot signs its webhooks' POSTs, its CRM cards' GETs (with an
+    ///   empty body) and `hubspot.fetch()`'s PUT, PATCH and DELETE.
+    /// - Every other provider POSTs (Square signs the URL, not the
+    ///   method).
+    pub fn methods(self) -> &'static [&'static str] {
+        match self {
+            Kind::Twilio => &["POST", "GET"],
+            Kind::HubSpot => &["POST", "GET", "PUT", "PATCH", "DELETE"],
+            _ => &["POST"],
+        }
+    }
+
     /// Whether the provider signs with a private key only, never an HMAC
     /// secret (Discord's Ed25519, SendGrid's ECDSA P-256).
     pub fn public_key_only(self) -> bool {

@@ -16,7 +16,7 @@ use crate::{Failure, SendArgs, fresh_delivery_id, unix_now};
 /// The most of a refusal's body printed.
 const MAX_SHOWN: usize = 500;
 
-pub fn run(args: SendArgs) -> Result<(), Failure> {
+pub fn run(mut args: SendArgs) -> Result<(), Failure> {
     let kind = args.common.provider;
     match args.url.parse::<ureq::http::Uri>() {
         Ok(uri) if matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some() => {}
@@ -27,6 +27,52 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
             )));
         }
     }
+    let flag = if args.signed_url.is_some() {
+        "--signed-url"
+    } else {
+        "--url"
+    };
+    // The URL and method, checked before anything is read or made.
+    let target = crate::target(kind, signed_url(kind, &args), args.method.as_deref(), flag)?;
+    let method = target
+        .as_ref()
+        .map_or("POST", |target| target.method.as_str())
+        .to_owned();
+    if !kind.methods().contains(&method.as_str()) {
+        let used = match kind.methods() {
+            [only] => format!("{} calls with {only} only", kind.name()),
+            methods => format!("{} calls with {}", kind.name(), methods.join(", ")),
+        };
+        return Err(Failure::Usage(format!(
+            "--method {method}: {used}, so send does not send {method} (`sign --method {method}` \
+             signs what it would send)"
+        )));
+    }
+    args.method = target.is_some().then(|| method.clone());
+    // A GET carries no body: Twilio's carries its parameters in the query
+    // instead, HubSpot's (a CRM card's) nothing but the URL.
+    let bodiless = method == "GET";
+    if bodiless {
+        let refused = if args.body.is_some() {
+            Some("--body")
+        } else if args.tampered {
+            Some("--tampered (which changes the body)")
+        } else if args.event_type.is_some() && kind != Kind::Twilio {
+            Some("--type (a fixture is a body)")
+        } else {
+            None
+        };
+        if let Some(refused) = refused {
+            return Err(Failure::Usage(format!(
+                "--method GET sends no body, so {refused} cannot be sent; {}",
+                if kind == Kind::Twilio {
+                    "Twilio's GETs carry the fixture's fields (--type) in the query"
+                } else {
+                    "put the request's parameters in --url's query"
+                }
+            )));
+        }
+    }
     let mut random = Random::new();
     let (body, event_type) = match &args.body {
         Some(path) => {
@@ -34,6 +80,7 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure::Usage(format!("--body {}: {e}", path.display())))?;
             (body, None)
         }
+        None if bodiless && kind != Kind::Twilio => (Vec::new(), None),
         None => {
             let wanted = args.event_type.as_deref().unwrap_or(kind.default_type());
             let fixture = kind.fixture(wanted).map_err(Failure::Usage)?;
@@ -46,6 +93,20 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
             let body = fresh(kind, fixture, emitted, &mut random);
             (body.into_bytes(), Some(fixture.event_type))
         }
+    };
+    // Twilio's GET: the fixture's form fields move to the query of the URL
+    // sent and of the URL signed, which is then all that is signed.
+    let (body, target) = if bodiless && !body.is_empty() {
+        let fields = String::from_utf8_lossy(&body).into_owned();
+        args.url = with_query(&args.url, &fields);
+        args.signed_url = args
+            .signed_url
+            .as_deref()
+            .map(|url| with_query(url, &fields));
+        let target = crate::target(kind, signed_url(kind, &args), args.method.as_deref(), flag)?;
+        (Vec::new(), target)
+    } else {
+        (body, target)
     };
     if args.stale {
         if !kind.signs_header_time() && kind.body_time_field().is_none() {
@@ -62,27 +123,11 @@ pub fn run(args: SendArgs) -> Result<(), Failure> {
             )));
         }
     }
-    // The URL signed: the one sent to, unless --signed-url names the
-    // public one a proxy forwards from.
-    let signed_url = match (&args.signed_url, kind.signs_url()) {
-        (Some(signed), _) => Some(signed.as_str()),
-        (None, true) => Some(args.url.as_str()),
-        (None, false) => None,
-    };
-    let flag = if args.signed_url.is_some() {
-        "--signed-url"
-    } else {
-        "--url"
-    };
-    let target = crate::target(kind, signed_url, args.method.as_deref(), flag)?;
-    if let Some(target) = &target
-        && target.method != "POST"
-    {
-        return Err(Failure::Usage(format!(
-            "--method {}: send POSTs, as providers deliver webhooks; `sign --method {}` signs \
-             another method",
-            target.method, target.method
-        )));
+    if kind == Kind::HubSpot && body.is_empty() {
+        eprintln!(
+            "note: HubSpot signs a {method} with an empty body as this one is (a CRM card's \
+             GET); this crate's HubSpot verifier refuses any body but a JSON object or array"
+        );
     }
     let secret = args.common.signing_secret()?;
     dispatch!(
@@ -134,7 +179,10 @@ fn deliver<P: Provider>(
     let cannot =
         |e: signed_webhooks::ConfigError| Failure::Usage(format!("the secret cannot sign: {e}"));
     let signer = match target {
-        Some(target) => Signer::<P>::for_url(&target.url, secret).map_err(cannot)?,
+        Some(target) => Signer::<P>::for_url(&target.url, secret)
+            .map_err(cannot)?
+            .with_method(&target.method)
+            .map_err(cannot)?,
         None => Signer::<P>::new(secret).map_err(cannot)?,
     };
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -340,16 +388,28 @@ fn post<P: Provider>(
         Cow::Borrowed(body)
     };
     let body = &*body;
-    let mut request = agent.post(&args.url);
+    // The method signed (checked by `run`), POST for the providers that
+    // sign none.
+    let method = args.method.as_deref().unwrap_or("POST");
+    let bodiless = method == "GET";
+    let mut request = ureq::http::Request::builder().method(method).uri(&args.url);
     for (name, value) in signed.iter() {
         request = request.header(name, value);
     }
     for (name, value) in kind.unsigned_headers(body, event_type, id.as_deref(), now) {
-        request = request.header(name, value);
+        // A GET carries no body, so no type of one.
+        if !(bodiless && name == "content-type") {
+            request = request.header(name, value);
+        }
     }
     let elapsed = start.elapsed();
     let sent = Instant::now();
-    let response = request.send(body);
+    let response = if bodiless {
+        request.body(()).map(|request| agent.run(request))
+    } else {
+        request.body(body).map(|request| agent.run(request))
+    };
+    let response = response.unwrap_or_else(|error| Err(ureq::Error::Http(error)));
     let mut attempt = Attempt {
         kind: attempt_kind,
         scheduled,
@@ -384,6 +444,27 @@ fn post<P: Provider>(
             Posted(attempt, None, false)
         }
     }
+}
+
+/// The URL signed: the one sent to, unless --signed-url names the public
+/// one a proxy forwards from; none for a provider that signs no URL
+/// (which `--signed-url` is a usage error for).
+fn signed_url(kind: Kind, args: &SendArgs) -> Option<&str> {
+    match (&args.signed_url, kind.signs_url()) {
+        (Some(signed), _) => Some(signed.as_str()),
+        (None, true) => Some(args.url.as_str()),
+        (None, false) => None,
+    }
+}
+
+/// `url` with `fields` (`name=value&…`) added to its query.
+fn with_query(url: &str, fields: &str) -> String {
+    let separator = match url.find('?') {
+        None => "?",
+        Some(at) if at + 1 == url.len() || url.ends_with('&') => "",
+        Some(_) => "&",
+    };
+    format!("{url}{separator}{fields}")
 }
 
 /// The URL without the user and password it may carry.
@@ -563,6 +644,26 @@ mod tests {
         assert_eq!(tamper(br#"{"id":"evt_19"}"#), br#"{"id":"evt_29"}"#);
         assert_eq!(tamper(b"9"), b"0");
         assert_eq!(tamper(b"{}"), b"{} ");
+    }
+
+    #[test]
+    fn fields_join_the_query_as_twilio_sends_them() {
+        assert_eq!(
+            with_query("https://h.example/t", "A=1&B=2"),
+            "https://h.example/t?A=1&B=2"
+        );
+        assert_eq!(
+            with_query("https://h.example/t?x=1", "A=1"),
+            "https://h.example/t?x=1&A=1"
+        );
+        assert_eq!(
+            with_query("https://h.example/t?", "A=1"),
+            "https://h.example/t?A=1"
+        );
+        assert_eq!(
+            with_query("https://h.example/t?x=1&", "A=1"),
+            "https://h.example/t?x=1&A=1"
+        );
     }
 
     #[test]
