@@ -283,7 +283,8 @@ pub fn explain_at<P: Provider>(
 /// method that is not an HTTP token, is refused
 /// ([`Error::MalformedTarget`]) before anything is tried.
 ///
-/// ```
+#[cfg_attr(feature = "base64", doc = "```")]
+#[cfg_attr(not(feature = "base64"), doc = "```ignore")]
 /// use signed_webhooks::diagnose::{self, Finding};
 /// use signed_webhooks::{Signer, Square};
 ///

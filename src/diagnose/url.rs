@@ -308,7 +308,8 @@ pub fn url_variants(method: &str, url: &str, headers: &(impl Headers + ?Sized)) 
 /// [`MAX_URL_TRIES`] verifications, so, like [`explain_at`](super::explain_at),
 /// never on the request path.
 ///
-/// ```
+#[cfg_attr(feature = "base64", doc = "```")]
+#[cfg_attr(not(feature = "base64"), doc = "```ignore")]
 /// use signed_webhooks::diagnose::{self, UrlMistake};
 /// use signed_webhooks::{Signer, Square};
 ///
