@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Provider, Retries};
+use crate::handshake::EndpointCheck;
 use crate::scheme::Scheme;
 
 /// Dropbox: `X-Dropbox-Signature: <hex>`, the HMAC-SHA256 of the raw body
@@ -36,6 +37,9 @@ impl Provider for Dropbox {
     fn scheme() -> Scheme {
         Scheme::body("x-dropbox-signature")
     }
+    const ENDPOINT_CHECK: Option<EndpointCheck> = Some(EndpointCheck::Echo {
+        challenge: "challenge",
+    });
     const RETRIES: Retries = Retries::Unknown {
         source: "Dropbox's own page is not in the store (tests/vectors/facts/dropbox.md: retries \
                  unconfirmed)",

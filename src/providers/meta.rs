@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Provider, Retries};
+use crate::handshake::EndpointCheck;
 use crate::scheme::Scheme;
 
 /// Meta: `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw
@@ -40,6 +41,11 @@ impl Provider for Meta {
     fn scheme() -> Scheme {
         Scheme::body("x-hub-signature-256").with_prefix("sha256=")
     }
+    const ENDPOINT_CHECK: Option<EndpointCheck> = Some(EndpointCheck::VerifyToken {
+        mode: "hub.mode",
+        challenge: "hub.challenge",
+        token: "hub.verify_token",
+    });
     const RETRIES: Retries = Retries::Unknown {
         source: "not in the stored Meta docs (tests/vectors/facts/meta.md: retries unconfirmed); \
                  Meta is widely quoted as retrying failed notifications with decreasing \
