@@ -123,8 +123,9 @@ pub enum EndpointCheckError {
         /// The provider.
         provider: &'static str,
     },
-    /// Not the provider's check: a parameter missing, repeated, unknown,
-    /// or a mode other than `subscribe` (400).
+    /// Not the provider's check: a parameter missing (but Meta's verify
+    /// token: [`WrongVerifyToken`](Self::WrongVerifyToken)), repeated, not
+    /// the check's, or a mode other than `subscribe` (400).
     #[non_exhaustive]
     #[error("a GET that is not {provider}'s endpoint check: {reason}")]
     NotTheCheck {
@@ -145,7 +146,7 @@ pub enum EndpointCheckError {
         /// The provider.
         provider: &'static str,
     },
-    /// The verify token is not the one configured (403).
+    /// The verify token is not the one configured, or missing (403).
     #[non_exhaustive]
     #[error(
         "{provider}'s endpoint check carries a verify token other than the one configured: \
@@ -251,7 +252,13 @@ pub(crate) fn answer_endpoint_check(
             return Err(not_the_check("a parameter repeated"));
         }
     }
-    if values[..names.len()].iter().any(Option::is_none) {
+    // The check's parameters, but for Meta's token: a request without one
+    // carries a wrong one (403).
+    let required = match check {
+        EndpointCheck::Echo { .. } => 1,
+        EndpointCheck::VerifyToken { .. } => 2,
+    };
+    if values[..required].iter().any(Option::is_none) {
         return Err(not_the_check("a parameter of the check is missing"));
     }
     let challenge_index = names.iter().position(|n| n == &challenge_name).unwrap_or(0);
@@ -366,6 +373,11 @@ mod tests {
             (
                 "hub.mode=subscribe&hub.challenge=&hub.verify_token=t",
                 "invalid_challenge",
+            ),
+            ("hub.mode=subscribe&hub.challenge=1", "verify_token_refused"),
+            (
+                "hub.mode=subscribe&hub.challenge=1&hub.verify_token=",
+                "verify_token_refused",
             ),
         ] {
             assert_eq!(meta(query, Some("t")), Err(code), "{query}");
