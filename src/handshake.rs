@@ -163,7 +163,7 @@ pub enum EndpointCheckError {
     #[error(
         "{provider}'s endpoint check (GET ?hub.verify_token=…) is refused: no verify token is \
          configured; build the verifier with `Verifier::<{type_name}>::new(app_secret)?\
-         .with_verify_token(token)?`, `token` being the Verify Token typed in {provider}'s \
+         .with_verify_token(token)?`, `token` being the Verify Token typed in {type_name}'s \
          dashboard (not the app secret)"
     )]
     NoVerifyToken {

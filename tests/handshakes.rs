@@ -382,6 +382,51 @@ mod discord {
     }
 }
 
+/// The verify token is configuration of Meta's check only, refused where
+/// a secret would be (empty, padded, quoted), and never shown.
+#[test]
+fn a_verify_token_is_for_a_check_that_takes_one() {
+    use signed_webhooks::{ConfigError, Dropbox, Meta, SecretError};
+
+    let meta = Verifier::<Meta>::new(SECRET).unwrap();
+    assert!(!meta.has_verify_token());
+    let meta = meta.with_verify_token("meatyhamhock").unwrap();
+    assert!(meta.has_verify_token());
+    assert!(!format!("{meta:?}").contains("meatyhamhock"));
+    for (token, reason) in [
+        ("", SecretError::Empty),
+        ("meatyhamhock\n", SecretError::SurroundingWhitespace),
+        ("\"meatyhamhock\"", SecretError::Quoted),
+    ] {
+        let error = Verifier::<Meta>::new(SECRET)
+            .unwrap()
+            .with_verify_token(token)
+            .unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::InvalidVerifyToken { reason: r, .. } if *r == reason),
+            "{token:?}: {error}"
+        );
+    }
+    assert!(matches!(
+        Verifier::<Dropbox>::new(SECRET)
+            .unwrap()
+            .with_verify_token("meatyhamhock"),
+        Err(ConfigError::NoVerifyToken {
+            provider: "dropbox",
+            ..
+        })
+    ));
+    assert!(matches!(
+        Verifier::<Slack>::new(SECRET)
+            .unwrap()
+            .with_verify_token("meatyhamhock"),
+        Err(ConfigError::NoVerifyToken {
+            provider: "slack",
+            ..
+        })
+    ));
+}
+
 /// A slash command (form-encoded) whose text says `url_verification` is a
 /// request like any other, not a malformed handshake: Slack does not retry
 /// slash commands, so refusing it would lose it.
