@@ -42,6 +42,11 @@
 //! body. Refusals are [`WebhookRejection`]s, logged with their details; a
 //! missing verifier is answered 500, and the log says what to register.
 //!
+//! A `GET` routed to an extractor's handler is never a delivery: it is
+//! answered as the provider's unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
+//! refused (405 for a provider without one), and the handler never runs.
+//!
 //! Wrapped in a [`Deduplicator`] (`.wrap(dedup)`), each verified delivery is
 //! claimed before its handler runs: a delivery already processed is
 //! answered `200 {"duplicate":true}` without running the handler, one being

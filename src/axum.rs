@@ -113,6 +113,11 @@
 //! again and the signature against the body. Refusals are
 //! [`WebhookRejection`]s, logged with their details.
 //!
+//! A `GET` routed to an extractor's handler is never a delivery: it is
+//! answered as the provider's unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
+//! refused (405 for a provider without one), and the handler never runs.
+//!
 //! With a [`Deduplicator`] layer, each verified delivery is claimed before
 //! its handler runs, by the key its provider's scheme names (the body's
 //! event id, the signed `webhook-id`, or the signed content): a delivery
