@@ -18,7 +18,9 @@
 //! variable, and are not served without it. Square, Twilio and HubSpot sign
 //! the URL they call: it is verified at `PUBLIC_ORIGIN` (default this
 //! receiver's `http://<address>`, printed). Slack's, Zoom's, Twitch's and
-//! Discord's endpoint checks are answered as they expect. `ADDR` is the
+//! Discord's endpoint checks are answered as they expect, and so are
+//! Meta's and Dropbox's unsigned `GET`s, routed to the same handler
+//! (Meta's with the verify token in `META_VERIFY_TOKEN`). `ADDR` is the
 //! address to listen on (default `127.0.0.1:3000`). Duplicates are detected in the PostgreSQL at
 //! `DATABASE_URL`, where each event's row in `webhook_events` commits in
 //! one transaction with the record that it was processed (exactly-once
@@ -87,16 +89,25 @@ pub fn routes(origin: &str, transactional: bool) -> Result<Router, ConfigError> 
     Ok(router)
 }
 
-/// `POST /webhooks/<name>`, verified by `verifier`.
+/// `POST /webhooks/<name>`, verified by `verifier`; and `GET`, to the
+/// same handler, for a provider that checks its endpoint with a `GET`
+/// (Meta, Dropbox): the extractor answers it, the handler never sees it.
 fn route<P: Provider>(name: &str, verifier: Verifier<P>, transactional: bool) -> Router
 where
     P::Event: Describe,
 {
-    let handler = if transactional {
+    let mut handler = if transactional {
         post(receive_in_transaction::<P>)
     } else {
         post(receive::<P>)
     };
+    if P::ENDPOINT_CHECK.is_some() {
+        handler = if transactional {
+            handler.get(receive_in_transaction::<P>)
+        } else {
+            handler.get(receive::<P>)
+        };
+    }
     Router::new()
         .route(&format!("/webhooks/{name}"), handler)
         .with_state(verifier)

@@ -42,6 +42,11 @@
 //! body. Refusals are [`WebhookRejection`]s, logged with their details; a
 //! missing verifier is answered 500, and the log says what to register.
 //!
+//! A `GET` routed to an extractor's handler is never a delivery: it is
+//! answered as the provider's unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
+//! refused (405 for a provider without one), and the handler never runs.
+//!
 //! Wrapped in a [`Deduplicator`] (`.wrap(dedup)`), each verified delivery is
 //! claimed before its handler runs: a delivery already processed is
 //! answered `200 {"duplicate":true}` without running the handler, one being
@@ -104,7 +109,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
-use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
+use crate::extract::{
+    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unsigned_get,
+};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::scheme::Scheme;
@@ -207,6 +214,7 @@ fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
     let req = req.clone();
     Box::pin(async move {
         let verifier = registered_verifier::<P>(&req)?;
+        unsigned_get_of(&verifier, &req)?;
         let slot = req.extensions().get::<ClaimSlot>().cloned();
         let headers = req.headers();
         let body = pin!(async { body.await.map_err(body_error) });
@@ -229,6 +237,7 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
         Box::pin(async move {
             let extracted = async {
                 let verifier = registered_verifier::<P>(&req)?;
+                unsigned_get_of(&verifier, &req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let body = pin!(async { body.await.map_err(body_error) });
                 let received =
@@ -255,6 +264,7 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
         Box::pin(async move {
             let extracted = async {
                 let verifier = registered_verifier::<P>(&req)?;
+                unsigned_get_of(&verifier, &req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let headers = req.headers();
                 let body = pin!(async { body.await.map_err(body_error) });
@@ -267,6 +277,18 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
             };
             extracted.await.map_err(|r| refuse::<P>(&req, r))
         })
+    }
+}
+
+/// A `GET`'s answer (the provider's unsigned endpoint check, or its
+/// refusal) as the extractor's refusal; nothing for the signed requests.
+fn unsigned_get_of<P: Provider>(
+    verifier: &Verifier<P>,
+    req: &HttpRequest,
+) -> Result<(), WebhookRejection> {
+    match unsigned_get(verifier, req.method().as_str(), req.uri().query()) {
+        Some(answer) => Err(answer),
+        None => Ok(()),
     }
 }
 
@@ -333,6 +355,16 @@ impl ResponseError for WebhookRejection {
         }
         if matches!(self, WebhookRejection::Duplicate) {
             response.insert_header((DUPLICATE_HEADER, "true"));
+        }
+        if matches!(self, WebhookRejection::Handshake(_)) {
+            // A challenge echoed is never sniffed into HTML.
+            response.insert_header(("x-content-type-options", "nosniff"));
+        }
+        if matches!(
+            self,
+            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. })
+        ) {
+            response.insert_header(("allow", "POST"));
         }
         response.body(self.body())
     }

@@ -113,6 +113,11 @@
 //! again and the signature against the body. Refusals are
 //! [`WebhookRejection`]s, logged with their details.
 //!
+//! A `GET` routed to an extractor's handler is never a delivery: it is
+//! answered as the provider's unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
+//! refused (405 for a provider without one), and the handler never runs.
+//!
 //! With a [`Deduplicator`] layer, each verified delivery is claimed before
 //! its handler runs, by the key its provider's scheme names (the body's
 //! event id, the signed `webhook-id`, or the signed content): a delivery
@@ -131,7 +136,7 @@ use axum::extract::{FromRef, FromRequest, MatchedPath, OriginalUri, Request};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::HeaderValue;
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, X_CONTENT_TYPE_OPTIONS};
 use http::request::Parts;
 use http_body::Body as _;
 use http_body_util::{BodyExt, LengthLimitError};
@@ -140,7 +145,9 @@ use tower_service::Service;
 
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
-use crate::extract::{Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive};
+use crate::extract::{
+    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unsigned_get,
+};
 use crate::providers::{Provider, WebhookEvent};
 use crate::target::RequestTarget;
 use crate::verify::Verifier;
@@ -214,6 +221,7 @@ where
         let (verifier, parts, body) = start::<S, P>(req, state);
         async move {
             let extracted = async {
+                unsigned_get_of(&verifier, &parts)?;
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
                 let received =
@@ -248,6 +256,7 @@ where
         let (verifier, parts, body) = start::<S, P>(req, state);
         async move {
             let extracted = async {
+                unsigned_get_of(&verifier, &parts)?;
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
                 let received =
@@ -284,6 +293,7 @@ where
     P: Provider,
     E: WebhookEvent + Send,
 {
+    unsigned_get_of(verifier, parts)?;
     let slot = parts.extensions.get::<ClaimSlot>();
     let body = pin!(read_body(&parts.headers, body));
     let received = receive(verifier, &target(parts), &parts.headers, slot, body).await?;
@@ -292,6 +302,18 @@ where
         Claimed::Pending(claim) => claim,
     };
     claim.await
+}
+
+/// A `GET`'s answer (the provider's unsigned endpoint check, or its
+/// refusal) as the extractor's refusal; nothing for the signed requests.
+fn unsigned_get_of<P: Provider>(
+    verifier: &Verifier<P>,
+    parts: &Parts,
+) -> Result<(), WebhookRejection> {
+    match unsigned_get(verifier, parts.method.as_str(), parts.uri.query()) {
+        Some(answer) => Err(answer),
+        None => Ok(()),
+    }
 }
 
 /// The request's method and its path and query, as received: a scheme
@@ -386,6 +408,16 @@ fn rejection_response<R: From<Vec<u8>>>(rejection: &WebhookRejection) -> http::R
     }
     if matches!(rejection, WebhookRejection::Duplicate) {
         headers.insert(DUPLICATE_HEADER, HeaderValue::from_static("true"));
+    }
+    if matches!(rejection, WebhookRejection::Handshake(_)) {
+        // A challenge echoed is never sniffed into HTML.
+        headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    }
+    if matches!(
+        rejection,
+        WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. })
+    ) {
+        headers.insert(ALLOW, HeaderValue::from_static("POST"));
     }
     response
 }

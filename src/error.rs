@@ -349,6 +349,23 @@ pub enum ConfigError {
         /// The name.
         name: &'static str,
     },
+    /// A verify token ([`Verifier::with_verify_token`](crate::Verifier::with_verify_token))
+    /// that is certainly a mistake in copying it: empty, with surrounding
+    /// whitespace or quotes.
+    #[non_exhaustive]
+    #[error("invalid verify token (checked as a secret would be): {reason}")]
+    InvalidVerifyToken {
+        /// What is wrong with it.
+        reason: SecretError,
+    },
+    /// A verify token given for a provider whose endpoint check takes
+    /// none ([`Provider::ENDPOINT_CHECK`](crate::Provider::ENDPOINT_CHECK)).
+    #[non_exhaustive]
+    #[error("{provider} checks its endpoints without a verify token: remove `with_verify_token`")]
+    NoVerifyToken {
+        /// The provider.
+        provider: &'static str,
+    },
 }
 
 /// What is wrong with a header that does not have the shape its scheme

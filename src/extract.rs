@@ -400,6 +400,14 @@ pub enum WebhookRejection {
     /// signed like its deliveries: answered 200 with what it expects. Not
     /// an error, and never handed to the handler.
     Handshake(crate::HandshakeAnswer),
+    /// A `GET` routed to a webhook handler: the provider's unsigned
+    /// endpoint check ([`EndpointCheck`](crate::EndpointCheck)) answered
+    /// (as [`Handshake`](Self::Handshake)), or why not: 405 for a
+    /// provider without one, 400 for a query that is not exactly the
+    /// check's or a challenge not to echo, 403 for a verify token refused
+    /// (or none configured: the log says what to set). Never handed to the
+    /// handler.
+    EndpointCheck(crate::EndpointCheckError),
     /// A delivery already processed, answered `200 {"duplicate":true}` with
     /// `Webhook-Duplicate: true` so the provider stops retrying. Not an
     /// error: [`Webhook`] and [`WebhookBody`] answer duplicates this way;
@@ -430,6 +438,7 @@ impl WebhookRejection {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             WebhookRejection::Duplicate | WebhookRejection::Handshake(_) => StatusCode::OK,
+            WebhookRejection::EndpointCheck(error) => error.status(),
         }
     }
 
@@ -448,6 +457,7 @@ impl WebhookRejection {
             WebhookRejection::NotTransactional { .. } => "dedup_misconfigured",
             WebhookRejection::Duplicate => "duplicate",
             WebhookRejection::Handshake(_) => "handshake",
+            WebhookRejection::EndpointCheck(error) => error.code(),
         }
     }
 
@@ -469,6 +479,7 @@ impl WebhookRejection {
             }
             WebhookRejection::Duplicate => "this delivery was processed already",
             WebhookRejection::Handshake(_) => "the endpoint answers the provider's check",
+            WebhookRejection::EndpointCheck(error) => error.public_message(),
         }
     }
 
@@ -562,6 +573,7 @@ impl fmt::Display for WebhookRejection {
             WebhookRejection::Handshake(_) => {
                 f.write_str("the provider's endpoint check, answered")
             }
+            WebhookRejection::EndpointCheck(error) => error.fmt(f),
         }
     }
 }
@@ -572,6 +584,7 @@ impl std::error::Error for WebhookRejection {
             WebhookRejection::Invalid(error) => Some(error),
             WebhookRejection::BodyRead(cause) => Some(&**cause),
             WebhookRejection::Store(error) => Some(error),
+            WebhookRejection::EndpointCheck(error) => Some(error),
             _ => None,
         }
     }
@@ -625,11 +638,38 @@ pub(crate) fn log_refusal(
             "webhook refused: {detail}; this delivery is lost if its provider does not retry, \
              which it does not say ({source})"
         );
-    } else if rejection.status().is_server_error() {
+    } else if rejection.status().is_server_error()
+        || matches!(
+            rejection,
+            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoVerifyToken { .. })
+        )
+    {
+        // A server fault, or a receiver not configured for its provider's
+        // check: the operator has something to fix.
         tracing::error!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
     } else {
         tracing::warn!(target: "signed_webhooks", %method, path, code, status, "webhook refused: {detail}");
     }
+}
+
+/// What a `GET` routed to provider `P`'s webhook handler is answered,
+/// before anything else is read: `None` when it goes on to be verified
+/// like any delivery (a scheme that signs the method or URL, such as
+/// Twilio's, may be delivered by `GET`); else the provider's unsigned
+/// endpoint check answered, or refused. Nothing of such a request ever
+/// reaches the handler.
+pub(crate) fn unsigned_get<P: Provider>(
+    verifier: &Verifier<P>,
+    method: &str,
+    query: Option<&str>,
+) -> Option<WebhookRejection> {
+    if method != "GET" || (P::ENDPOINT_CHECK.is_none() && verifier.scheme().signs_url()) {
+        return None;
+    }
+    Some(match verifier.answer_endpoint_check(query) {
+        Ok(answer) => WebhookRejection::Handshake(answer),
+        Err(error) => WebhookRejection::EndpointCheck(error),
+    })
 }
 
 /// A delivery that verified, with its key in the duplicate store when one

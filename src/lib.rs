@@ -128,7 +128,9 @@ mod verify;
 
 pub use error::{ConfigError, DecodeError, Error, HeaderError, SecretError};
 pub use event::{Event, decode_event};
-pub use handshake::{Handshake, HandshakeAnswer};
+pub use handshake::{
+    EndpointCheck, EndpointCheckError, Handshake, HandshakeAnswer, MAX_CHALLENGE_LEN,
+};
 pub use headers::Headers;
 pub use providers::{
     Bitbucket, BitbucketEvent, Calendly, CalendlyEvent, Commet, CommetEvent, Dropbox,

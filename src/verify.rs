@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
+use zeroize::Zeroizing;
 
 use crate::body;
 use crate::dedup::{DeliveryKey, Window};
 use crate::error::{ConfigError, DecodeError, Error, HeaderError};
-use crate::handshake::{Handshake, HandshakeAnswer};
+use crate::handshake::{EndpointCheck, EndpointCheckError, Handshake, HandshakeAnswer};
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
 use crate::scheme::{
@@ -80,6 +81,10 @@ struct Inner {
     /// The only path and query deliveries are verified at, where the URL
     /// is pinned ([`Verifier::at_public_url`]).
     pinned: Option<Box<str>>,
+    /// The verify token of the provider's unsigned endpoint check (Meta's
+    /// `hub.verify_token`), kept apart from the keys: it verifies no
+    /// signature. Wiped when dropped.
+    verify_token: Option<Zeroizing<String>>,
 }
 
 impl<P: Provider> Verifier<P> {
@@ -273,6 +278,7 @@ impl<P: Provider> Verifier<P> {
                 tolerance,
                 origin: origin.map(Box::from),
                 pinned: None,
+                verify_token: None,
             }),
             provider: PhantomData,
         })
@@ -303,6 +309,79 @@ impl<P: Provider> Verifier<P> {
     pub fn dangerous_without_timestamp_check(mut self) -> Self {
         Arc::make_mut(&mut self.inner).tolerance = None;
         self
+    }
+
+    /// Sets the verify token of the provider's unsigned endpoint check
+    /// ([`EndpointCheck::VerifyToken`]: Meta's `hub.verify_token`), the
+    /// value typed in the provider's dashboard beside the callback URL. It
+    /// is configuration of the check, kept apart from the signing keys
+    /// (it is not the app secret, and verifies no delivery). Without it,
+    /// the check is refused 403 and the log says what to set.
+    ///
+    /// ```
+    /// use signed_webhooks::{Meta, Verifier};
+    ///
+    /// let verifier = Verifier::<Meta>::new("app-secret-from-the-app-dashboard")?
+    ///     .with_verify_token("the-verify-token-typed-in-the-dashboard")?;
+    /// let answer = verifier.answer_endpoint_check(Some(
+    ///     "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=the-verify-token-typed-in-the-dashboard",
+    /// ))?;
+    /// assert_eq!(answer.body, b"1158201444");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::InvalidVerifyToken`] when the token is empty, has
+    /// surrounding whitespace or quotes (as a secret would be refused);
+    /// [`ConfigError::NoVerifyToken`] when the provider's endpoint check
+    /// takes no token (Dropbox's) or it has none.
+    pub fn with_verify_token(mut self, token: impl Into<String>) -> Result<Self, ConfigError> {
+        let token = Zeroizing::new(token.into());
+        if !matches!(P::ENDPOINT_CHECK, Some(EndpointCheck::VerifyToken { .. })) {
+            return Err(ConfigError::NoVerifyToken { provider: P::NAME });
+        }
+        Secret::from(token.as_str())
+            .validate()
+            .map_err(|reason| ConfigError::InvalidVerifyToken { reason })?;
+        Arc::make_mut(&mut self.inner).verify_token = Some(token);
+        Ok(self)
+    }
+
+    /// Whether a verify token is set ([`Verifier::with_verify_token`]).
+    pub fn has_verify_token(&self) -> bool {
+        self.inner.verify_token.is_some()
+    }
+
+    /// The answer to the provider's unsigned endpoint check
+    /// ([`Provider::ENDPOINT_CHECK`]), a `GET` whose raw query string
+    /// (without `?`) is `query`: 200 with the challenge, `text/plain`
+    /// (answer with `X-Content-Type-Options: nosniff` too). The axum and
+    /// actix-web extractors call it for a `GET`; other stacks call it
+    /// themselves, for `GET`s only.
+    ///
+    /// # Errors
+    ///
+    /// [`EndpointCheckError`], with its status: 405 when the provider has
+    /// no such check, 400 when the query is not exactly the check's
+    /// parameters or the challenge is not one to echo ([`EndpointCheck`]
+    /// says which are), 403 when the verify token is not the one set, or
+    /// none is.
+    pub fn answer_endpoint_check(
+        &self,
+        query: Option<&str>,
+    ) -> Result<HandshakeAnswer, EndpointCheckError> {
+        let Some(check) = P::ENDPOINT_CHECK else {
+            return Err(EndpointCheckError::NoCheck { provider: P::NAME });
+        };
+        let type_name = std::any::type_name::<P>();
+        crate::handshake::answer_endpoint_check(
+            check,
+            P::NAME,
+            type_name.rsplit("::").next().unwrap_or(type_name),
+            query,
+            self.inner.verify_token.as_deref().map(String::as_str),
+        )
     }
 
     /// The public origin deliveries are verified at, for a scheme that

@@ -45,7 +45,11 @@ const SECRET_VARS: &[&str] = &[
     "LEADLEX_WEBHOOK_SECRET",
     "GITHUB_WEBHOOK_SECRET",
     "STANDARD_WEBHOOK_SECRET",
+    "META_VERIFY_TOKEN",
 ];
+
+/// The verify token the receivers are given for Meta's endpoint check.
+const META_VERIFY_TOKEN: &str = "meatyhamhock";
 
 /// The path of an example binary (cargo builds them next to the tests).
 fn example_path(name: &str) -> PathBuf {
@@ -809,7 +813,8 @@ async fn post_signed<P: Provider>(
 /// presets against it), over real HTTP: a delivery `Signer<P>` signed is
 /// processed (200, one `processed` line), the same tampered is refused
 /// (401, nothing printed), and the endpoint checks of Slack, Zoom, Twitch
-/// and Discord are answered as each provider expects. The URL-signing
+/// and Discord (signed `POST`s) and of Meta and Dropbox (unsigned `GET`s)
+/// are answered as each provider expects. The URL-signing
 /// presets are verified at the receiver's default public origin, its own
 /// address.
 #[tokio::test]
@@ -827,7 +832,8 @@ async fn every_preset_is_served_by_both_receivers() {
             env
         }};
     }
-    let env = every_preset!(env_of);
+    let mut env = every_preset!(env_of);
+    env.push(("META_VERIFY_TOKEN".to_owned(), META_VERIFY_TOKEN));
     let env: Vec<(&str, &str)> = env.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     let client = reqwest::Client::new();
     for receiver in RECEIVERS {
@@ -863,7 +869,8 @@ async fn every_preset_is_served_by_both_receivers() {
 }
 
 /// The endpoint check of a provider that has one, signed, and the answer
-/// it expects; nothing for the others.
+/// it expects; Meta's and Dropbox's unsigned `GET`s (and a `GET` that is
+/// not theirs refused); nothing for the others.
 async fn handshake<P: Provider>(
     client: &reqwest::Client,
     url: &str,
@@ -871,6 +878,66 @@ async fn handshake<P: Provider>(
     name: &str,
     receiver: &str,
 ) {
+    let get = |query: String| async move {
+        let response = client.get(format!("{url}?{query}")).send().await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let head = (
+            response.status().as_u16(),
+            header("content-type"),
+            header("x-content-type-options"),
+        );
+        (head, response.text().await.unwrap())
+    };
+    let checks: &[(String, u16, &str)] = match name {
+        "meta" => &[
+            (
+                format!(
+                    "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token={META_VERIFY_TOKEN}"
+                ),
+                200,
+                "1158201444",
+            ),
+            (
+                "hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=other".to_owned(),
+                403,
+                "",
+            ),
+            (
+                format!(
+                    "hub.mode=subscribe&hub.challenge=%3Cb%3E&hub.verify_token={META_VERIFY_TOKEN}"
+                ),
+                400,
+                "",
+            ),
+        ],
+        "dropbox" => &[
+            ("challenge=abc123".to_owned(), 200, "abc123"),
+            ("challenge=%3Cb%3E".to_owned(), 400, ""),
+        ],
+        _ => &[("challenge=abc123".to_owned(), 405, "")],
+    };
+    for (query, status, echoed) in checks {
+        let ((answered, content_type, nosniff), text) = get(query.clone()).await;
+        assert_eq!(answered, *status, "{receiver} {name} GET ?{query}: {text}");
+        if *status == 200 {
+            assert_eq!(
+                (content_type.as_str(), nosniff.as_str(), text.as_str()),
+                ("text/plain", "nosniff", *echoed),
+                "{receiver} {name}"
+            );
+        } else {
+            assert!(
+                !text.contains("abc123") && !text.contains("<b>"),
+                "{receiver} {name}: {text}"
+            );
+        }
+    }
     let twitch_subscription = r#"{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","status":"webhook_callback_verification_pending","type":"channel.follow","version":"2","cost":1,"condition":{"broadcaster_user_id":"12826","moderator_user_id":"12826"},"transport":{"method":"webhook","callback":"https://example.com/webhooks/callback"},"created_at":"2019-11-16T10:11:12.634234626Z"}"#;
     let twitch = format!(
         r#"{{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{twitch_subscription}}}"#

@@ -6,6 +6,9 @@
 
 use signed_webhooks::{Provider, Signer, Slack, Twitch, Verifier, Zoom};
 
+#[path = "common/log.rs"]
+mod log;
+
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
 /// What a receiver answers `body` signed as `P` (or with another secret):
@@ -379,6 +382,51 @@ mod discord {
     }
 }
 
+/// The verify token is configuration of Meta's check only, refused where
+/// a secret would be (empty, padded, quoted), and never shown.
+#[test]
+fn a_verify_token_is_for_a_check_that_takes_one() {
+    use signed_webhooks::{ConfigError, Dropbox, Meta, SecretError};
+
+    let meta = Verifier::<Meta>::new(SECRET).unwrap();
+    assert!(!meta.has_verify_token());
+    let meta = meta.with_verify_token("meatyhamhock").unwrap();
+    assert!(meta.has_verify_token());
+    assert!(!format!("{meta:?}").contains("meatyhamhock"));
+    for (token, reason) in [
+        ("", SecretError::Empty),
+        ("meatyhamhock\n", SecretError::SurroundingWhitespace),
+        ("\"meatyhamhock\"", SecretError::Quoted),
+    ] {
+        let error = Verifier::<Meta>::new(SECRET)
+            .unwrap()
+            .with_verify_token(token)
+            .unwrap_err();
+        assert!(
+            matches!(&error, ConfigError::InvalidVerifyToken { reason: r, .. } if *r == reason),
+            "{token:?}: {error}"
+        );
+    }
+    assert!(matches!(
+        Verifier::<Dropbox>::new(SECRET)
+            .unwrap()
+            .with_verify_token("meatyhamhock"),
+        Err(ConfigError::NoVerifyToken {
+            provider: "dropbox",
+            ..
+        })
+    ));
+    assert!(matches!(
+        Verifier::<Slack>::new(SECRET)
+            .unwrap()
+            .with_verify_token("meatyhamhock"),
+        Err(ConfigError::NoVerifyToken {
+            provider: "slack",
+            ..
+        })
+    ));
+}
+
 /// A slash command (form-encoded) whose text says `url_verification` is a
 /// request like any other, not a malformed handshake: Slack does not retry
 /// slash commands, so refusing it would lose it.
@@ -388,4 +436,290 @@ fn a_slash_command_mentioning_url_verification_is_no_handshake() {
     assert_eq!(Slack::handshake(body).unwrap(), None);
     let body = b"payload=%7B%22type%22%3A%22url_verification%22%7D";
     assert_eq!(Slack::handshake(body).unwrap(), None);
+}
+
+/// Meta's and Dropbox's endpoint checks, unsigned `GET`s, over real HTTP
+/// (axum, then actix-web), each `GET` routed to the same handler as the
+/// provider's `POST`s: answered by the extractor (the challenge echoed,
+/// `text/plain` and `nosniff`) only when it is exactly the provider's check
+/// (Meta's with the verify token configured), refused otherwise, and never
+/// handed to the handler; a `GET` for a provider without such a check is
+/// refused 405; signed `POST`s go to the handler as before.
+mod unsigned {
+    use std::net::SocketAddr;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use signed_webhooks::{Dropbox, Meta, Signer, Stripe, Verifier};
+
+    use super::log;
+
+    const APP_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+    const VERIFY_TOKEN: &str = "meatyhamhock";
+    const STRIPE_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    /// The routes: `/meta` (verify token set), `/meta-unset` (none),
+    /// `/dropbox`, `/stripe`; `GET` and `POST` to one handler each, which
+    /// counts its runs.
+    async fn start_axum(runs: Arc<AtomicUsize>) -> SocketAddr {
+        use axum::Router;
+        use axum::http::StatusCode;
+        use axum::routing::post;
+        use signed_webhooks::Provider;
+        use signed_webhooks::axum::Webhook;
+
+        fn route<P: Provider>(path: &str, verifier: Verifier<P>, runs: Arc<AtomicUsize>) -> Router {
+            let handler = move |_: Webhook<P>| async move {
+                runs.fetch_add(1, Ordering::SeqCst);
+                StatusCode::OK
+            };
+            Router::new()
+                .route(path, post(handler.clone()).get(handler))
+                .with_state(verifier)
+        }
+        let meta = Verifier::<Meta>::new(APP_SECRET)
+            .unwrap()
+            .with_verify_token(VERIFY_TOKEN)
+            .unwrap();
+        let app = route("/meta", meta, runs.clone())
+            .merge(route(
+                "/meta-unset",
+                Verifier::<Meta>::new(APP_SECRET).unwrap(),
+                runs.clone(),
+            ))
+            .merge(route(
+                "/dropbox",
+                Verifier::<Dropbox>::new(APP_SECRET).unwrap(),
+                runs.clone(),
+            ))
+            .merge(route(
+                "/stripe",
+                Verifier::<Stripe>::new(STRIPE_SECRET).unwrap(),
+                runs,
+            ))
+            .layer(signed_webhooks::dedup::Deduplicator::in_memory());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        addr
+    }
+
+    fn start_actix(runs: Arc<AtomicUsize>) -> SocketAddr {
+        use actix_web::{App, HttpResponse, HttpServer, web};
+        use signed_webhooks::Provider;
+        use signed_webhooks::actix::Webhook;
+
+        fn resource<P: Provider>(
+            path: &str,
+            verifier: web::Data<Verifier<P>>,
+            runs: Arc<AtomicUsize>,
+        ) -> actix_web::Resource {
+            let handler = move |_: Webhook<P>| {
+                let runs = runs.clone();
+                async move {
+                    runs.fetch_add(1, Ordering::SeqCst);
+                    HttpResponse::Ok().finish()
+                }
+            };
+            web::resource(path)
+                .app_data(verifier)
+                .route(web::post().to(handler.clone()))
+                .route(web::get().to(handler))
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let meta = web::Data::new(
+                    Verifier::<Meta>::new(APP_SECRET)
+                        .unwrap()
+                        .with_verify_token(VERIFY_TOKEN)
+                        .unwrap(),
+                );
+                let unset = web::Data::new(Verifier::<Meta>::new(APP_SECRET).unwrap());
+                let dropbox = web::Data::new(Verifier::<Dropbox>::new(APP_SECRET).unwrap());
+                let stripe = web::Data::new(Verifier::<Stripe>::new(STRIPE_SECRET).unwrap());
+                let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .wrap(dedup.clone())
+                        .service(resource("/meta", meta.clone(), runs.clone()))
+                        .service(resource("/meta-unset", unset.clone(), runs.clone()))
+                        .service(resource("/dropbox", dropbox.clone(), runs.clone()))
+                        .service(resource("/stripe", stripe.clone(), runs.clone()))
+                })
+                .workers(1)
+                .disable_signals()
+                .bind("127.0.0.1:0")
+                .unwrap();
+                tx.send(server.addrs()[0]).unwrap();
+                server.run().await.unwrap();
+            })
+        });
+        rx.recv().unwrap()
+    }
+
+    /// The answer to `GET <path_and_query>`: status, content type,
+    /// `X-Content-Type-Options`, body.
+    async fn get(addr: SocketAddr, path_and_query: &str) -> (u16, String, String, String) {
+        let response = reqwest::get(format!("http://{addr}{path_and_query}"))
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (content_type, nosniff) = (header("content-type"), header("x-content-type-options"));
+        let status = response.status().as_u16();
+        (
+            status,
+            content_type,
+            nosniff,
+            response.text().await.unwrap(),
+        )
+    }
+
+    async fn post<P: signed_webhooks::Provider>(
+        addr: SocketAddr,
+        path: &str,
+        secret: &str,
+        body: &[u8],
+    ) -> u16 {
+        let client = reqwest::Client::new();
+        let mut request = client.post(format!("http://{addr}{path}"));
+        for (name, value) in Signer::<P>::new(secret).unwrap().sign(body) {
+            request = request.header(&*name, value);
+        }
+        let response = request.body(body.to_vec()).send().await.unwrap();
+        response.status().as_u16()
+    }
+
+    fn echoed(text: &str) -> (u16, String, String, String) {
+        (
+            200,
+            "text/plain".to_owned(),
+            "nosniff".to_owned(),
+            text.to_owned(),
+        )
+    }
+
+    #[tokio::test]
+    async fn meta_and_dropbox_checks_are_answered_and_nothing_else() {
+        log::captured();
+        let axum_runs = Arc::new(AtomicUsize::new(0));
+        let actix_runs = Arc::new(AtomicUsize::new(0));
+        let servers = [
+            ("axum", start_axum(axum_runs.clone()).await, axum_runs),
+            ("actix", start_actix(actix_runs.clone()), actix_runs),
+        ];
+        let meta = |challenge: &str, token: &str| {
+            format!("hub.mode=subscribe&hub.challenge={challenge}&hub.verify_token={token}")
+        };
+        let longest = "a".repeat(signed_webhooks::MAX_CHALLENGE_LEN);
+        let over = "a".repeat(signed_webhooks::MAX_CHALLENGE_LEN + 1);
+        for (framework, addr, runs) in servers {
+            // Meta's check, as its docs show it, and Dropbox's.
+            let query = meta("1158201444", VERIFY_TOKEN);
+            assert_eq!(
+                get(addr, &format!("/meta?{query}")).await,
+                echoed("1158201444"),
+                "{framework}"
+            );
+            assert_eq!(
+                get(addr, "/dropbox?challenge=abc123").await,
+                echoed("abc123"),
+                "{framework}"
+            );
+            assert_eq!(
+                get(addr, &format!("/dropbox?challenge={longest}")).await,
+                echoed(&longest),
+                "{framework}"
+            );
+            // A wrong token, none, or none configured: 403.
+            for path in [
+                format!("/meta?{}", meta("1158201444", "meatyhamhocks")),
+                format!("/meta?{}", meta("1158201444", "")),
+                "/meta?hub.mode=subscribe&hub.challenge=1158201444".to_owned(),
+                format!("/meta-unset?{query}"),
+            ] {
+                let (status, content_type, _, text) = get(addr, &path).await;
+                assert_eq!(
+                    (status, content_type.as_str()),
+                    (403, "application/json"),
+                    "{framework} {path}"
+                );
+                assert!(!text.contains("1158201444"), "{framework} {path}: {text}");
+                assert!(text.len() < 200, "{framework} {path}: {text}");
+            }
+            // The operator is told what to configure.
+            let line =
+                log::line_with(&["meta", "no verify token is configured", "with_verify_token"])
+                    .await;
+            assert!(line.contains("ERROR"), "{line}");
+            // A challenge not to echo, or a GET that is not the check: 400.
+            for path in [
+                format!("/meta?{}", meta("%3Cscript%3E", VERIFY_TOKEN)),
+                format!("/meta?{}", meta(&over, VERIFY_TOKEN)),
+                format!("/meta?{query}&extra=1"),
+                format!(
+                    "/meta?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token={VERIFY_TOKEN}"
+                ),
+                "/meta".to_owned(),
+                "/dropbox?challenge=%3Chtml%3E".to_owned(),
+                "/dropbox?challenge=a+b".to_owned(),
+                format!("/dropbox?challenge={over}"),
+                "/dropbox?challenge=".to_owned(),
+                "/dropbox?challenge=a&challenge=b".to_owned(),
+                "/dropbox".to_owned(),
+            ] {
+                let (status, _, nosniff, text) = get(addr, &path).await;
+                assert_eq!(status, 400, "{framework} {path}: {text}");
+                assert!(nosniff.is_empty(), "{framework} {path}");
+                assert!(
+                    !text.contains("script") && !text.contains("html"),
+                    "{framework}: {text}"
+                );
+                assert!(text.len() < 200, "{framework} {path}: {text}");
+            }
+            // A GET for a provider without such a check.
+            let (status, _, _, text) = get(addr, "/stripe?challenge=abc123").await;
+            assert_eq!(status, 405, "{framework}: {text}");
+            assert!(
+                !text.contains("abc123") && text.len() < 200,
+                "{framework}: {text}"
+            );
+            assert_eq!(
+                runs.load(Ordering::SeqCst),
+                0,
+                "{framework}: a GET is not the handler's"
+            );
+
+            // Signed POSTs go to the handler, as before; forged ones do not.
+            let meta_body = br#"{"object":"page","entry":[{"id":"1","time":1,"changes":[{"field":"feed","value":{}}]}]}"#;
+            let dropbox_body = br#"{"list_folder":{"accounts":["dbid:AAH4f99T0taONIb"]},"delta":{"users":[12345]}}"#;
+            assert_eq!(
+                post::<Meta>(addr, "/meta", APP_SECRET, meta_body).await,
+                200,
+                "{framework}"
+            );
+            assert_eq!(
+                post::<Meta>(addr, "/meta-unset", APP_SECRET, meta_body).await,
+                200,
+                "{framework}"
+            );
+            assert_eq!(
+                post::<Dropbox>(addr, "/dropbox", APP_SECRET, dropbox_body).await,
+                200,
+                "{framework}"
+            );
+            assert_eq!(
+                post::<Meta>(addr, "/meta", VERIFY_TOKEN, meta_body).await,
+                401,
+                "{framework}"
+            );
+            assert_eq!(runs.load(Ordering::SeqCst), 3, "{framework}");
+        }
+    }
 }

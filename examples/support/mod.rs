@@ -7,7 +7,7 @@ use std::time::Duration;
 use signed_webhooks::dedup::{
     DEFAULT_CAPACITY, Deduplicator, MemoryStore, PostgresStore, RedisStore,
 };
-use signed_webhooks::{Algorithm, ConfigError, Provider, Verifier};
+use signed_webhooks::{Algorithm, ConfigError, EndpointCheck, Provider, Verifier};
 use sqlx::PgPool;
 
 /// How long a client may take to send a request's headers. A public
@@ -80,8 +80,33 @@ impl Secrets {
     }
 
     /// The verifier of route `provider` (`"stripe"`, …) at `origin`, or
-    /// `None` for a public-key preset without its key.
+    /// `None` for a public-key preset without its key. A provider whose
+    /// endpoint check takes a verify token (Meta) gets it from
+    /// `<PROVIDER>_VERIFY_TOKEN`; without it, its check is refused 403 (and
+    /// a line says so).
     pub fn verifier<P: Provider>(
+        &mut self,
+        provider: &str,
+        origin: &str,
+    ) -> Result<Option<Verifier<P>>, ConfigError> {
+        let verifier = self.verifier_for_secret::<P>(provider, origin)?;
+        if !matches!(P::ENDPOINT_CHECK, Some(EndpointCheck::VerifyToken { .. })) {
+            return Ok(verifier);
+        }
+        let name = format!("{}_VERIFY_TOKEN", provider.to_ascii_uppercase());
+        match (verifier, std::env::var(&name)) {
+            (Some(verifier), Ok(token)) => verifier.with_verify_token(token).map(Some),
+            (verifier, _) => {
+                println!(
+                    "{provider}: its endpoint check (GET) is refused until {name} holds the \
+                     verify token typed in the provider's dashboard"
+                );
+                Ok(verifier)
+            }
+        }
+    }
+
+    fn verifier_for_secret<P: Provider>(
         &mut self,
         provider: &str,
         origin: &str,

@@ -5,15 +5,19 @@
 //! call `/files/list_folder/continue` for each to learn what changed. It
 //! carries no event id and no time.
 //!
-//! Registering an endpoint is a `GET ?challenge=<text>`, unsigned: echo the
+//! Registering an endpoint is a `GET ?challenge=<text>`, unsigned
+//! ([`ENDPOINT_CHECK`](crate::Provider::ENDPOINT_CHECK)), answered within 10 s by echoing the
 //! challenge as the body, with `Content-Type: text/plain` and
-//! `X-Content-Type-Options: nosniff`, within 10 s. It is not a delivery:
-//! the verifier never sees it.
+//! `X-Content-Type-Options: nosniff`. Route the `GET` to the webhook
+//! handler: the axum and actix-web extractors answer it (a challenge
+//! within [`EndpointCheck`](crate::EndpointCheck)'s bounds only), and the
+//! handler never sees it (it is not a delivery).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Provider, Retries};
+use crate::handshake::EndpointCheck;
 use crate::scheme::{DeliveryId, Scheme};
 
 /// Dropbox: `X-Dropbox-Signature: <hex>`, the HMAC-SHA256 of the raw body
@@ -28,6 +32,13 @@ use crate::scheme::{DeliveryId, Scheme};
 /// nothing refuses the replay of a captured one: a notification is only a
 /// hint to fetch changes with a cursor, which is safe to run again, so
 /// keep the handler that way.
+///
+/// Dropbox checks a new endpoint with an unsigned `GET ?challenge=…`
+/// ([`Provider::ENDPOINT_CHECK`]): route the `GET` to the same handler
+/// (`post(dropbox).get(dropbox)` in axum, `web::route().to(dropbox)` or a
+/// `web::get()` route to it in actix-web) and the extractors echo the
+/// challenge (`text/plain`, `X-Content-Type-Options: nosniff`); the
+/// handler never sees the `GET`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Dropbox;
 
@@ -37,6 +48,9 @@ impl Provider for Dropbox {
     fn scheme() -> Scheme {
         Scheme::body("x-dropbox-signature").with_delivery_id(DeliveryId::Unkeyed)
     }
+    const ENDPOINT_CHECK: Option<EndpointCheck> = Some(EndpointCheck::Echo {
+        challenge: "challenge",
+    });
     const RETRIES: Retries = Retries::Unknown {
         source: "Dropbox's own page is not in the store (tests/vectors/facts/dropbox.md: retries \
                  unconfirmed)",

@@ -9,15 +9,21 @@
 //! `feed`, …); the `value`s stay JSON.
 //!
 //! Subscribing an endpoint is a `GET ?hub.mode=subscribe&hub.challenge=…
-//! &hub.verify_token=…`, unsigned: answer with `hub.challenge` when
-//! `hub.verify_token` is the Verify Token set in the App Dashboard (not the
-//! app secret), 403 otherwise. It carries no body and is not a delivery:
-//! the verifier never sees it.
+//! &hub.verify_token=…`, unsigned ([`ENDPOINT_CHECK`](crate::Provider::ENDPOINT_CHECK)): it is
+//! answered with `hub.challenge` when `hub.verify_token` is the Verify
+//! Token typed in the App Dashboard (not the app secret), 403 otherwise.
+//! Give that token to the verifier
+//! ([`Verifier::with_verify_token`](crate::Verifier::with_verify_token))
+//! and route the `GET` to the webhook handler: the axum and actix-web
+//! extractors answer it, and the handler never sees it (it is not a
+//! delivery). Without a token configured the check is refused 403, and
+//! the log says what to set.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::{Provider, Retries};
+use crate::handshake::EndpointCheck;
 use crate::scheme::Scheme;
 
 /// Meta: `X-Hub-Signature-256: sha256=<hex>`, the HMAC-SHA256 of the raw
@@ -31,6 +37,34 @@ use crate::scheme::Scheme;
 /// body), for as long as the store remembers it. A delivery carries no id
 /// of its own (WhatsApp's message ids, `wamid.…`, are inside the body, one
 /// per message: [`MetaEvent::whatsapp_message_ids`]).
+///
+/// Meta checks a new endpoint with an unsigned `GET ?hub.mode=subscribe
+/// &hub.challenge=…&hub.verify_token=…` ([`Provider::ENDPOINT_CHECK`]).
+/// Give the verifier the Verify Token typed in the App Dashboard and route
+/// the `GET` to the same handler: the extractors echo `hub.challenge` for
+/// that token only (compared in constant time), refuse any other 403, and
+/// the handler never sees the `GET`.
+///
+/// ```
+/// # #[cfg(feature = "axum")] mod app {
+/// use axum::{Router, http::StatusCode, routing::post};
+/// use signed_webhooks::axum::Webhook;
+/// use signed_webhooks::{Meta, Verifier};
+///
+/// async fn meta(event: Webhook<Meta>) -> StatusCode {
+///     println!("{}", event.event_type());
+///     StatusCode::OK
+/// }
+///
+/// fn app() -> Result<Router, Box<dyn std::error::Error>> {
+///     let verifier = Verifier::<Meta>::new(std::env::var("META_APP_SECRET")?)?
+///         .with_verify_token(std::env::var("META_VERIFY_TOKEN")?)?;
+///     Ok(Router::new()
+///         .route("/webhooks/meta", post(meta).get(meta)) // the GET: Meta's check
+///         .with_state(verifier))
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Meta;
 
@@ -40,6 +74,11 @@ impl Provider for Meta {
     fn scheme() -> Scheme {
         Scheme::body("x-hub-signature-256").with_prefix("sha256=")
     }
+    const ENDPOINT_CHECK: Option<EndpointCheck> = Some(EndpointCheck::VerifyToken {
+        mode: "hub.mode",
+        challenge: "hub.challenge",
+        token: "hub.verify_token",
+    });
     const RETRIES: Retries = Retries::Unknown {
         source: "not in the stored Meta docs (tests/vectors/facts/meta.md: retries unconfirmed); \
                  Meta is widely quoted as retrying failed notifications with decreasing \

@@ -184,6 +184,17 @@ pub trait Provider: Send + Sync + 'static {
         let _ = body;
         Ok(None)
     }
+
+    /// The provider's **unsigned** endpoint check, a `GET` with parameters
+    /// in its query ([`EndpointCheck`]: Meta's `hub.challenge` with its
+    /// verify token, Dropbox's `challenge`), which the axum and actix-web
+    /// extractors answer when the `GET` is routed to a webhook handler.
+    /// None unless the provider has one: a `GET` to its handler is then
+    /// refused 405 (unless its scheme signs the method, as Twilio's may be
+    /// configured to deliver by `GET`).
+    ///
+    /// [`EndpointCheck`]: crate::EndpointCheck
+    const ENDPOINT_CHECK: Option<crate::EndpointCheck> = None;
 }
 
 /// How a provider redelivers a delivery it did not get a 2xx answer for,
