@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Provider, Retries};
+use super::{Provider, Retries, minutes};
 use crate::handshake::EndpointCheck;
 use crate::scheme::{DeliveryId, Scheme};
 
@@ -51,9 +51,12 @@ impl Provider for Dropbox {
     const ENDPOINT_CHECK: Option<EndpointCheck> = Some(EndpointCheck::Echo {
         challenge: "challenge",
     });
-    const RETRIES: Retries = Retries::Unknown {
-        source: "Dropbox's own page is not in the store (tests/vectors/facts/dropbox.md: retries \
-                 unconfirmed)",
+    const RETRIES: Retries = Retries::Within {
+        span: minutes(10),
+        source: "Dropbox's webhook docs (developers/webhooks/docs.html, an older copy; the \
+                 current reference page is silent): a request answered non-200 or timed out is \
+                 re-attempted with exponential backoff over about ten minutes, then reported \
+                 failed in the App Console",
     };
 }
 
