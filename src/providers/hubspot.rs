@@ -59,6 +59,14 @@ impl Provider for HubSpot {
                  (tests/vectors/facts/hubspot.md); each attempt is signed anew, with its \
                  attemptNumber",
     };
+    /// Webhooks and workflow actions `POST`; a CRM card's data fetch is a
+    /// `GET` with an empty body (the request-validation page signs `GET` +
+    /// URI + `""`), which this preset's verifier refuses for its body;
+    /// `hubspot.fetch()` from UI extensions calls with `GET`, `PUT`,
+    /// `POST`, `DELETE` or `PATCH`, signed with the v3 headers
+    /// (developers.hubspot.com, UI extensions, "Fetching data";
+    /// tests/vectors/facts/hubspot.md).
+    const METHODS: &'static [&'static str] = &["POST", "GET", "PUT", "PATCH", "DELETE"];
 }
 
 /// The events of one HubSpot webhook request, in the order sent.

@@ -190,11 +190,30 @@ pub trait Provider: Send + Sync + 'static {
     /// verify token, Dropbox's `challenge`), which the axum and actix-web
     /// extractors answer when the `GET` is routed to a webhook handler.
     /// None unless the provider has one: a `GET` to its handler is then
-    /// refused 405 (unless its scheme signs the method, as Twilio's may be
-    /// configured to deliver by `GET`).
+    /// refused 405, unless `GET` is one of its [`METHODS`](Self::METHODS)
+    /// (Twilio's), when it is verified like any delivery.
     ///
     /// [`EndpointCheck`]: crate::EndpointCheck
     const ENDPOINT_CHECK: Option<crate::EndpointCheck> = None;
+
+    /// The HTTP methods the provider delivers with, `POST` first, each as
+    /// sent (uppercase): `["POST"]` unless said. The axum and actix-web
+    /// extractors refuse any other method 405, with an `Allow` header
+    /// naming these, before reading the body; the handler never runs.
+    ///
+    /// The provider's unsigned endpoint check
+    /// ([`ENDPOINT_CHECK`](Self::ENDPOINT_CHECK), a `GET`) is not a
+    /// delivery and is not listed here: the extractors answer it on their
+    /// own (and add `GET` to `Allow`). Twilio calls with `POST` or `GET`,
+    /// HubSpot with `POST`, `GET`, `PUT`, `PATCH` and `DELETE`; every other
+    /// preset `POST`s.
+    ///
+    /// ```
+    /// use signed_webhooks::{Provider, Stripe};
+    ///
+    /// assert_eq!(Stripe::METHODS, ["POST"]);
+    /// ```
+    const METHODS: &'static [&'static str] = &["POST"];
 }
 
 /// How a provider redelivers a delivery it did not get a 2xx answer for,

@@ -79,6 +79,12 @@ impl Provider for Twilio {
                  (`#rc=…`, twilio.com/docs/usage/webhooks/webhooks-connection-overrides); its \
                  default schedule is not published (tests/vectors/facts/twilio.md)",
     };
+    /// Each webhook URL is called with `POST` (Twilio's default) or `GET`,
+    /// as configured in Twilio. A `GET` carries the parameters in the
+    /// URL's query, signed as part of the URL, and no body (the SDK's
+    /// `RequestValidator.validate(uri, {}, signature)`; twilio 9.13.0,
+    /// tests/vectors/facts/twilio.md).
+    const METHODS: &'static [&'static str] = &["POST", "GET"];
 }
 
 /// A request from Twilio: its form fields in the order sent, or its JSON

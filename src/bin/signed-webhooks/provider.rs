@@ -1,5 +1,6 @@
 //! What the command knows of each provider: its preset (the crate's
-//! `Provider` type, which states the scheme, the headers and the retries),
+//! `Provider` type, which states the scheme, the headers, the retries and
+//! the methods it delivers with),
 //! and the little the preset does not say: the unsigned headers the
 //! provider sends beside its signature, and its sample events
 //! (fixtures.rs).
@@ -9,7 +10,7 @@
 //! One line in the `presets!` table below: the variant, the name on the
 //! command line, the crate's type, its fixtures and the default event.
 //! Everything else is read from the preset: the secret's variable, the
-//! headers, the signed time and id, the retry schedule. A provider that
+//! headers, the signed time and id, the retry schedule, the methods. A provider that
 //! names its event in an unsigned header (GitHub's `X-GitHub-Event`) also
 //! gets a line in [`Kind::event_header`], and one that sends other unsigned
 //! headers receivers read, a case in [`Kind::unsigned_headers`].
@@ -192,21 +193,13 @@ impl Kind {
         self.scheme().signs_url()
     }
 
-    /// The methods the provider calls with, POST first: `send --method`
-    /// takes only these. Read from the providers' docs, which the presets
-    /// do not restate (tests/vectors/facts/):
-    /// - Twilio calls a URL with POST or GET, as configured; a GET carries
-    ///   the parameters in the query and is signed over the URL alone.
-    /// - HubSpot signs its webhooks' POSTs, its CRM cards' GETs (with an
-    ///   empty body) and `hubspot.fetch()`'s PUT, PATCH and DELETE.
-    /// - Every other provider POSTs (Square signs the URL, not the
-    ///   method).
+    /// The methods the provider delivers with, POST first, as its preset
+    /// states them (`Provider::METHODS`): `send --method` takes only these.
     pub fn methods(self) -> &'static [&'static str] {
-        match self {
-            Kind::Twilio => &["POST", "GET"],
-            Kind::HubSpot => &["POST", "GET", "PUT", "PATCH", "DELETE"],
-            _ => &["POST"],
+        fn of<P: Provider>() -> &'static [&'static str] {
+            P::METHODS
         }
+        crate::provider::dispatch!(self, of())
     }
 
     /// Whether the provider signs with a private key only, never an HMAC
