@@ -42,10 +42,12 @@
 //! body. Refusals are [`WebhookRejection`]s, logged with their details; a
 //! missing verifier is answered 500, and the log says what to register.
 //!
-//! A `GET` routed to an extractor's handler is never a delivery: it is
-//! answered as the provider's unsigned endpoint check
-//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
-//! refused (405 for a provider without one), and the handler never runs.
+//! A method the provider never delivers with
+//! ([`Provider::METHODS`](crate::Provider::METHODS): `POST`, and `GET`
+//! for Twilio, …) is refused 405 with an `Allow` header, before the body
+//! is read; a `GET` to a provider with an unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's) is
+//! answered as that check. Either way the handler never runs.
 //!
 //! Wrapped in a [`Deduplicator`] (`.wrap(dedup)`), each verified delivery is
 //! claimed before its handler runs: a delivery already processed is
@@ -110,7 +112,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
 use crate::extract::{
-    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unsigned_get,
+    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unexpected_method,
 };
 use crate::headers::Headers;
 use crate::providers::{Provider, WebhookEvent};
@@ -214,7 +216,7 @@ fn extract_delivery<P: Provider, E: WebhookEvent + 'static>(
     let req = req.clone();
     Box::pin(async move {
         let verifier = registered_verifier::<P>(&req)?;
-        unsigned_get_of(&verifier, &req)?;
+        method_check(&verifier, &req)?;
         let slot = req.extensions().get::<ClaimSlot>().cloned();
         let headers = req.headers();
         let body = pin!(async { body.await.map_err(body_error) });
@@ -237,7 +239,7 @@ impl<P: Provider> FromRequest for WebhookBody<P> {
         Box::pin(async move {
             let extracted = async {
                 let verifier = registered_verifier::<P>(&req)?;
-                unsigned_get_of(&verifier, &req)?;
+                method_check(&verifier, &req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let body = pin!(async { body.await.map_err(body_error) });
                 let received =
@@ -264,7 +266,7 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
         Box::pin(async move {
             let extracted = async {
                 let verifier = registered_verifier::<P>(&req)?;
-                unsigned_get_of(&verifier, &req)?;
+                method_check(&verifier, &req)?;
                 let slot = req.extensions().get::<ClaimSlot>().cloned();
                 let headers = req.headers();
                 let body = pin!(async { body.await.map_err(body_error) });
@@ -280,13 +282,15 @@ impl<P: Provider, E: WebhookEvent + 'static> FromRequest for WebhookTx<P, E> {
     }
 }
 
-/// A `GET`'s answer (the provider's unsigned endpoint check, or its
-/// refusal) as the extractor's refusal; nothing for the signed requests.
-fn unsigned_get_of<P: Provider>(
+/// The answer to a request for its method, as the extractor's refusal: a
+/// method the provider never delivers with refused 405, a `GET` answered as
+/// the provider's unsigned endpoint check; nothing for a method it
+/// delivers with.
+fn method_check<P: Provider>(
     verifier: &Verifier<P>,
     req: &HttpRequest,
 ) -> Result<(), WebhookRejection> {
-    match unsigned_get(verifier, req.method().as_str(), req.uri().query()) {
+    match unexpected_method(verifier, req.method().as_str(), req.uri().query()) {
         Some(answer) => Err(answer),
         None => Ok(()),
     }
@@ -360,11 +364,8 @@ impl ResponseError for WebhookRejection {
             // A challenge echoed is never sniffed into HTML.
             response.insert_header(("x-content-type-options", "nosniff"));
         }
-        if matches!(
-            self,
-            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. })
-        ) {
-            response.insert_header(("allow", "POST"));
+        if let Some(allow) = self.allow() {
+            response.insert_header(("allow", allow));
         }
         response.body(self.body())
     }

@@ -113,10 +113,12 @@
 //! again and the signature against the body. Refusals are
 //! [`WebhookRejection`]s, logged with their details.
 //!
-//! A `GET` routed to an extractor's handler is never a delivery: it is
-//! answered as the provider's unsigned endpoint check
-//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
-//! refused (405 for a provider without one), and the handler never runs.
+//! A method the provider never delivers with
+//! ([`Provider::METHODS`](crate::Provider::METHODS): `POST`, and `GET`
+//! for Twilio, …) is refused 405 with an `Allow` header, before the body
+//! is read; a `GET` to a provider with an unsigned endpoint check
+//! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's) is
+//! answered as that check. Either way the handler never runs.
 //!
 //! With a [`Deduplicator`] layer, each verified delivery is claimed before
 //! its handler runs, by the key its provider's scheme names (the body's
@@ -146,7 +148,7 @@ use tower_service::Service;
 use crate::dedup::Deduplicator;
 use crate::dedup::slot::ClaimSlot;
 use crate::extract::{
-    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unsigned_get,
+    Claimed, DUPLICATE_HEADER, UNROUTED, first, log_refusal, receive, unexpected_method,
 };
 use crate::providers::{Provider, WebhookEvent};
 use crate::target::RequestTarget;
@@ -221,7 +223,7 @@ where
         let (verifier, parts, body) = start::<S, P>(req, state);
         async move {
             let extracted = async {
-                unsigned_get_of(&verifier, &parts)?;
+                method_check(&verifier, &parts)?;
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
                 let received =
@@ -256,7 +258,7 @@ where
         let (verifier, parts, body) = start::<S, P>(req, state);
         async move {
             let extracted = async {
-                unsigned_get_of(&verifier, &parts)?;
+                method_check(&verifier, &parts)?;
                 let slot = parts.extensions.get::<ClaimSlot>();
                 let body = pin!(read_body(&parts.headers, body));
                 let received =
@@ -293,7 +295,7 @@ where
     P: Provider,
     E: WebhookEvent + Send,
 {
-    unsigned_get_of(verifier, parts)?;
+    method_check(verifier, parts)?;
     let slot = parts.extensions.get::<ClaimSlot>();
     let body = pin!(read_body(&parts.headers, body));
     let received = receive(verifier, &target(parts), &parts.headers, slot, body).await?;
@@ -304,13 +306,15 @@ where
     claim.await
 }
 
-/// A `GET`'s answer (the provider's unsigned endpoint check, or its
-/// refusal) as the extractor's refusal; nothing for the signed requests.
-fn unsigned_get_of<P: Provider>(
+/// The answer to a request for its method, as the extractor's refusal: a
+/// method the provider never delivers with refused 405, a `GET` answered as
+/// the provider's unsigned endpoint check; nothing for a method it
+/// delivers with.
+fn method_check<P: Provider>(
     verifier: &Verifier<P>,
     parts: &Parts,
 ) -> Result<(), WebhookRejection> {
-    match unsigned_get(verifier, parts.method.as_str(), parts.uri.query()) {
+    match unexpected_method(verifier, parts.method.as_str(), parts.uri.query()) {
         Some(answer) => Err(answer),
         None => Ok(()),
     }
@@ -413,11 +417,11 @@ fn rejection_response<R: From<Vec<u8>>>(rejection: &WebhookRejection) -> http::R
         // A challenge echoed is never sniffed into HTML.
         headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     }
-    if matches!(
-        rejection,
-        WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. })
-    ) {
-        headers.insert(ALLOW, HeaderValue::from_static("POST"));
+    if let Some(allow) = rejection
+        .allow()
+        .and_then(|allow| HeaderValue::try_from(allow).ok())
+    {
+        headers.insert(ALLOW, allow);
     }
     response
 }

@@ -400,14 +400,29 @@ pub enum WebhookRejection {
     /// signed like its deliveries: answered 200 with what it expects. Not
     /// an error, and never handed to the handler.
     Handshake(crate::HandshakeAnswer),
-    /// A `GET` routed to a webhook handler: the provider's unsigned
-    /// endpoint check ([`EndpointCheck`](crate::EndpointCheck)) answered
-    /// (as [`Handshake`](Self::Handshake)), or why not: 405 for a
-    /// provider without one, 400 for a query that is not exactly the
-    /// check's or a challenge not to echo, 403 for a verify token refused
-    /// (or none configured: the log says what to set). Never handed to the
-    /// handler.
+    /// A `GET` routed to the webhook handler of a provider with an
+    /// unsigned endpoint check ([`EndpointCheck`](crate::EndpointCheck)):
+    /// the check answered (as [`Handshake`](Self::Handshake)), or why not:
+    /// 400 for a query that is not exactly the check's or a challenge not
+    /// to echo, 403 for a verify token refused (or none configured: the
+    /// log says what to set). Never handed to the handler.
     EndpointCheck(crate::EndpointCheckError),
+    /// A request whose method the provider never delivers with
+    /// ([`Provider::METHODS`]) and that is not its endpoint check either: a
+    /// `PUT` to Stripe's endpoint, a `GET` to Square's (405, with an
+    /// `Allow` header naming the methods the endpoint answers:
+    /// [`allow`](Self::allow)). Refused before the body is read; never
+    /// handed to the handler.
+    #[non_exhaustive]
+    MethodNotAllowed {
+        /// The provider.
+        provider: &'static str,
+        /// The methods it delivers with, [`Provider::METHODS`].
+        methods: &'static [&'static str],
+        /// Whether it checks its endpoint with a `GET`
+        /// ([`Provider::ENDPOINT_CHECK`]), which the endpoint answers too.
+        endpoint_check: bool,
+    },
     /// A delivery already processed, answered `200 {"duplicate":true}` with
     /// `Webhook-Duplicate: true` so the provider stops retrying. Not an
     /// error: [`Webhook`] and [`WebhookBody`] answer duplicates this way;
@@ -439,6 +454,7 @@ impl WebhookRejection {
             }
             WebhookRejection::Duplicate | WebhookRejection::Handshake(_) => StatusCode::OK,
             WebhookRejection::EndpointCheck(error) => error.status(),
+            WebhookRejection::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -458,6 +474,7 @@ impl WebhookRejection {
             WebhookRejection::Duplicate => "duplicate",
             WebhookRejection::Handshake(_) => "handshake",
             WebhookRejection::EndpointCheck(error) => error.code(),
+            WebhookRejection::MethodNotAllowed { .. } => "method_not_allowed",
         }
     }
 
@@ -480,6 +497,9 @@ impl WebhookRejection {
             WebhookRejection::Duplicate => "this delivery was processed already",
             WebhookRejection::Handshake(_) => "the endpoint answers the provider's check",
             WebhookRejection::EndpointCheck(error) => error.public_message(),
+            WebhookRejection::MethodNotAllowed { .. } => {
+                "this endpoint does not accept this method"
+            }
         }
     }
 
@@ -497,6 +517,33 @@ impl WebhookRejection {
             )),
             WebhookRejection::Store(StoreError::NameConflict { .. }) => None,
             WebhookRejection::Store(_) => Some(Duration::from_secs(5)),
+            _ => None,
+        }
+    }
+
+    /// The `Allow` header of a 405 answer: the methods the endpoint
+    /// answers, comma-separated (`POST, GET`); `None` for other refusals.
+    pub fn allow(&self) -> Option<String> {
+        match self {
+            WebhookRejection::MethodNotAllowed {
+                methods,
+                endpoint_check,
+                ..
+            } => {
+                let mut allow = methods.join(", ");
+                if *endpoint_check && !methods.contains(&"GET") {
+                    if !allow.is_empty() {
+                        allow.push_str(", ");
+                    }
+                    allow.push_str("GET");
+                }
+                Some(allow)
+            }
+            // What a receiver answering the verifier's own endpoint-check
+            // error says: the provider's deliveries are `POST`s.
+            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. }) => {
+                Some("POST".to_owned())
+            }
             _ => None,
         }
     }
@@ -574,6 +621,14 @@ impl fmt::Display for WebhookRejection {
                 f.write_str("the provider's endpoint check, answered")
             }
             WebhookRejection::EndpointCheck(error) => error.fmt(f),
+            WebhookRejection::MethodNotAllowed {
+                provider, methods, ..
+            } => write!(
+                f,
+                "{provider} never delivers with this method (it calls with {}), and it is not \
+                 {provider}'s endpoint check",
+                methods.join(", ")
+            ),
         }
     }
 }
@@ -652,24 +707,39 @@ pub(crate) fn log_refusal(
     }
 }
 
-/// What a `GET` routed to provider `P`'s webhook handler is answered,
-/// before anything else is read: `None` when it goes on to be verified
-/// like any delivery (a scheme that signs the method or URL, such as
-/// Twilio's, may be delivered by `GET`); else the provider's unsigned
-/// endpoint check answered, or refused. Nothing of such a request ever
-/// reaches the handler.
-pub(crate) fn unsigned_get<P: Provider>(
+/// What a request routed to provider `P`'s webhook handler is answered
+/// for its method, before anything else is read: `None` when it goes on to
+/// be verified like any delivery (its method is one of [`Provider::METHODS`]);
+/// else, for a `GET` to a provider with an unsigned endpoint check
+/// ([`Provider::ENDPOINT_CHECK`], which comes first), the check answered or
+/// refused; else 405 ([`WebhookRejection::MethodNotAllowed`]). Nothing of
+/// such a request ever reaches the handler.
+pub(crate) fn unexpected_method<P: Provider>(
     verifier: &Verifier<P>,
     method: &str,
     query: Option<&str>,
 ) -> Option<WebhookRejection> {
-    if method != "GET" || (P::ENDPOINT_CHECK.is_none() && verifier.scheme().signs_url()) {
+    if method == "GET" && P::ENDPOINT_CHECK.is_some() {
+        return Some(match verifier.answer_endpoint_check(query) {
+            Ok(answer) => WebhookRejection::Handshake(answer),
+            Err(error) => WebhookRejection::EndpointCheck(error),
+        });
+    }
+    if P::METHODS.contains(&method) {
         return None;
     }
-    Some(match verifier.answer_endpoint_check(query) {
-        Ok(answer) => WebhookRejection::Handshake(answer),
-        Err(error) => WebhookRejection::EndpointCheck(error),
-    })
+    Some(WebhookRejection::method_not_allowed::<P>())
+}
+
+impl WebhookRejection {
+    /// The refusal of a method `P` never delivers with.
+    pub(crate) fn method_not_allowed<P: Provider>() -> Self {
+        WebhookRejection::MethodNotAllowed {
+            provider: P::NAME,
+            methods: P::METHODS,
+            endpoint_check: P::ENDPOINT_CHECK.is_some(),
+        }
+    }
 }
 
 /// A delivery that verified, with its key in the duplicate store when one

@@ -357,8 +357,10 @@ impl<P: Provider> Verifier<P> {
     /// ([`Provider::ENDPOINT_CHECK`]), a `GET` whose raw query string
     /// (without `?`) is `query`: 200 with the challenge, `text/plain`
     /// (answer with `X-Content-Type-Options: nosniff` too). The axum and
-    /// actix-web extractors call it for a `GET`; other stacks call it
-    /// themselves, for `GET`s only.
+    /// actix-web extractors call it for a `GET` to a provider with such a
+    /// check; other stacks call it themselves, for those `GET`s only (a
+    /// `GET` that is one of [`Provider::METHODS`], Twilio's, is a delivery
+    /// to verify).
     ///
     /// # Errors
     ///
