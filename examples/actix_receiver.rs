@@ -9,8 +9,8 @@
 //!     send --provider github --url http://127.0.0.1:3000/webhooks/github
 //! ```
 //!
-//! Routes (`POST /webhooks/<name>` for every preset, and `GET` for Meta's
-//! and Dropbox's endpoint checks), secrets, `META_VERIFY_TOKEN`,
+//! Routes (`/webhooks/<name>` for every preset, every method to one
+//! handler), secrets, `META_VERIFY_TOKEN`,
 //! `PUBLIC_ORIGIN`, `ADDR`, `DATABASE_URL`, `REDIS_URL` and
 //! `DEDUP_CAPACITY` as for `axum_receiver`. Ctrl-C stops it cleanly: requests in flight are finished
 //! first. It serves with the timeouts a public receiver needs: 5 s to send
@@ -88,9 +88,10 @@ impl Routes {
     }
 }
 
-/// `POST /webhooks/<name>`, verified by `verifier`; and `GET`, to the
-/// same handler, for a provider that checks its endpoint with a `GET`
-/// (Meta, Dropbox): the extractor answers it, the handler never sees it.
+/// `/webhooks/<name>`, every method to one handler, verified by
+/// `verifier`: its extractor refuses 405 a method the provider never
+/// delivers with (`Provider::METHODS`), and answers Meta's and Dropbox's
+/// `GET` endpoint checks itself; the handler never sees either.
 fn route<P: Provider>(name: &str, verifier: Verifier<P>, transactional: bool) -> Route
 where
     P::Event: Describe,
@@ -98,21 +99,12 @@ where
     let path = format!("/webhooks/{name}");
     let verifier = web::Data::new(verifier);
     Arc::new(move |config: &mut web::ServiceConfig| {
-        let (post, get) = if transactional {
-            (
-                web::post().to(receive_in_transaction::<P>),
-                web::get().to(receive_in_transaction::<P>),
-            )
+        let resource = web::resource(path.as_str()).app_data(verifier.clone());
+        config.service(if transactional {
+            resource.to(receive_in_transaction::<P>)
         } else {
-            (web::post().to(receive::<P>), web::get().to(receive::<P>))
-        };
-        let mut resource = web::resource(path.as_str())
-            .app_data(verifier.clone())
-            .route(post);
-        if P::ENDPOINT_CHECK.is_some() {
-            resource = resource.route(get);
-        }
-        config.service(resource);
+            resource.to(receive::<P>)
+        });
     })
 }
 

@@ -9,7 +9,7 @@
 //!     send --provider stripe --url http://127.0.0.1:3000/webhooks/stripe
 //! ```
 //!
-//! Routes: `POST /webhooks/<name>` for every preset (`support::every_preset!`:
+//! Routes: `/webhooks/<name>` for every preset (`support::every_preset!`:
 //! `stripe`, `github`, `standard`, `slack`, … `square`, `twilio`, `hubspot`,
 //! `discord`, `sendgrid`). Each provider's secret comes from
 //! `<PROVIDER>_WEBHOOK_SECRET` (`STRIPE_WEBHOOK_SECRET`, …), else
@@ -19,8 +19,10 @@
 //! the URL they call: it is verified at `PUBLIC_ORIGIN` (default this
 //! receiver's `http://<address>`, printed). Slack's, Zoom's, Twitch's and
 //! Discord's endpoint checks are answered as they expect, and so are
-//! Meta's and Dropbox's unsigned `GET`s, routed to the same handler
-//! (Meta's with the verify token in `META_VERIFY_TOKEN`). `ADDR` is the
+//! Meta's and Dropbox's unsigned `GET`s (Meta's with the verify token in
+//! `META_VERIFY_TOKEN`). Every method goes to one handler, whose extractor
+//! refuses 405 one the provider never delivers with (all but `POST`, but
+//! Twilio's `GET`s and HubSpot's `GET`s, `PUT`s, `PATCH`es and `DELETE`s). `ADDR` is the
 //! address to listen on (default `127.0.0.1:3000`). Duplicates are detected in the PostgreSQL at
 //! `DATABASE_URL`, where each event's row in `webhook_events` commits in
 //! one transaction with the record that it was processed (exactly-once
@@ -43,7 +45,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::any;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -89,25 +91,19 @@ pub fn routes(origin: &str, transactional: bool) -> Result<Router, ConfigError> 
     Ok(router)
 }
 
-/// `POST /webhooks/<name>`, verified by `verifier`; and `GET`, to the
-/// same handler, for a provider that checks its endpoint with a `GET`
-/// (Meta, Dropbox): the extractor answers it, the handler never sees it.
+/// `/webhooks/<name>`, every method to one handler, verified by
+/// `verifier`: its extractor refuses 405 a method the provider never
+/// delivers with (`Provider::METHODS`), and answers Meta's and Dropbox's
+/// `GET` endpoint checks itself; the handler never sees either.
 fn route<P: Provider>(name: &str, verifier: Verifier<P>, transactional: bool) -> Router
 where
     P::Event: Describe,
 {
-    let mut handler = if transactional {
-        post(receive_in_transaction::<P>)
+    let handler = if transactional {
+        any(receive_in_transaction::<P>)
     } else {
-        post(receive::<P>)
+        any(receive::<P>)
     };
-    if P::ENDPOINT_CHECK.is_some() {
-        handler = if transactional {
-            handler.get(receive_in_transaction::<P>)
-        } else {
-            handler.get(receive::<P>)
-        };
-    }
     Router::new()
         .route(&format!("/webhooks/{name}"), handler)
         .with_state(verifier)

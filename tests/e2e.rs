@@ -920,6 +920,9 @@ async fn handshake<P: Provider>(
             ("challenge=abc123".to_owned(), 200, "abc123"),
             ("challenge=%3Cb%3E".to_owned(), 400, ""),
         ],
+        // Twilio and HubSpot deliver by `GET` too: an unsigned one is
+        // refused as a delivery without its signature header.
+        "twilio" | "hubspot" => &[("challenge=abc123".to_owned(), 400, "")],
         _ => &[("challenge=abc123".to_owned(), 405, "")],
     };
     for (query, status, echoed) in checks {
