@@ -43,7 +43,7 @@
 //! missing verifier is answered 500, and the log says what to register.
 //!
 //! A method the provider never delivers with
-//! ([`Provider::METHODS`](crate::Provider::METHODS): `POST`, and `GET`
+//! ([`Provider::METHODS`]: `POST`, and `GET`
 //! for Twilio, …) is refused 405 with an `Allow` header, before the body
 //! is read; a `GET` to a provider with an unsigned endpoint check
 //! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's) is
