@@ -42,7 +42,8 @@
 //! body. Refusals are [`WebhookRejection`]s, logged with their details; a
 //! missing verifier is answered 500, and the log says what to register.
 //!
-//! A `GET` routed to an extractor's handler is never a delivery: it is
+//! A `GET` routed to an extractor's handler is never a delivery (nor a
+//! `HEAD`, which is answered as the `GET` it stands for): it is
 //! answered as the provider's unsigned endpoint check
 //! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's), or
 //! refused (405 for a provider without one), and the handler never runs.

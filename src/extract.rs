@@ -652,10 +652,11 @@ pub(crate) fn log_refusal(
     }
 }
 
-/// What a `GET` routed to provider `P`'s webhook handler is answered,
-/// before anything else is read: `None` when it goes on to be verified
-/// like any delivery (a scheme that signs the method or URL, such as
-/// Twilio's, may be delivered by `GET`); else the provider's unsigned
+/// What a `GET` (or a `HEAD`, which axum routes to a `get` handler and
+/// no provider delivers with) routed to provider `P`'s webhook handler is
+/// answered, before anything else is read: `None` when it goes on to be
+/// verified like any delivery (a scheme that signs the method or URL, such
+/// as Twilio's, may be delivered by `GET`); else the provider's unsigned
 /// endpoint check answered, or refused. Nothing of such a request ever
 /// reaches the handler.
 pub(crate) fn unsigned_get<P: Provider>(
@@ -663,7 +664,8 @@ pub(crate) fn unsigned_get<P: Provider>(
     method: &str,
     query: Option<&str>,
 ) -> Option<WebhookRejection> {
-    if method != "GET" || (P::ENDPOINT_CHECK.is_none() && verifier.scheme().signs_url()) {
+    let get = matches!(method, "GET" | "HEAD");
+    if !get || (P::ENDPOINT_CHECK.is_none() && verifier.scheme().signs_url()) {
         return None;
     }
     Some(match verifier.answer_endpoint_check(query) {
