@@ -721,6 +721,11 @@ mod unsigned {
             );
             assert_eq!(runs.load(Ordering::SeqCst), 3, "{framework}");
         }
+        // Neither the verify token nor a token tried against it is ever
+        // logged (the refusals above are, with their path).
+        let logged = log::text();
+        assert!(logged.contains("/meta"), "{logged}");
+        assert!(!logged.contains(VERIFY_TOKEN), "{logged}");
     }
 }
 

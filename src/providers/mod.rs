@@ -190,8 +190,12 @@ pub trait Provider: Send + Sync + 'static {
     /// verify token, Dropbox's `challenge`), which the axum and actix-web
     /// extractors answer when the `GET` is routed to a webhook handler.
     /// None unless the provider has one: a `GET` to its handler is then
-    /// refused 405 (unless its scheme signs the method, as Twilio's may be
-    /// configured to deliver by `GET`).
+    /// refused 405, unless its scheme signs the method or the URL
+    /// ([`Scheme::signs_url`]: Square, Twilio, HubSpot), whose `GET`s are
+    /// verified like any delivery (Twilio may be configured to call by
+    /// `GET`, HubSpot signs its CRM cards' `GET`s).
+    ///
+    /// [`Scheme::signs_url`]: crate::Scheme::signs_url
     ///
     /// [`EndpointCheck`]: crate::EndpointCheck
     const ENDPOINT_CHECK: Option<crate::EndpointCheck> = None;
