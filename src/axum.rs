@@ -116,7 +116,8 @@
 //! A method the provider never delivers with
 //! ([`Provider::METHODS`]: `POST`, and `GET`
 //! for Twilio, …) is refused 405 with an `Allow` header, before the body
-//! is read; a `GET` to a provider with an unsigned endpoint check
+//! is read; a `GET` (or a `HEAD`, answered as the `GET` it stands for) to
+//! a provider with an unsigned endpoint check
 //! ([`EndpointCheck`](crate::EndpointCheck): Meta's, Dropbox's) is
 //! answered as that check. Either way the handler never runs.
 //!

@@ -710,7 +710,8 @@ pub(crate) fn log_refusal(
 /// What a request routed to provider `P`'s webhook handler is answered
 /// for its method, before anything else is read: `None` when it goes on to
 /// be verified like any delivery (its method is one of [`Provider::METHODS`]);
-/// else, for a `GET` to a provider with an unsigned endpoint check
+/// else, for a `GET` (or a `HEAD`, which axum routes to
+/// a `get` handler) to a provider with an unsigned endpoint check
 /// ([`Provider::ENDPOINT_CHECK`], which comes first), the check answered or
 /// refused; else 405 ([`WebhookRejection::MethodNotAllowed`]). Nothing of
 /// such a request ever reaches the handler.
@@ -719,7 +720,7 @@ pub(crate) fn unexpected_method<P: Provider>(
     method: &str,
     query: Option<&str>,
 ) -> Option<WebhookRejection> {
-    if method == "GET" && P::ENDPOINT_CHECK.is_some() {
+    if matches!(method, "GET" | "HEAD") && P::ENDPOINT_CHECK.is_some() {
         return Some(match verifier.answer_endpoint_check(query) {
             Ok(answer) => WebhookRejection::Handshake(answer),
             Err(error) => WebhookRejection::EndpointCheck(error),

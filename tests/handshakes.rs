@@ -721,5 +721,119 @@ mod unsigned {
             );
             assert_eq!(runs.load(Ordering::SeqCst), 3, "{framework}");
         }
+        // Neither the verify token nor a token tried against it is ever
+        // logged (the refusals above are, with their path).
+        let logged = log::text();
+        assert!(logged.contains("/meta"), "{logged}");
+        assert!(!logged.contains(VERIFY_TOKEN), "{logged}");
     }
+}
+
+/// axum routes a `HEAD` to a `get` handler, so `post(h).get(h)` for
+/// Meta's and Dropbox's checks also takes `HEAD`s: a `HEAD` is answered
+/// like the `GET` it stands for (the check, or its refusal) and is never
+/// verified as a delivery, so a signed body replayed in a `HEAD` does not
+/// reach the handler. The same in actix-web, for a `HEAD` route to the
+/// handler.
+#[actix_web::test]
+async fn a_head_is_answered_as_the_get_it_stands_for() {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use signed_webhooks::Dropbox;
+    use signed_webhooks::axum::Webhook;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tower::ServiceExt;
+
+    let body =
+        br#"{"list_folder":{"accounts":["dbid:AAH4f99T0taONIb"]},"delta":{"users":[12345]}}"#;
+    let signed = Signer::<Dropbox>::new(SECRET).unwrap().sign(body);
+    let runs = Arc::new(AtomicUsize::new(0));
+    let handler = {
+        let runs = runs.clone();
+        move |_: Webhook<Dropbox>| async move {
+            runs.fetch_add(1, Ordering::SeqCst);
+            StatusCode::OK
+        }
+    };
+    let app = axum::Router::new()
+        .route("/dropbox", post(handler.clone()).get(handler))
+        .with_state(Verifier::<Dropbox>::new(SECRET).unwrap());
+    let head = |uri: &str, signed_body: bool| {
+        let mut request = Request::head(uri);
+        if signed_body {
+            for (name, value) in signed.iter() {
+                request = request.header(name, value);
+            }
+        }
+        request
+            .body(if signed_body {
+                Body::from(body.to_vec())
+            } else {
+                Body::empty()
+            })
+            .unwrap()
+    };
+    let answer = app
+        .clone()
+        .oneshot(head("/dropbox?challenge=abc123", false))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
+    // A signed delivery in a HEAD: not the check, so refused, and never
+    // handed to the handler.
+    let answer = app.clone().oneshot(head("/dropbox", true)).await.unwrap();
+    assert_eq!(answer.status(), 400);
+    assert_eq!(
+        runs.load(Ordering::SeqCst),
+        0,
+        "a HEAD is not the handler's"
+    );
+    // A signed POST still is.
+    let mut post_request = Request::post("/dropbox");
+    for (name, value) in signed.iter() {
+        post_request = post_request.header(name, value);
+    }
+    let answer = app
+        .oneshot(post_request.body(Body::from(body.to_vec())).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+
+    // actix-web: a HEAD route to the same handler.
+    use actix_web::{App, HttpResponse, test, web};
+    let actix_runs = Arc::new(AtomicUsize::new(0));
+    let flag = actix_runs.clone();
+    let service = test::init_service(
+        App::new()
+            .app_data(web::Data::new(Verifier::<Dropbox>::new(SECRET).unwrap()))
+            .route(
+                "/dropbox",
+                web::head().to(move |_: signed_webhooks::actix::Webhook<Dropbox>| {
+                    let flag = flag.clone();
+                    async move {
+                        flag.fetch_add(1, Ordering::SeqCst);
+                        HttpResponse::Ok().finish()
+                    }
+                }),
+            ),
+    )
+    .await;
+    let mut request = test::TestRequest::default()
+        .method(actix_web::http::Method::HEAD)
+        .uri("/dropbox");
+    for (name, value) in signed.iter() {
+        request = request.insert_header((name.to_string(), value.to_owned()));
+    }
+    let answer =
+        test::call_service(&service, request.set_payload(body.to_vec()).to_request()).await;
+    assert_eq!(answer.status(), 400);
+    assert_eq!(
+        actix_runs.load(Ordering::SeqCst),
+        0,
+        "a HEAD is not the handler's"
+    );
 }
