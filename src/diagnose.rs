@@ -276,8 +276,8 @@ pub fn explain_at<P: Provider>(
 /// and query), then the
 /// same corrections of the body and the secret, the URL and method kept.
 /// A mistake in the URL itself is [`explain_url_at`]'s to find. For a
-/// provider that signs no URL, the URL is not read: the same as
-/// [`explain_at`].
+/// provider that signs no URL, the URL must still be one (it is checked
+/// first), and the rest is the same as [`explain_at`].
 ///
 /// A `url` that is not one a signer takes (see [`split_url`]), or a
 /// method that is not an HTTP token, is refused

@@ -362,7 +362,7 @@ pub enum ConfigError {
     /// none ([`Provider::ENDPOINT_CHECK`](crate::Provider::ENDPOINT_CHECK)).
     #[non_exhaustive]
     #[error("{provider} checks its endpoints without a verify token: remove `with_verify_token`")]
-    NoVerifyToken {
+    VerifyTokenNotTaken {
         /// The provider.
         provider: &'static str,
     },

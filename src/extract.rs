@@ -900,7 +900,11 @@ impl Received {
                     Delivery::Duplicate(webhook)
                 })
             })),
-            _ => Claimed::Ready(Delivery::First(webhook)),
+            (Some(slot), false) => {
+                slot.note_unclaimed::<P>();
+                Claimed::Ready(Delivery::First(webhook))
+            }
+            (None, _) => Claimed::Ready(Delivery::First(webhook)),
         })
     }
 
@@ -930,7 +934,11 @@ impl Received {
                     Err(WebhookRejection::Duplicate)
                 }
             })),
-            _ => Claimed::Ready(body),
+            (Some(slot), false) => {
+                slot.note_unclaimed::<P>();
+                Claimed::Ready(body)
+            }
+            (None, _) => Claimed::Ready(body),
         }
     }
 }
@@ -954,7 +962,11 @@ impl Received {
             Some(key) => slot.admit_in_transaction(endpoint, key).await?,
             // Nothing to claim (`DeliveryId::Unkeyed`): the transaction
             // holds the handler's writes alone.
-            None => TransactionAdmission::First(slot.begin_unclaimed().await?),
+            None => {
+                let transaction = slot.begin_unclaimed().await?;
+                slot.note_unclaimed::<P>();
+                TransactionAdmission::First(transaction)
+            }
         };
         match admission {
             TransactionAdmission::First(transaction) => Ok(WebhookTx {

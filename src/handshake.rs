@@ -112,20 +112,22 @@ const SUBSCRIBE: &str = "subscribe";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EndpointCheckError {
-    /// The provider checks no endpoint with a `GET`: its endpoint takes
-    /// signed `POST`s only (405).
+    /// The provider checks no endpoint with an unsigned `GET`: a `GET`
+    /// to it is a delivery (Twilio's, verified like any) or refused 405
+    /// ([`Provider::METHODS`](crate::Provider::METHODS)).
     #[non_exhaustive]
     #[error(
-        "a GET reached {provider}'s webhook endpoint, but {provider} checks no endpoint with a \
-         GET: its deliveries are signed POSTs"
+        "a GET reached {provider}'s endpoint check, but {provider} checks no endpoint with an \
+         unsigned GET"
     )]
     NoCheck {
         /// The provider.
         provider: &'static str,
     },
     /// Not the provider's check: a parameter missing (but Meta's verify
-    /// token: [`WrongVerifyToken`](Self::WrongVerifyToken)), repeated, not
-    /// the check's, or a mode other than `subscribe` (400).
+    /// token: [`WrongVerifyToken`](Self::WrongVerifyToken)) or repeated,
+    /// or a mode other than `subscribe` (400). Parameters that are not
+    /// the check's (the registered URL's own) are ignored.
     #[non_exhaustive]
     #[error("a GET that is not {provider}'s endpoint check: {reason}")]
     NotTheCheck {
@@ -202,9 +204,7 @@ impl EndpointCheckError {
     /// The fixed sentence the sender is told.
     pub fn public_message(&self) -> &'static str {
         match self {
-            EndpointCheckError::NoCheck { .. } => {
-                "this endpoint accepts signed POST deliveries only"
-            }
+            EndpointCheckError::NoCheck { .. } => "this endpoint has no unsigned check",
             EndpointCheckError::NotTheCheck { .. } => {
                 "this GET is not the provider's endpoint check"
             }
@@ -245,8 +245,11 @@ pub(crate) fn answer_endpoint_check(
     }
     let mut values: [Option<String>; 3] = [None, None, None];
     for (name, value) in crate::target::form_pairs(query.as_bytes()) {
+        // Another parameter is the registered URL's own (`?tenant=acme`),
+        // which the provider keeps when it adds the check's: ignored, since
+        // only the checked challenge is ever echoed.
         let Some(index) = names.iter().position(|known| *known == name) else {
-            return Err(not_the_check("a parameter that is not the check's"));
+            continue;
         };
         if values[index].replace(value).is_some() {
             return Err(not_the_check("a parameter repeated"));
@@ -359,10 +362,6 @@ mod tests {
                 "not_an_endpoint_check",
             ),
             (
-                "hub.mode=subscribe&hub.challenge=1&hub.verify_token=t&x=1",
-                "not_an_endpoint_check",
-            ),
-            (
                 "hub.mode=subscribe&hub.challenge=1&hub.challenge=2&hub.verify_token=t",
                 "not_an_endpoint_check",
             ),
@@ -382,6 +381,14 @@ mod tests {
         ] {
             assert_eq!(meta(query, Some("t")), Err(code), "{query}");
         }
+        // The registered URL's own parameters are ignored.
+        assert_eq!(
+            meta(
+                "x=1&hub.mode=subscribe&hub.challenge=1&hub.verify_token=t",
+                Some("t")
+            ),
+            Ok(b"1".to_vec())
+        );
     }
 
     #[test]
@@ -404,9 +411,13 @@ mod tests {
         }
         assert_eq!(dropbox(None), Err("not_an_endpoint_check"));
         assert_eq!(dropbox(Some("")), Err("not_an_endpoint_check"));
+        // The registered URL's own parameters are kept by the provider,
+        // before or after the check's, and ignored.
         assert_eq!(
-            dropbox(Some("challenge=a&other=b")),
-            Err("not_an_endpoint_check")
+            dropbox(Some("tenant=acme&challenge=abc")),
+            Ok(b"abc".to_vec())
         );
+        assert_eq!(dropbox(Some("challenge=a&other=b")), Ok(b"a".to_vec()));
+        assert_eq!(dropbox(Some("tenant=acme")), Err("not_an_endpoint_check"));
     }
 }

@@ -334,12 +334,12 @@ impl<P: Provider> Verifier<P> {
     ///
     /// [`ConfigError::InvalidVerifyToken`] when the token is empty, has
     /// surrounding whitespace or quotes (as a secret would be refused);
-    /// [`ConfigError::NoVerifyToken`] when the provider's endpoint check
+    /// [`ConfigError::VerifyTokenNotTaken`] when the provider's endpoint check
     /// takes no token (Dropbox's) or it has none.
     pub fn with_verify_token(mut self, token: impl Into<String>) -> Result<Self, ConfigError> {
         let token = Zeroizing::new(token.into());
         if !matches!(P::ENDPOINT_CHECK, Some(EndpointCheck::VerifyToken { .. })) {
-            return Err(ConfigError::NoVerifyToken { provider: P::NAME });
+            return Err(ConfigError::VerifyTokenNotTaken { provider: P::NAME });
         }
         Secret::from(token.as_str())
             .validate()

@@ -869,3 +869,51 @@ fn a_standard_webhooks_secret_of_the_specs_length_is_not_weak() {
     // 16 bytes: below the spec's minimum.
     assert!(weak("whsec_AAECAwQFBgcICQoLDA0ODw=="));
 }
+
+/// A provider whose deliveries have no key is never claimed, yet a failed
+/// delivery of one that never retries is still logged as lost.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_unkeyed_delivery_of_a_provider_that_never_retries_is_logged_as_lost() {
+    use axum::http::StatusCode;
+    use signed_webhooks::axum::Webhook;
+    use signed_webhooks::{DeliveryId, Retries, Scheme};
+    use tower::ServiceExt;
+
+    struct Hint;
+    impl Provider for Hint {
+        const NAME: &'static str = "hint";
+        type Event = serde_json::Value;
+        fn scheme() -> Scheme {
+            Scheme::body("x-hint-signature").with_delivery_id(DeliveryId::Unkeyed)
+        }
+        const RETRIES: Retries = Retries::Never {
+            by_hand: None,
+            source: "this test's provider",
+        };
+    }
+    async fn fails(_: Webhook<Hint>) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+    log();
+    let app = axum::Router::new()
+        .route("/webhooks/hint", axum::routing::post(fails))
+        .with_state(Verifier::<Hint>::new(SECRET).unwrap())
+        .layer(Deduplicator::in_memory());
+    let body = br#"{"changed":"unkeyed_lost"}"#;
+    let mut request = axum::http::Request::post("/webhooks/hint");
+    for (name, value) in Signer::<Hint>::new(SECRET).unwrap().sign(body) {
+        request = request.header(&*name, value);
+    }
+    let answer = app
+        .oneshot(request.body(axum::body::Body::from(&body[..])).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 500);
+    let line = logged(&[
+        "ERROR",
+        "hint (unkeyed)",
+        "lost unless it is redelivered by hand",
+    ])
+    .await;
+    assert!(line.contains("answered 500"), "{line}");
+}

@@ -411,7 +411,7 @@ fn a_verify_token_is_for_a_check_that_takes_one() {
         Verifier::<Dropbox>::new(SECRET)
             .unwrap()
             .with_verify_token("meatyhamhock"),
-        Err(ConfigError::NoVerifyToken {
+        Err(ConfigError::VerifyTokenNotTaken {
             provider: "dropbox",
             ..
         })
@@ -420,7 +420,7 @@ fn a_verify_token_is_for_a_check_that_takes_one() {
         Verifier::<Slack>::new(SECRET)
             .unwrap()
             .with_verify_token("meatyhamhock"),
-        Err(ConfigError::NoVerifyToken {
+        Err(ConfigError::VerifyTokenNotTaken {
             provider: "slack",
             ..
         })
@@ -658,11 +658,18 @@ mod unsigned {
                 log::line_with(&["meta", "no verify token is configured", "with_verify_token"])
                     .await;
             assert!(line.contains("ERROR"), "{line}");
+            // The registered URL's own parameters are ignored.
+            for path in [
+                format!("/meta?tenant=acme&{query}"),
+                "/dropbox?tenant=acme&challenge=abc123".to_owned(),
+            ] {
+                let (status, _, _, text) = get(addr, &path).await;
+                assert_eq!(status, 200, "{framework} {path}: {text}");
+            }
             // A challenge not to echo, or a GET that is not the check: 400.
             for path in [
                 format!("/meta?{}", meta("%3Cscript%3E", VERIFY_TOKEN)),
                 format!("/meta?{}", meta(&over, VERIFY_TOKEN)),
-                format!("/meta?{query}&extra=1"),
                 format!(
                     "/meta?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token={VERIFY_TOKEN}"
                 ),

@@ -81,6 +81,15 @@ impl ClaimSlot {
         })
     }
 
+    /// Notes a verified delivery that is not claimed, having no key
+    /// ([`DeliveryId::Unkeyed`](crate::DeliveryId::Unkeyed)), so that
+    /// [`finish`](Self::finish) still logs it lost when its handler fails
+    /// and its provider does not retry.
+    pub(crate) fn note_unclaimed<P: crate::Provider>(&self) {
+        let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
+        pending.claimed = Some((format!("{} (unkeyed)", P::NAME), P::RETRIES));
+    }
+
     /// Claims a verified delivery at `endpoint` in a transaction of the
     /// deduplicator's PostgreSQL store.
     #[cfg(feature = "postgres")]

@@ -457,14 +457,19 @@ fn signed_url(kind: Kind, args: &SendArgs) -> Option<&str> {
     }
 }
 
-/// `url` with `fields` (`name=value&…`) added to its query.
+/// `url` with `fields` (`name=value&…`) added to its query, before any
+/// fragment (which is never sent).
 fn with_query(url: &str, fields: &str) -> String {
+    let (url, fragment) = match url.find('#') {
+        Some(at) => url.split_at(at),
+        None => (url, ""),
+    };
     let separator = match url.find('?') {
         None => "?",
         Some(at) if at + 1 == url.len() || url.ends_with('&') => "",
         Some(_) => "&",
     };
-    format!("{url}{separator}{fields}")
+    format!("{url}{separator}{fields}{fragment}")
 }
 
 /// The URL without the user and password it may carry.
@@ -659,6 +664,11 @@ mod tests {
         assert_eq!(
             with_query("https://h.example/t?", "A=1"),
             "https://h.example/t?A=1"
+        );
+        // Before the fragment, which is never sent.
+        assert_eq!(
+            with_query("https://h.example/t?x=1#top", "A=1"),
+            "https://h.example/t?x=1&A=1#top"
         );
         assert_eq!(
             with_query("https://h.example/t?x=1&", "A=1"),
