@@ -349,6 +349,20 @@ pub enum ConfigError {
         /// The name.
         name: &'static str,
     },
+    /// A [`Provider::METHODS`](crate::Provider::METHODS) that would refuse
+    /// every delivery: empty, or a method that is not uppercase ASCII
+    /// letters (`"post"` is never what a request says).
+    #[non_exhaustive]
+    #[error(
+        "{provider}'s METHODS {methods:?} would refuse every delivery: list the uppercase HTTP \
+         methods it delivers with, POST first"
+    )]
+    InvalidMethods {
+        /// The provider.
+        provider: &'static str,
+        /// Its methods.
+        methods: &'static [&'static str],
+    },
     /// A verify token ([`Verifier::with_verify_token`](crate::Verifier::with_verify_token))
     /// that is certainly a mistake in copying it: empty, with surrounding
     /// whitespace or quotes.

@@ -250,6 +250,7 @@ impl<P: Provider> Verifier<P> {
         I::Item: Into<Secret>,
     {
         check_name(P::NAME)?;
+        check_methods(P::NAME, P::METHODS)?;
         let secrets: Vec<Secret> = secrets.into_iter().map(Into::into).collect();
         let scheme = scheme.for_keys(&secrets, false)?;
         scheme
@@ -1059,6 +1060,23 @@ fn check_name(name: &'static str) -> Result<(), ConfigError> {
         Ok(())
     } else {
         Err(ConfigError::InvalidProviderName { name })
+    }
+}
+
+/// Refuses a provider's [`Provider::METHODS`] that would refuse every
+/// delivery: none, or one that is not an uppercase HTTP method name.
+fn check_methods(name: &'static str, methods: &'static [&'static str]) -> Result<(), ConfigError> {
+    let valid = !methods.is_empty()
+        && methods.iter().all(|method| {
+            (1..=16).contains(&method.len()) && method.bytes().all(|b| b.is_ascii_uppercase())
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(ConfigError::InvalidMethods {
+            provider: name,
+            methods,
+        })
     }
 }
 

@@ -345,3 +345,44 @@ async fn twilios_gets_and_hubspots_puts_are_verified_and_handled() {
         assert_eq!(runs.load(Ordering::SeqCst), 2, "{framework}");
     }
 }
+
+/// A provider's `METHODS` that would refuse every delivery is refused when
+/// its verifier is built, not discovered as 405s in production.
+#[test]
+fn methods_that_would_refuse_every_delivery_are_a_configuration_error() {
+    use signed_webhooks::{ConfigError, Provider, Scheme};
+
+    struct Lowercase;
+    impl Provider for Lowercase {
+        const NAME: &'static str = "lowercase";
+        type Event = serde_json::Value;
+        const METHODS: &'static [&'static str] = &["post"];
+        fn scheme() -> Scheme {
+            Scheme::body("x-signature")
+        }
+    }
+    struct NoMethod;
+    impl Provider for NoMethod {
+        const NAME: &'static str = "no-method";
+        type Event = serde_json::Value;
+        const METHODS: &'static [&'static str] = &[];
+        fn scheme() -> Scheme {
+            Scheme::body("x-signature")
+        }
+    }
+    const KEY: &str = "whsec_9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f";
+    assert!(matches!(
+        Verifier::<Lowercase>::new(KEY),
+        Err(ConfigError::InvalidMethods {
+            provider: "lowercase",
+            ..
+        })
+    ));
+    assert!(matches!(
+        Verifier::<NoMethod>::new(KEY),
+        Err(ConfigError::InvalidMethods {
+            provider: "no-method",
+            ..
+        })
+    ));
+}
