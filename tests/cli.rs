@@ -1452,7 +1452,7 @@ fn deliveries() -> Vec<Value> {
                 }
                 if signed.provider == "twilio" {
                     // The fields as a framework hands them to Twilio's validator.
-                    delivery["form"] = form_fields(&body);
+                    delivery["form"] = support::form_fields(&body);
                 }
                 delivery
             };
@@ -1472,36 +1472,6 @@ fn deliveries() -> Vec<Value> {
         }
     }
     out
-}
-
-/// A form body's fields, decoded (`+` and percent-escapes), in order, as
-/// `[[name, value], …]`.
-fn form_fields(body: &str) -> Value {
-    fn decode(text: &str) -> String {
-        let text = text.replace('+', " ");
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            let escaped = text
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-            if let (b'%', Some(b)) = (bytes[i], escaped) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-            out.push(bytes[i]);
-            i += 1;
-        }
-        String::from_utf8(out).unwrap()
-    }
-    body.split('&')
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            json!([decode(name), decode(value)])
-        })
-        .collect()
 }
 
 /// The providers verify_deliveries.py leaves to the Node check: their

@@ -1515,35 +1515,6 @@ fn url_deliveries() -> Vec<Value> {
             .unwrap_or_else(|| panic!("no vector {name:?}"))
             .clone()
     }
-    /// A form body's fields, decoded, in order (what a framework hands
-    /// Twilio's validator).
-    fn form_of(body: &str) -> Value {
-        fn decode(text: &str) -> String {
-            let text = text.replace('+', " ");
-            let bytes = text.as_bytes();
-            let mut out = Vec::new();
-            let mut i = 0;
-            while i < bytes.len() {
-                let escaped = text
-                    .get(i + 1..i + 3)
-                    .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-                if let (b'%', Some(b)) = (bytes[i], escaped) {
-                    out.push(b);
-                    i += 3;
-                    continue;
-                }
-                out.push(bytes[i]);
-                i += 1;
-            }
-            String::from_utf8(out).unwrap()
-        }
-        body.split('&')
-            .map(|pair| {
-                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-                json!([decode(name), decode(value)])
-            })
-            .collect()
-    }
     /// Adds the request's URL (and method, form) to a delivery.
     fn at(mut delivery: Value, url: &str, form: bool) -> Value {
         delivery["url"] = Value::from(url);
@@ -1554,7 +1525,7 @@ fn url_deliveries() -> Vec<Value> {
                 "Content-Type".into(),
                 Value::from("application/x-www-form-urlencoded"),
             );
-            delivery["form"] = form_of(delivery["body"].as_str().unwrap());
+            delivery["form"] = support::form_fields(delivery["body"].as_str().unwrap());
         }
         delivery
     }

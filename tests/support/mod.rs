@@ -29,3 +29,33 @@ pub fn fixture(name: &str) -> Vec<u8> {
 pub fn unleeshed(value: &str) -> [(&'static str, &str); 1] {
     [(UNLEESHED, value)]
 }
+
+/// A form body's fields, decoded (`+` and percent-escapes), in order, as
+/// `[[name, value], …]`.
+pub fn form_fields(body: &str) -> serde_json::Value {
+    fn decode(text: &str) -> String {
+        let text = text.replace('+', " ");
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let escaped = text
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            if let (b'%', Some(b)) = (bytes[i], escaped) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        String::from_utf8(out).unwrap()
+    }
+    body.split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            serde_json::json!([decode(name), decode(value)])
+        })
+        .collect()
+}

@@ -609,19 +609,23 @@ fn verify_url_as<P: Provider>(
     let mut out = std::io::stdout().lock();
     let (origin, path_and_query) = diagnose::split_url(&target.url)
         .ok_or_else(|| Failure::Usage(format!("--url {:?} is not a URL", target.url)))?;
+    // The body's and the secret's usual mistakes, the URL and method kept.
+    let explain = || {
+        diagnose::explain_target_at::<P>(
+            &secret.secret,
+            &target.method,
+            &target.url,
+            headers,
+            body,
+            now,
+        )
+    };
     let verifier = match Verifier::<P>::at_public_origin(origin, [secret.secret.as_str()]) {
         Ok(verifier) => verifier,
         Err(_) => {
             // Which copy mistake in the secret, if one, and whether the
             // delivery verifies once it is corrected.
-            let diagnosis = diagnose::explain_target_at::<P>(
-                &secret.secret,
-                &target.method,
-                &target.url,
-                headers,
-                body,
-                now,
-            );
+            let diagnosis = explain();
             let _ = writeln!(out, "{diagnosis}");
             let _ = writeln!(out, "(secret read from {})", secret.variable);
             return Err(Failure::Refused);
@@ -667,14 +671,7 @@ fn verify_url_as<P: Provider>(
                 // The URL is right: the body's or the secret's usual
                 // mistakes, as for the other providers.
                 Some(None) => {
-                    let diagnosis = diagnose::explain_target_at::<P>(
-                        &secret.secret,
-                        &target.method,
-                        &target.url,
-                        headers,
-                        body,
-                        now,
-                    );
+                    let diagnosis = explain();
                     let text = diagnosis.to_string();
                     if diagnosis.is_explained() {
                         writeln!(out, "{text}")
