@@ -1411,25 +1411,11 @@ fn manifest_dir() -> PathBuf {
 fn deliveries() -> Vec<Value> {
     let mut out = Vec::new();
     for signed in signed_by_the_command() {
-        let mut headers: serde_json::Map<String, Value> = signed
+        let headers: serde_json::Map<String, Value> = signed
             .headers
             .iter()
             .map(|(n, v)| (n.clone(), Value::from(v.clone())))
             .collect();
-        if signed.provider == "shopify" {
-            // Unsigned, and required by Shopify's library beside the topic
-            // `sign --type` prints.
-            for (name, value) in [
-                ("X-Shopify-Shop-Domain", "acme-apparel.myshopify.com"),
-                ("X-Shopify-API-Version", "2025-10"),
-                (
-                    "X-Shopify-Webhook-Id",
-                    "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043",
-                ),
-            ] {
-                headers.insert(name.into(), Value::from(value));
-            }
-        }
         let text = String::from_utf8(signed.body.clone()).unwrap();
         let method = signed
             .request

@@ -237,9 +237,10 @@ impl Kind {
     }
 
     /// Whether a delivery id in a header must be a UUID: the scheme's
-    /// shape, or the GUIDs GitHub and LeadLex send.
+    /// shape, or the GUIDs GitHub, LeadLex and Shopify send.
     pub fn uuid_ids(self) -> bool {
-        matches!(self, Kind::Github | Kind::Leadlex) || self.scheme().id_shape() == IdShape::Uuid
+        matches!(self, Kind::Github | Kind::Leadlex | Kind::Shopify)
+            || self.scheme().id_shape() == IdShape::Uuid
     }
 
     /// The unsigned header naming the event, which the provider's event
@@ -423,6 +424,21 @@ impl Kind {
             }
             // GitHub's docs: the delivery's GUID.
             Kind::Github => add("x-github-delivery", delivery.map(str::to_owned)),
+            // Shopify's docs (tests/vectors/facts/shopify.md): none signed,
+            // and its library refuses a delivery without the shop, the API
+            // version and the delivery's id.
+            Kind::Shopify => {
+                add(
+                    "x-shopify-shop-domain",
+                    Some("acme-apparel.myshopify.com".to_owned()),
+                );
+                add("x-shopify-api-version", Some("2025-10".to_owned()));
+                add("x-shopify-webhook-id", delivery.map(str::to_owned));
+                add(
+                    "x-shopify-triggered-at",
+                    Some(crate::fixtures::rfc3339(now, false)),
+                );
+            }
             // Twitch's docs: the message type, which the body also tells.
             Kind::Twitch => {
                 let kind = if value.get("challenge").is_some() {
