@@ -221,14 +221,18 @@ pub(crate) fn check_method(method: &str) -> Result<(), &'static str> {
 /// The URLs a signature may cover, for a URL as the provider called it
 /// (origin and path and query): the URL in its signed form, and for
 /// [`UrlForm::EitherDefaultPort`] the same with the default port added, or
-/// removed when it is there.
-pub(crate) fn signed_urls(url: &str, form: UrlForm) -> (String, Option<String>) {
+/// removed when it is there. `url` itself is the signed form wherever it
+/// needs no change: nothing is copied.
+pub(crate) fn signed_urls(url: String, form: UrlForm) -> (String, Option<String>) {
     match form {
-        UrlForm::AsReceived => (url.to_owned(), None),
-        UrlForm::HubSpotDecoded => (hubspot_decoded(url).into_owned(), None),
+        UrlForm::AsReceived => (url, None),
+        UrlForm::HubSpotDecoded => match hubspot_decoded(&url) {
+            Cow::Borrowed(_) => (url, None),
+            Cow::Owned(decoded) => (decoded, None),
+        },
         UrlForm::EitherDefaultPort => {
-            let other = toggle_default_port(url);
-            (url.to_owned(), other)
+            let other = toggle_default_port(&url);
+            (url, other)
         }
     }
 }
@@ -253,11 +257,17 @@ fn toggle_default_port(url: &str) -> Option<String> {
     };
     let (host, port) = authority.split_at(host_end);
     let path = &rest[end..];
-    match port {
-        "" => Some(format!("{scheme}{host}{default}{path}")),
-        port if port == default => Some(format!("{scheme}{host}{path}")),
-        _ => None,
+    let pieces: &[&str] = match port {
+        "" => &[scheme, host, default, path],
+        port if port == default => &[scheme, host, path],
+        _ => return None,
+    };
+    // Made at its length at once (`format!` would grow it twice).
+    let mut other = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        other.push_str(piece);
     }
+    Some(other)
 }
 
 /// HubSpot's v3 rule: `%3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B`
@@ -349,6 +359,8 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
             Err(())
         };
     }
+    // Borrowed from the body wherever nothing needed decoding: sorting
+    // and deduplicating compare the decoded text either way.
     let mut pairs = form_pairs(body);
     let refused = pairs
         .iter()
@@ -359,8 +371,12 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
         );
     pairs.sort_unstable();
     pairs.dedup();
-    let mut bytes = Vec::with_capacity(body.len());
-    for (name, value) in pairs {
+    let len = pairs
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    let mut bytes = Vec::with_capacity(len);
+    for (name, value) in &pairs {
         bytes.extend_from_slice(name.as_bytes());
         bytes.extend_from_slice(value.as_bytes());
     }
@@ -369,18 +385,23 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
 
 /// The fields of an `application/x-www-form-urlencoded` body, decoded, in
 /// the order sent: a field without `=` has an empty value, empty ones
-/// (`&&`) are skipped.
-pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    body.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                Some(at) => (&pair[..at], &pair[at + 1..]),
-                None => (pair, &[][..]),
-            };
-            (form_decode(name), form_decode(value))
-        })
-        .collect()
+/// (`&&`) are skipped. A name or value with nothing to decode is borrowed
+/// from the body; the list is made once, as long as the body has fields
+/// at most.
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    let most = body.iter().filter(|&&b| b == b'&').count() + 1;
+    let mut pairs = Vec::with_capacity(most);
+    for pair in body.split(|&b| b == b'&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &[][..]),
+        };
+        pairs.push((form_decode(name), form_decode(value)));
+    }
+    pairs
 }
 
 /// The byte two hex digits stand for; `None` unless both are ASCII hex
@@ -399,7 +420,11 @@ fn hex_byte(hex: &[u8]) -> Option<u8> {
 /// One `application/x-www-form-urlencoded` name or value decoded: `+` is a
 /// space, `%XX` a byte (an invalid escape is kept as is), the bytes read as
 /// UTF-8 (invalid sequences replaced), as the usual form parsers do.
-fn form_decode(text: &[u8]) -> String {
+fn form_decode(text: &[u8]) -> Cow<'_, str> {
+    if !text.iter().any(|&b| b == b'+' || b == b'%') {
+        // Nothing to decode: the text itself, borrowed when it is UTF-8.
+        return String::from_utf8_lossy(text);
+    }
     let mut bytes = Vec::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
@@ -420,7 +445,12 @@ fn form_decode(text: &[u8]) -> String {
         }
         i += 1;
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    // The decoded bytes become the `String` as they are when they are
+    // UTF-8 (no copy), and with invalid sequences replaced otherwise.
+    match String::from_utf8(bytes) {
+        Ok(text) => Cow::Owned(text),
+        Err(error) => Cow::Owned(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+    }
 }
 
 #[cfg(test)]
