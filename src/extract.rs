@@ -831,7 +831,7 @@ fn verified<P: Provider>(
     now: i64,
     slot: Option<&ClaimSlot>,
 ) -> Result<Received, WebhookRejection> {
-    let verified = verifier.verify_parsed(parsed, &body, now)?;
+    let (verified, fields) = verifier.verify_parsed_fields(parsed, &body, now)?;
     if let Some(handshake) = P::handshake(&body)? {
         return Err(WebhookRejection::Handshake(
             verifier.answer_handshake(&verified, &handshake),
@@ -840,7 +840,7 @@ fn verified<P: Provider>(
     // Wanted for a claim; free when the key is a signed id header, so then
     // it is always there for the handler (Standard Webhooks' event id).
     let key = if slot.is_some() || verifier.scheme().delivery_id == DeliveryId::IdHeader {
-        verifier.delivery_key_of(parsed, &body, &verified)?
+        verifier.delivery_key_of(parsed, &body, &verified, &fields)?
     } else {
         None
     };

@@ -251,7 +251,7 @@ pub(crate) fn answer_endpoint_check(
         let Some(index) = names.iter().position(|known| *known == name) else {
             continue;
         };
-        if values[index].replace(value).is_some() {
+        if values[index].replace(value.into_owned()).is_some() {
             return Err(not_the_check("a parameter repeated"));
         }
     }

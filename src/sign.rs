@@ -73,7 +73,7 @@ impl<P: Provider> Signer<P> {
         let invalid = |reason| ConfigError::InvalidPublicOrigin { reason };
         crate::target::split_url(url).map_err(invalid)?;
         let mut signer = Self::build([secret], true)?;
-        let (signed, _) = crate::target::signed_urls(url, signer.scheme.url_form);
+        let (signed, _) = crate::target::signed_urls(url.to_owned(), signer.scheme.url_form);
         signer.url = Some(signed);
         Ok(signer)
     }

@@ -221,14 +221,18 @@ pub(crate) fn check_method(method: &str) -> Result<(), &'static str> {
 /// The URLs a signature may cover, for a URL as the provider called it
 /// (origin and path and query): the URL in its signed form, and for
 /// [`UrlForm::EitherDefaultPort`] the same with the default port added, or
-/// removed when it is there.
-pub(crate) fn signed_urls(url: &str, form: UrlForm) -> (String, Option<String>) {
+/// removed when it is there. `url` itself is the signed form wherever it
+/// needs no change: nothing is copied.
+pub(crate) fn signed_urls(url: String, form: UrlForm) -> (String, Option<String>) {
     match form {
-        UrlForm::AsReceived => (url.to_owned(), None),
-        UrlForm::HubSpotDecoded => (hubspot_decoded(url).into_owned(), None),
+        UrlForm::AsReceived => (url, None),
+        UrlForm::HubSpotDecoded => match hubspot_decoded(&url) {
+            Cow::Borrowed(_) => (url, None),
+            Cow::Owned(decoded) => (decoded, None),
+        },
         UrlForm::EitherDefaultPort => {
-            let other = toggle_default_port(url);
-            (url.to_owned(), other)
+            let other = toggle_default_port(&url);
+            (url, other)
         }
     }
 }
@@ -253,11 +257,17 @@ fn toggle_default_port(url: &str) -> Option<String> {
     };
     let (host, port) = authority.split_at(host_end);
     let path = &rest[end..];
-    match port {
-        "" => Some(format!("{scheme}{host}{default}{path}")),
-        port if port == default => Some(format!("{scheme}{host}{path}")),
-        _ => None,
+    let pieces: &[&str] = match port {
+        "" => &[scheme, host, default, path],
+        port if port == default => &[scheme, host, path],
+        _ => return None,
+    };
+    // Made at its length at once (`format!` would grow it twice).
+    let mut other = String::with_capacity(pieces.iter().map(|piece| piece.len()).sum());
+    for piece in pieces {
+        other.push_str(piece);
     }
+    Some(other)
 }
 
 /// HubSpot's v3 rule: `%3A %2F %3F %40 %21 %24 %27 %28 %29 %2A %2C %3B`
@@ -349,6 +359,8 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
             Err(())
         };
     }
+    // Borrowed from the body wherever nothing needed decoding: sorting
+    // and deduplicating compare the decoded text either way.
     let mut pairs = form_pairs(body);
     let refused = pairs
         .iter()
@@ -359,8 +371,12 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
         );
     pairs.sort_unstable();
     pairs.dedup();
-    let mut bytes = Vec::with_capacity(body.len());
-    for (name, value) in pairs {
+    let len = pairs
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    let mut bytes = Vec::with_capacity(len);
+    for (name, value) in &pairs {
         bytes.extend_from_slice(name.as_bytes());
         bytes.extend_from_slice(value.as_bytes());
     }
@@ -369,29 +385,67 @@ pub(crate) fn form_fields(url: &str, body: &[u8]) -> Result<SignedFields, ()> {
 
 /// The fields of an `application/x-www-form-urlencoded` body, decoded, in
 /// the order sent: a field without `=` has an empty value, empty ones
-/// (`&&`) are skipped.
-pub(crate) fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    body.split(|&b| b == b'&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                Some(at) => (&pair[..at], &pair[at + 1..]),
-                None => (pair, &[][..]),
-            };
-            (form_decode(name), form_decode(value))
+/// (`&&`) are skipped. A name or value with nothing to decode is borrowed
+/// from the body; the list is made once, as long as the body has fields
+/// at most.
+pub(crate) fn form_pairs(body: &[u8]) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    if body.is_empty() {
+        return Vec::new();
+    }
+    let mut pairs = Vec::with_capacity(count_of(b'&', body) + 1);
+    // The same fields either way; `str`'s search for an ASCII character
+    // skips through the text a word at a time, a byte slice's split
+    // compares byte by byte.
+    match std::str::from_utf8(body) {
+        Ok(text) => pairs.extend(
+            text.split('&')
+                .filter_map(|pair| form_pair(pair.as_bytes())),
+        ),
+        Err(_) => pairs.extend(body.split(|&b| b == b'&').filter_map(form_pair)),
+    }
+    pairs
+}
+
+/// One field decoded; `None` for an empty one (`&&`).
+fn form_pair(pair: &[u8]) -> Option<(Cow<'_, str>, Cow<'_, str>)> {
+    if pair.is_empty() {
+        return None;
+    }
+    let (name, value) = match pair.iter().position(|&b| b == b'=') {
+        Some(at) => (&pair[..at], &pair[at + 1..]),
+        None => (pair, &[][..]),
+    };
+    Some((form_decode(name), form_decode(value)))
+}
+
+/// How many times `byte` occurs in `bytes`: counted in chunks a `u8`
+/// cannot overflow in, which the compiler makes a vector loop.
+fn count_of(byte: u8, bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            usize::from(
+                chunk
+                    .iter()
+                    .fold(0u8, |count, &b| count + u8::from(b == byte)),
+            )
         })
-        .collect()
+        .sum()
 }
 
 /// The byte two hex digits stand for; `None` unless both are ASCII hex
 /// digits (`u8::from_str_radix` alone would take `+A` for `A`).
 fn hex_byte(hex: &[u8]) -> Option<u8> {
-    match hex {
-        [high, low] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
-            std::str::from_utf8(hex)
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+    fn digit(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
         }
+    }
+    match hex {
+        [high, low] => Some(digit(*high)? << 4 | digit(*low)?),
         _ => None,
     }
 }
@@ -399,28 +453,40 @@ fn hex_byte(hex: &[u8]) -> Option<u8> {
 /// One `application/x-www-form-urlencoded` name or value decoded: `+` is a
 /// space, `%XX` a byte (an invalid escape is kept as is), the bytes read as
 /// UTF-8 (invalid sequences replaced), as the usual form parsers do.
-fn form_decode(text: &[u8]) -> String {
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        match text[i] {
-            b'+' => bytes.push(b' '),
-            b'%' => {
-                let decoded = text.get(i + 1..i + 3).and_then(hex_byte);
-                match decoded {
-                    Some(b) => {
-                        bytes.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => bytes.push(b'%'),
-                }
-            }
-            b => bytes.push(b),
-        }
-        i += 1;
+fn form_decode(text: &[u8]) -> Cow<'_, str> {
+    if !text.iter().any(|&b| b == b'+' || b == b'%') {
+        // Nothing to decode: the text itself, borrowed when it is UTF-8.
+        return String::from_utf8_lossy(text);
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    // Run by run between `%`s (each a byte for byte copy, `+` made a
+    // space), then the escape: two hex digits a byte, else `%` kept and
+    // what follows it read as any other byte.
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let run = rest.iter().position(|&b| b == b'%').unwrap_or(rest.len());
+        let (plain, escape) = rest.split_at(run);
+        bytes.extend(plain.iter().map(|&b| if b == b'+' { b' ' } else { b }));
+        let Some((_, after)) = escape.split_first() else {
+            break;
+        };
+        match after.get(..2).and_then(hex_byte) {
+            Some(b) => {
+                bytes.push(b);
+                rest = &after[2..];
+            }
+            None => {
+                bytes.push(b'%');
+                rest = after;
+            }
+        }
+    }
+    // The decoded bytes become the `String` as they are when they are
+    // UTF-8 (no copy), and with invalid sequences replaced otherwise.
+    match String::from_utf8(bytes) {
+        Ok(text) => Cow::Owned(text),
+        Err(error) => Cow::Owned(String::from_utf8_lossy(error.as_bytes()).into_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -582,5 +648,103 @@ mod tests {
         assert!(is_json_body(b" \n[1]"));
         assert!(!is_json_body(b"&{}"));
         assert!(!is_json_body(b""));
+    }
+
+    /// The form decoding and signed fields as they were before they
+    /// borrowed from the body (0.2.0): a `String` per name and value, the
+    /// owned pairs sorted, deduplicated and joined. The faster code must
+    /// give the same bytes and the same refusal for every body.
+    mod reference {
+        pub(super) fn decode(text: &[u8]) -> String {
+            let mut bytes = Vec::new();
+            let mut i = 0;
+            while i < text.len() {
+                match text[i] {
+                    b'+' => bytes.push(b' '),
+                    b'%' => {
+                        let hex = text.get(i + 1..i + 3);
+                        let decoded = hex
+                            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+                            .and_then(|hex| std::str::from_utf8(hex).ok())
+                            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+                        if let Some(b) = decoded {
+                            bytes.push(b);
+                            i += 3;
+                            continue;
+                        }
+                        bytes.push(b'%');
+                    }
+                    b => bytes.push(b),
+                }
+                i += 1;
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+
+        pub(super) fn fields(body: &[u8]) -> (Vec<u8>, bool) {
+            let mut pairs: Vec<(String, String)> = body
+                .split(|&b| b == b'&')
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| match pair.iter().position(|&b| b == b'=') {
+                    Some(at) => (decode(&pair[..at]), decode(&pair[at + 1..])),
+                    None => (decode(pair), String::new()),
+                })
+                .collect();
+            let refused = pairs
+                .iter()
+                .any(|(name, _)| !name.starts_with(|c: char| c.is_ascii_alphabetic()));
+            pairs.sort_unstable();
+            pairs.dedup();
+            let bytes = pairs
+                .into_iter()
+                .flat_map(|(name, value)| [name, value])
+                .collect::<String>()
+                .into_bytes();
+            (bytes, refused)
+        }
+    }
+
+    #[test]
+    fn form_decoding_is_the_reference_on_every_short_text() {
+        // Every text of up to 5 bytes over escapes, hex digits of both
+        // cases, a non-hex letter, `+`, and UTF-8 both whole and broken.
+        const ALPHABET: &[u8] = b"%+aF0g\xc3\xa9\xff=&";
+        let mut text = Vec::new();
+        let mut checked = 0;
+        for len in 0..=5u32 {
+            for mut n in 0..ALPHABET.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(ALPHABET[n % ALPHABET.len()]);
+                    n /= ALPHABET.len();
+                }
+                assert_eq!(form_decode(&text), reference::decode(&text), "{text:?}");
+                let fields = form_fields("https://h/p", &text).unwrap();
+                let (bytes, refused) = reference::fields(&text);
+                assert_eq!(fields.bytes, bytes, "{text:?}");
+                assert_eq!(fields.refused.is_some(), refused, "{text:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, (0..=5).map(|len| 11usize.pow(len)).sum::<usize>());
+    }
+
+    #[test]
+    fn form_fields_are_the_reference_on_twilio_shaped_bodies() {
+        // Repeated names, identical pairs, a value that sorts before
+        // another only once decoded (`%41` is `A`), empty fields and
+        // values, a name without `=`, text that is not UTF-8.
+        for body in [
+            &b"To=%2B18005551212&CallSid=CA1&Digits=1234&From=%2B1&Caller=%2B1"[..],
+            b"Tag=b&Tag=%41&Tag=A&Tag=a&Tag=b&Tag=B",
+            b"B=1&A=2&&A=1&A&A=&Body=Hello+from+Twilio%21+Reply+STOP",
+            b"Body=caf%C3%A9+%E9t%C3&Name=%ff%FE&x=%%41%4",
+            b"a=b=c&a=b%3Dc&a=b",
+        ] {
+            let fields = form_fields("https://h/p", body).unwrap();
+            let (bytes, refused) = reference::fields(body);
+            assert_eq!(fields.bytes, bytes, "{:?}", String::from_utf8_lossy(body));
+            assert_eq!(fields.refused.is_some(), refused);
+        }
     }
 }

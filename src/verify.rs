@@ -521,8 +521,8 @@ impl<P: Provider> Verifier<P> {
         self.parse_into(headers, &mut parsed)?;
         self.parse_target_into(target, &mut parsed)?;
         self.check_signed_time(&parsed, now)?;
-        let verified = self.verify_parsed(&parsed, body, now)?;
-        let key = self.delivery_key_of(&parsed, body, &verified)?;
+        let (verified, fields) = self.verify_parsed_fields(&parsed, body, now)?;
+        let key = self.delivery_key_of(&parsed, body, &verified, &fields)?;
         Ok((verified, key))
     }
 
@@ -543,7 +543,10 @@ impl<P: Provider> Verifier<P> {
         let malformed = |reason| Error::MalformedTarget { reason };
         check_method(target.method()).map_err(malformed)?;
         check_path_and_query(target.path_and_query()).map_err(malformed)?;
-        let url = format!("{origin}{}", target.path_and_query());
+        // Made at its length at once (`format!` would grow it).
+        let mut url = String::with_capacity(origin.len() + target.path_and_query().len());
+        url.push_str(origin);
+        url.push_str(target.path_and_query());
         if let Some(pinned) = self.inner.pinned.as_deref()
             && target.path_and_query() != pinned
         {
@@ -553,7 +556,7 @@ impl<P: Provider> Verifier<P> {
             });
         }
         parsed.method = Some(target.method());
-        parsed.urls = Some(signed_urls(&url, scheme.url_form));
+        parsed.urls = Some(signed_urls(url, scheme.url_form));
         Ok(())
     }
 
@@ -612,8 +615,8 @@ impl<P: Provider> Verifier<P> {
         let mut parsed = Parsed::EMPTY;
         self.parse_into(headers, &mut parsed)?;
         self.check_signed_time(&parsed, now)?;
-        let verified = self.verify_parsed(&parsed, body, now)?;
-        let key = self.delivery_key_of(&parsed, body, &verified)?;
+        let (verified, fields) = self.verify_parsed_fields(&parsed, body, now)?;
+        let key = self.delivery_key_of(&parsed, body, &verified, &fields)?;
         Ok((verified, key))
     }
 
@@ -658,6 +661,20 @@ impl<P: Provider> Verifier<P> {
         body: &[u8],
         now: i64,
     ) -> Result<Verified, Error> {
+        self.verify_parsed_fields(parsed, body, now)
+            .map(|(verified, _)| verified)
+    }
+
+    /// [`Verifier::verify_parsed`], also handing back the signed form of
+    /// the body's form fields it verified (empty unless the scheme signs
+    /// them): [`Verifier::delivery_key_of`] hashes them, and they are
+    /// decoded, sorted and joined once per delivery.
+    pub(crate) fn verify_parsed_fields(
+        &self,
+        parsed: &Parsed<'_>,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(Verified, Vec<u8>), Error> {
         let inner = &*self.inner;
         let scheme = &inner.scheme;
         let mismatch = || Error::SignatureMismatch {
@@ -727,11 +744,12 @@ impl<P: Provider> Verifier<P> {
         } else if let (Some(seconds), Some(tolerance)) = (timestamp, inner.tolerance) {
             replayable_until = Some(add_secs(seconds, tolerance));
         }
-        Ok(Verified {
+        let verified = Verified {
             secret_index,
             timestamp,
             replayable_until,
-        })
+        };
+        Ok((verified, fields))
     }
 
     /// The signed form of the body's form fields, for a scheme that signs
@@ -837,12 +855,14 @@ impl<P: Provider> Verifier<P> {
     }
 
     /// The key of a delivery that verified, from its parse: the parse that
-    /// was verified, so nothing unsigned can name it.
+    /// was verified, so nothing unsigned can name it; `fields`, the signed
+    /// form fields that verified ([`Verifier::verify_parsed_fields`]).
     pub(crate) fn delivery_key_of(
         &self,
         parsed: &Parsed<'_>,
         body: &[u8],
         verified: &Verified,
+        fields: &[u8],
     ) -> Result<Option<DeliveryKey>, Error> {
         let body_hash = || format!("sha256:{}", hex::encode(Sha256::digest(body)));
         let id = match self.inner.scheme.delivery_id {
@@ -858,18 +878,15 @@ impl<P: Provider> Verifier<P> {
                 format!("id:{}", String::from_utf8_lossy(id))
             }
             DeliveryId::SignedContent => {
-                // Verified: the fields are those that matched.
-                let fields = self
-                    .fields_of(parsed, body)
-                    .map(|fields| fields.bytes)
-                    .unwrap_or_default();
+                // Verified: the fields are those that matched, computed
+                // once by the verification.
                 let url = parsed.urls.as_ref().map_or("", |(url, _)| url.as_str());
                 let mut parts: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
                 let parts = parsed.signed_parts(
                     &self.inner.scheme.content,
                     body,
                     url.as_bytes(),
-                    &fields,
+                    fields,
                     &mut parts,
                 );
                 let mut hash = Sha256::new();

@@ -5,6 +5,7 @@
 #
 #   benches/before/run.sh [rev]
 #   BENCH=hex benches/before/run.sh 5bc1869       # hex decoding before/after (issue 17)
+#   BENCH=twilio benches/before/run.sh main       # Twilio's verification before/after
 #   PREPARE_ONLY=1 benches/before/run.sh [rev]    # extract only (for callgrind.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -26,4 +27,8 @@ open(path, "w").write("".join(keep))
 PY
 echo "before: $rev ($(cat old/REVISION)); after: working tree of $(git -C ../.. rev-parse --short HEAD)"
 [ "${PREPARE_ONLY:-0}" = 1 ] && exit 0
-cargo bench --bench "${BENCH:-before_after}"
+bench="${BENCH:-before_after}"
+features=()
+# Twilio needs `sha1` on both sides (feature `twilio` of benches/before).
+[ "$bench" = twilio ] && features=(--features twilio)
+cargo bench --bench "$bench" "${features[@]}"

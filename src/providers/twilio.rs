@@ -151,7 +151,10 @@ impl WebhookEvent for TwilioRequest {
             });
         }
         Ok(TwilioRequest {
-            fields: crate::target::form_pairs(body),
+            fields: crate::target::form_pairs(body)
+                .into_iter()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
             json: None,
         })
     }
