@@ -24,9 +24,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::paired::{Contender, Outcome, compare};
+use common::paired::{Contender, Outcome, Settings, compare};
 use common::{
     MESSAGE_ID, NOW, SECRET, STANDARD_KEY_HEX, STANDARD_SECRET, label, request_headers,
     standard_body, twilio_form, unleeshed_body,
@@ -42,13 +40,6 @@ use subtle::ConstantTimeEq;
 const ORIGIN: &str = "https://hooks.example.com";
 const SQUARE_PATH: &str = "/webhooks/square";
 const TWILIO_PATH: &str = "/webhooks/twilio/sms";
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// One family: its limit and the preset measured against it.
 struct Case {
@@ -349,14 +340,11 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let rounds = env("ROUNDS", 400) as usize;
-    let batch = Duration::from_micros(env("BATCH_US", 200));
-    let sizes: Vec<usize> = std::env::var("SIZES")
-        .unwrap_or_else(|_| "256,1024".into())
-        .split(',')
-        .map(|s| s.parse().unwrap())
-        .collect();
-    println!("rounds: {rounds}, batch: {batch:?}");
+    let Settings {
+        rounds,
+        batch,
+        sizes,
+    } = Settings::from_env(400, 200, &[256, 1024]);
 
     // (family, preset, limit) → per size: limit median, preset median,
     // ratio median and IQR.

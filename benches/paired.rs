@@ -23,32 +23,23 @@ mod mirrors;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::paired::{Outcome, compare, print_table};
+use common::paired::{Outcome, Settings, compare, print_table};
 use common::{SIZES, label, unix_now};
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` asks every bench for its names
     }
-    let rounds = env("ROUNDS", 400) as usize;
-    let batch = Duration::from_micros(env("BATCH_US", 200));
+    let Settings {
+        rounds,
+        batch,
+        sizes,
+    } = Settings::from_env(400, 200, &SIZES);
     let only = std::env::var("ONLY").unwrap_or_default();
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|o| o == name);
-    let sizes: Vec<usize> = match std::env::var("SIZES") {
-        Ok(list) => list.split(',').map(|s| s.parse().unwrap()).collect(),
-        Err(_) => SIZES.to_vec(),
-    };
 
     let families = cases::families();
 
-    println!("rounds: {rounds}, batch: {batch:?}");
     // verify / hmac_prekeyed per provider and size, for the summary.
     let mut summary: BTreeMap<(usize, &str), (Outcome, Outcome)> = BTreeMap::new();
     for &size in &sizes {

@@ -16,22 +16,13 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::paired::{Contender, compare, print_table};
+use common::paired::{Contender, Settings, compare, print_table};
 use common::{
     DISCORD_PUBLIC, DISCORD_SEED, NOW, SENDGRID_PRIVATE, SENDGRID_PUBLIC, unleeshed_body,
 };
 use signed_webhooks::{Discord, SendGrid, Signer, Verifier};
 
 const SIZE: usize = 1024;
-
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The signed headers as a server hands them over.
 fn header_map(headers: signed_webhooks::SignedHeaders) -> http::HeaderMap {
@@ -50,9 +41,7 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let rounds = env("ROUNDS", 200) as usize;
-    let batch = Duration::from_micros(env("BATCH_US", 2000));
-    println!("rounds: {rounds}, batch: {batch:?}");
+    let Settings { rounds, batch, .. } = Settings::from_env(200, 2000, &[]);
 
     // Discord: `{timestamp}{body}`, Ed25519, hex.
     let body = unleeshed_body(SIZE);

@@ -6,6 +6,39 @@
 
 use std::time::{Duration, Instant};
 
+/// A run's settings, from the environment: `ROUNDS` and `BATCH_US` (µs
+/// per contender per round), and `SIZES` (comma-separated body sizes).
+pub struct Settings {
+    /// Rounds of alternating batches.
+    pub rounds: usize,
+    /// Each contender's batch in a round.
+    pub batch: Duration,
+    /// Body sizes, in bytes.
+    pub sizes: Vec<usize>,
+}
+
+impl Settings {
+    /// Reads the environment, with these defaults.
+    pub fn from_env(rounds: u64, batch_us: u64, sizes: &[usize]) -> Self {
+        let number = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let settings = Settings {
+            rounds: number("ROUNDS", rounds) as usize,
+            batch: Duration::from_micros(number("BATCH_US", batch_us)),
+            sizes: match std::env::var("SIZES") {
+                Ok(list) => list.split(',').map(|s| s.parse().unwrap()).collect(),
+                Err(_) => sizes.to_vec(),
+            },
+        };
+        println!("rounds: {}, batch: {:?}", settings.rounds, settings.batch);
+        settings
+    }
+}
+
 /// One contender: a name and a closure that makes the given number of calls.
 pub struct Contender<'a> {
     pub name: String,

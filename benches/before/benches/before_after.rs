@@ -22,9 +22,8 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::Duration;
 
-use common::paired::{Contender, compare, print_table};
+use common::paired::{Contender, Settings, compare, print_table};
 use common::{SECRET, label, request_headers, unix_now, unleeshed_body};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -197,12 +196,6 @@ const CASES: [&str; 11] = [
     "event_after",
 ];
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -218,13 +211,11 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return;
     }
-    let rounds = env("ROUNDS", 400) as usize;
-    let batch = Duration::from_micros(env("BATCH_US", 200));
-    let sizes: Vec<usize> = match std::env::var("SIZES") {
-        Ok(list) => list.split(',').map(|s| s.parse().unwrap()).collect(),
-        Err(_) => vec![256, 1024, 16 * 1024],
-    };
-    println!("rounds: {rounds}, batch: {batch:?}");
+    let Settings {
+        rounds,
+        batch,
+        sizes,
+    } = Settings::from_env(400, 200, &[256, 1024, 16 * 1024]);
     for size in sizes {
         let inputs = Inputs::new(size, unix_now());
         let inputs = &inputs;

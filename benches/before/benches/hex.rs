@@ -26,17 +26,11 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
-use common::paired::{Contender, Outcome, compare, print_table};
+use common::paired::{Contender, Outcome, Settings, compare, print_table};
 use common::{SECRET, github_body, label, request_headers, unix_now, unleeshed_body};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-fn env(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The median and IQR over the rounds of `a / b`.
 fn per_round(outcomes: &[Outcome], a: &str, b: &str) -> (f64, f64, f64) {
@@ -248,13 +242,11 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let rounds = env("ROUNDS", 400) as usize;
-    let batch = Duration::from_micros(env("BATCH_US", 200));
-    let sizes: Vec<usize> = match std::env::var("SIZES") {
-        Ok(list) => list.split(',').map(|s| s.parse().unwrap()).collect(),
-        Err(_) => vec![256, 1024],
-    };
-    println!("rounds: {rounds}, batch: {batch:?}");
+    let Settings {
+        rounds,
+        batch,
+        sizes,
+    } = Settings::from_env(400, 200, &[256, 1024]);
     decode_alone(rounds, batch);
 
     let mut summary = Vec::new();
