@@ -4,9 +4,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
 use crate::error::Error;
 use crate::scheme::TimeFormat;
@@ -48,6 +50,52 @@ pub(crate) fn timestamp(body: &[u8], field: &str, format: TimeFormat) -> Result<
              the event's emission time",
         )
     })
+}
+
+/// Where the value of the top-level `field` lies in the JSON body, as a
+/// byte range; `None` when the body is not a JSON object, or has the field
+/// twice or not at all.
+pub(crate) fn value_span(body: &[u8], field: &str) -> Option<Range<usize>> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    let raw = SpanSeed(field).deserialize(&mut json).ok()??;
+    json.end().ok()?;
+    // The raw value is borrowed from `body`: its offset is where it lies.
+    let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    let end = start.checked_add(raw.get().len())?;
+    (end <= body.len()).then_some(start..end)
+}
+
+struct SpanSeed<'f>(&'f str);
+
+impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for SpanSeed<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(is_field) = map.next_key_seed(IsField(self.0))? {
+            if is_field {
+                if found.is_some() {
+                    return Err(de::Error::duplicate_field("the field read"));
+                }
+                found = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
 }
 
 enum Value<'a> {
@@ -189,6 +237,31 @@ mod tests {
         ] {
             let error = id(body, "id").unwrap_err();
             assert_eq!(error.code(), "invalid_event", "{body:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_span_is_where_the_top_level_value_lies() {
+        fn span(body: &[u8]) -> Option<&[u8]> {
+            value_span(body, "t").map(|span| &body[span])
+        }
+        assert_eq!(
+            span(br#"{"a":{"t":1},"t":1700000000123}"#),
+            Some(&b"1700000000123"[..])
+        );
+        assert_eq!(
+            span(br#"{ "\u0074" :  "2026-12-05T10:00:00Z" }"#),
+            Some(&br#""2026-12-05T10:00:00Z""#[..])
+        );
+        assert_eq!(span(br#"{"t":{"x":[1,2]}}"#), Some(&br#"{"x":[1,2]}"#[..]));
+        for body in [
+            &br#"{"a":{"t":1}}"#[..],
+            br#"{"t":1,"t":2}"#,
+            br#"[{"t":1}]"#,
+            br#"{"t":1}x"#,
+            b"",
+        ] {
+            assert_eq!(span(body), None, "{body:?}");
         }
     }
 

@@ -252,9 +252,16 @@ pub enum DeliveryId {
     BodyFieldOrBody(&'static str),
     /// The SHA-256 of the body alone, for providers whose body carries no
     /// single id and that may sign a redelivery with a new timestamp
-    /// (SendGrid's batches of events): a redelivered body is caught
-    /// whatever time it was signed at.
+    /// (SendGrid's batches of events, Calendly, Zoom): a redelivered body
+    /// is caught whatever time it was signed at.
     Body,
+    /// The SHA-256 of the body with the value of its signed time field
+    /// ([`Scheme::with_body_timestamp`]) left out, for providers that put
+    /// no id in the body and set that field anew on each retry (Linear's
+    /// `webhookTimestamp`): a retry is the same delivery, and so is a
+    /// replay; any other byte that differs makes another one. Refused at
+    /// construction for a scheme without a time in the body.
+    BodyWithoutTime,
     /// None: every delivery that verifies is processed, and duplicate
     /// detection passes it through unclaimed. For providers whose distinct
     /// deliveries can be the same signed bytes, and whose deliveries are
@@ -865,6 +872,12 @@ impl Scheme {
     /// with; the reason when it is not.
     pub(crate) fn check(&self) -> Result<(), &'static str> {
         let count = |part: Part| self.content.iter().filter(|p| **p == part).count();
+        if self.delivery_id == DeliveryId::BodyWithoutTime && self.body_time.is_none() {
+            return Err(
+                "duplicates are recognised by the body without its time, but the scheme reads \
+                 no time in the body",
+            );
+        }
         if self.algorithm == Algorithm::Token {
             return self.check_token();
         }

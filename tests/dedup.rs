@@ -458,6 +458,114 @@ async fn a_provider_without_delivery_keys_has_every_delivery_processed() {
     assert_eq!(forged.status, StatusCode::UNAUTHORIZED);
 }
 
+/// Calendly, Zoom and Linear put no id in their deliveries and sign each
+/// retry anew, at a new time: the retry must still be the same delivery
+/// (or its event is processed twice), and another event another one.
+#[test]
+fn a_retry_signed_anew_at_another_time_is_the_same_delivery() {
+    use signed_webhooks::{Calendly, Linear, Zoom};
+
+    fn key<P: Provider>(headers: &SignedHeaders, body: &[u8], at: i64) -> String {
+        let (_, key) = Verifier::<P>::new(SECRET)
+            .unwrap()
+            .verify_with_key_at(headers, body, at)
+            .unwrap();
+        key.expect("a keyed provider").as_str().to_owned()
+    }
+    /// The keys of a first attempt at `at`, its retry signed 2 min later,
+    /// and another event signed with the first attempt.
+    fn keys<P: Provider>(first: &[u8], retry: &[u8], other: &[u8], at: i64) -> [String; 3] {
+        let signer = Signer::<P>::new(SECRET).unwrap();
+        [
+            key::<P>(&signer.sign_at(first, at), first, at),
+            key::<P>(&signer.sign_at(retry, at + 120), retry, at + 120),
+            key::<P>(&signer.sign_at(other, at), other, at),
+        ]
+    }
+    let at = now();
+
+    let calendly = br#"{"created_at":"2026-12-05T10:00:00.123000Z","created_by":"https://api.calendly.com/users/AAAA","event":"invitee.created","payload":{"uri":"https://api.calendly.com/scheduled_events/GBGB/invitees/AAAA"}}"#;
+    let calendly_other = br#"{"created_at":"2026-12-05T10:00:00.123000Z","created_by":"https://api.calendly.com/users/AAAA","event":"invitee.canceled","payload":{"uri":"https://api.calendly.com/scheduled_events/GBGB/invitees/AAAA"}}"#;
+    let zoom = br#"{"event":"meeting.started","event_ts":1764928800123,"payload":{"account_id":"AAAA","object":{"id":"85012345678","uuid":"4444AAAiAAAAAiAiAiiAii=="}}}"#;
+    let zoom_other = br#"{"event":"meeting.ended","event_ts":1764928800123,"payload":{"account_id":"AAAA","object":{"id":"85012345678","uuid":"4444AAAiAAAAAiAiAiiAii=="}}}"#;
+    let linear = |sent: i64, action: &str| {
+        format!(r#"{{"action":"{action}","type":"Issue","createdAt":"2026-12-05T10:00:00.123Z","data":{{"id":"2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9","title":"A bug"}},"organizationId":"org","webhookId":"hook","webhookTimestamp":{sent}}}"#).into_bytes()
+    };
+    let linear_first = linear(at * 1000 + 5, "update");
+    let linear_retry = linear((at + 120) * 1000 + 77, "update");
+    let linear_other = linear(at * 1000 + 5, "remove");
+
+    for (provider, [first, retry, other]) in [
+        (
+            "calendly",
+            keys::<Calendly>(calendly, calendly, calendly_other, at),
+        ),
+        ("zoom", keys::<Zoom>(zoom, zoom, zoom_other, at)),
+        (
+            "linear",
+            keys::<Linear>(&linear_first, &linear_retry, &linear_other, at),
+        ),
+    ] {
+        assert_eq!(
+            first, retry,
+            "{provider}: a retry signed anew is a duplicate"
+        );
+        assert_ne!(
+            first, other,
+            "{provider}: another event is another delivery"
+        );
+    }
+
+    // Linear's time is left out of the key, nothing else: a body whose
+    // other bytes differ, even by moving the time, is another delivery.
+    let sent = at * 1000 + 5;
+    let moved = format!(r#"{{"webhookTimestamp":{sent},"action":"update","type":"Issue","createdAt":"2026-12-05T10:00:00.123Z","data":{{"id":"2174add1-f7c8-44e3-bbf3-2d60b5ea8bc9","title":"A bug"}},"organizationId":"org","webhookId":"hook"}}"#).into_bytes();
+    let [first, _, moved] = keys::<Linear>(&linear_first, &linear_retry, &moved, at);
+    assert_ne!(first, moved);
+}
+
+/// A Linear retry through an extractor with duplicate detection: the
+/// handler runs once.
+#[tokio::test]
+async fn a_linear_retry_runs_the_handler_once() {
+    use signed_webhooks::Linear;
+
+    #[derive(Clone)]
+    struct LinearApp {
+        runs: Runs,
+        verifier: Verifier<Linear>,
+    }
+    impl FromRef<LinearApp> for Verifier<Linear> {
+        fn from_ref(app: &LinearApp) -> Self {
+            app.verifier.clone()
+        }
+    }
+    async fn event(State(app): State<LinearApp>, event: Webhook<Linear>) -> StatusCode {
+        app.runs.record(event.delivery_key().unwrap_or_default());
+        StatusCode::OK
+    }
+    let runs = Runs::default();
+    let app = Router::new()
+        .route("/linear", post(event))
+        .with_state(LinearApp {
+            runs: runs.clone(),
+            verifier: Verifier::new(SECRET).unwrap(),
+        })
+        .layer(Deduplicator::in_memory());
+    let signer = Signer::<Linear>::new(SECRET).unwrap();
+    let body = |sent: i64| {
+        format!(r#"{{"action":"create","type":"Comment","createdAt":"2026-12-05T10:00:00.123Z","data":{{"id":"c1","body":"hi"}},"webhookTimestamp":{sent}}}"#).into_bytes()
+    };
+    let first = body(now() * 1000 - 30_000);
+    let retry = body(now() * 1000);
+    for (body, duplicate) in [(&first, false), (&first, true), (&retry, true)] {
+        let answer = send(&app, same("/linear", &signer.sign(body), body)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(answer.duplicate, duplicate);
+    }
+    assert_eq!(runs.distinct(), 1);
+}
+
 #[tokio::test]
 async fn a_replay_keeping_only_one_of_two_signatures_is_still_a_duplicate() {
     // During a rotation the provider signs with both secrets; an attacker

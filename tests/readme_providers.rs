@@ -59,6 +59,10 @@ fn row<P: Provider>(type_name: &str, feature: &str) -> String {
         DeliveryId::IdHeader => format!("`{}` (signed)", scheme.id_header().unwrap_or("?")),
         DeliveryId::SignedContent => "the signed content".to_owned(),
         DeliveryId::Body => "the body".to_owned(),
+        DeliveryId::BodyWithoutTime => format!(
+            "the body without `{}`",
+            scheme.body_timestamp().map_or("?", |(field, _)| field)
+        ),
         DeliveryId::Unkeyed => "none: every delivery is processed".to_owned(),
         _ => "another rule".to_owned(),
     };

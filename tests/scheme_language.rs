@@ -5,8 +5,8 @@
 #![cfg(feature = "base64")]
 
 use signed_webhooks::{
-    Algorithm, BodyShape, ConfigError, Encoding, IdShape, Part, Provider, Scheme, Signer,
-    TimeFormat, Verifier,
+    Algorithm, BodyShape, ConfigError, DeliveryId, Encoding, IdShape, Part, Provider, Scheme,
+    Signer, TimeFormat, Verifier,
 };
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -318,6 +318,12 @@ fn unsound_schemes_are_refused_when_a_verifier_is_built() {
                 Part::Body,
             ]),
             run_together,
+        ),
+        // Nothing to leave out of the key: it would fail every delivery.
+        (
+            body().with_delivery_id(DeliveryId::BodyWithoutTime),
+            "duplicates are recognised by the body without its time, but the scheme reads no \
+             time in the body",
         ),
         (
             Scheme::token("x-acme-token").with_prefix("token "),

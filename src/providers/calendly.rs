@@ -21,11 +21,12 @@ use crate::scheme::{DeliveryId, Scheme};
 /// quoted by others: unconfirmed), and bounds nothing ahead; this crate
 /// bounds both ways.
 ///
-/// Duplicates are recognised by the signed content (`t` and the body):
-/// Calendly sends no event id. A retry, which Calendly must sign anew for
-/// it to pass a three-minute window over its 24 hours of retries, is a new
-/// delivery to the duplicate store: only a replay of the same request is
-/// refused as a duplicate. Make handlers of Calendly events idempotent.
+/// Duplicates are recognised by the signed body alone
+/// ([`DeliveryId::Body`]), not `t`: Calendly sends no event id, and a
+/// retry, which Calendly must sign anew for it to pass a three-minute
+/// window over its 24 hours of retries, carries the same body (its
+/// `created_at` to the millisecond), so it is recognised as a duplicate,
+/// as is a replay.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Calendly;
 
@@ -35,7 +36,7 @@ impl Provider for Calendly {
     fn scheme() -> Scheme {
         Scheme::timestamped("calendly-webhook-signature")
             .with_tolerance(Duration::from_secs(180))
-            .with_delivery_id(DeliveryId::SignedContent)
+            .with_delivery_id(DeliveryId::Body)
     }
     const RETRIES: Retries = Retries::Within {
         span: hours(24),

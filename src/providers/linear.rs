@@ -32,13 +32,15 @@ const WINDOW: Duration = Duration::from_secs(60);
 /// the SDK stops at 60.000 s. The legacy `Linear-Timestamp` header is not
 /// signed and not read.
 ///
-/// Duplicates are recognised by the signed content (the body): Linear's
+/// Duplicates are recognised by the signed body with its
+/// `webhookTimestamp` left out ([`DeliveryId::BodyWithoutTime`]): Linear's
 /// payloads carry no event id, and `Linear-Delivery` is not signed, so a
 /// replayer could change it: it is never the key. Each attempt carries a
 /// new `webhookTimestamp` (or the SDK's 60 s window would refuse every
-/// retry), so a retry by Linear is a new delivery to the duplicate store:
-/// only a replay of the same request is refused as a duplicate. Make
-/// handlers of Linear events idempotent.
+/// retry) and is otherwise the same event, with its `createdAt` to the
+/// millisecond: a retry is recognised as a duplicate, and so is a replay.
+/// (Should Linear ever change another byte of a retry, that retry would be
+/// processed again: at-least-once, as everywhere.)
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Linear;
 
@@ -50,7 +52,7 @@ impl Provider for Linear {
             .with_body_timestamp("webhookTimestamp", WINDOW)
             .with_time_format(TimeFormat::UnixMillis)
             .with_tolerance(WINDOW)
-            .with_delivery_id(DeliveryId::SignedContent)
+            .with_delivery_id(DeliveryId::BodyWithoutTime)
     }
     const RETRIES: Retries = Retries::Unknown {
         source: "Linear's docs, \"Webhooks\": a delivery fails when the endpoint is unavailable, \

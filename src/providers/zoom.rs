@@ -16,7 +16,7 @@ use super::{Provider, Retries, WebhookEvent, minutes};
 use crate::error::Error;
 use crate::handshake::Handshake;
 use crate::headers::Headers;
-use crate::scheme::{Part, Scheme};
+use crate::scheme::{DeliveryId, Part, Scheme};
 
 /// Zoom: `x-zm-signature: v0=<hex>`, the HMAC-SHA256 of
 /// `"v0:{x-zm-request-timestamp}:{body}"` keyed with the app's Secret Token
@@ -30,12 +30,11 @@ use crate::scheme::{Part, Scheme};
 /// A replay is bounded by the signed `x-zm-request-timestamp` (Unix
 /// seconds), within 300 s in the past or the future: Zoom states no
 /// tolerance and rivet checks none, so this is the crate's default.
-/// Duplicates are recognised by the signed content (timestamp and body):
-/// Zoom sends no event id. A retry that Zoom signs anew with a fresh
-/// timestamp, as it must for it to verify after 5 minutes, is therefore a
-/// new delivery to the duplicate store (whether Zoom re-signs is
-/// unconfirmed); only a replay of the same request is refused as a
-/// duplicate. Make handlers of Zoom events idempotent.
+/// Duplicates are recognised by the signed body alone
+/// ([`DeliveryId::Body`]), not the timestamp: Zoom sends no event id, and
+/// a retry, which Zoom must sign anew for it to verify 5 minutes later,
+/// carries the same body (its `event_ts` to the millisecond), so it is
+/// recognised as a duplicate, as is a replay.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Zoom;
 
@@ -46,6 +45,7 @@ impl Provider for Zoom {
         Scheme::body("x-zm-signature")
             .with_prefix("v0=")
             .with_timestamp_header("x-zm-request-timestamp")
+            .with_delivery_id(DeliveryId::Body)
             .with_signed_content([
                 Part::Literal("v0:"),
                 Part::Timestamp,
