@@ -540,10 +540,10 @@ impl WebhookRejection {
                 Some(allow)
             }
             // What a receiver answering the verifier's own endpoint-check
-            // error says: the provider's deliveries are `POST`s.
-            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck { .. }) => {
-                Some("POST".to_owned())
-            }
+            // error says: the methods the provider delivers with.
+            WebhookRejection::EndpointCheck(crate::EndpointCheckError::NoCheck {
+                methods, ..
+            }) => Some(methods.join(", ")),
             _ => None,
         }
     }

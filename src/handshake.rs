@@ -123,6 +123,9 @@ pub enum EndpointCheckError {
     NoCheck {
         /// The provider.
         provider: &'static str,
+        /// The methods it delivers with ([`Provider::METHODS`](crate::Provider::METHODS)),
+        /// which a 405 answer's `Allow` lists.
+        methods: &'static [&'static str],
     },
     /// Not the provider's check: a parameter missing (but Meta's verify
     /// token: [`WrongVerifyToken`](Self::WrongVerifyToken)) or repeated,

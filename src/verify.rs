@@ -375,7 +375,10 @@ impl<P: Provider> Verifier<P> {
         query: Option<&str>,
     ) -> Result<HandshakeAnswer, EndpointCheckError> {
         let Some(check) = P::ENDPOINT_CHECK else {
-            return Err(EndpointCheckError::NoCheck { provider: P::NAME });
+            return Err(EndpointCheckError::NoCheck {
+                provider: P::NAME,
+                methods: P::METHODS,
+            });
         };
         let type_name = std::any::type_name::<P>();
         crate::handshake::answer_endpoint_check(

@@ -427,6 +427,32 @@ fn a_verify_token_is_for_a_check_that_takes_one() {
     ));
 }
 
+/// A stack of its own asking a provider without an unsigned check to
+/// answer one is told 405, with the methods that provider delivers with.
+#[test]
+fn a_provider_without_an_endpoint_check_answers_405_with_its_methods() {
+    use axum::response::IntoResponse;
+    use signed_webhooks::axum::WebhookRejection;
+    use signed_webhooks::{EndpointCheckError, Stripe, Twilio};
+
+    fn allow<P: Provider>(verifier: Verifier<P>) -> (u16, String) {
+        let error = verifier
+            .answer_endpoint_check(Some("challenge=abc"))
+            .unwrap_err();
+        assert!(
+            matches!(error, EndpointCheckError::NoCheck { .. }),
+            "{error}"
+        );
+        let response = WebhookRejection::EndpointCheck(error).into_response();
+        let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+        (response.status().as_u16(), allow)
+    }
+    let stripe = Verifier::<Stripe>::new(SECRET).unwrap();
+    assert_eq!(allow(stripe), (405, "POST".to_owned()));
+    let twilio = Verifier::<Twilio>::at_public_origin("https://example.com", [SECRET]).unwrap();
+    assert_eq!(allow(twilio), (405, "POST, GET".to_owned()));
+}
+
 /// A slash command (form-encoded) whose text says `url_verification` is a
 /// request like any other, not a malformed handshake: Slack does not retry
 /// slash commands, so refusing it would lose it.
