@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -56,46 +57,11 @@ pub(crate) fn timestamp(body: &[u8], field: &str, format: TimeFormat) -> Result<
 /// byte range; `None` when the body is not a JSON object, or has the field
 /// twice or not at all.
 pub(crate) fn value_span(body: &[u8], field: &str) -> Option<Range<usize>> {
-    let mut json = serde_json::Deserializer::from_slice(body);
-    let raw = SpanSeed(field).deserialize(&mut json).ok()??;
-    json.end().ok()?;
+    let raw: &RawValue = field_of(body, field)?;
     // The raw value is borrowed from `body`: its offset is where it lies.
     let start = (raw.get().as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
     let end = start.checked_add(raw.get().len())?;
     (end <= body.len()).then_some(start..end)
-}
-
-struct SpanSeed<'f>(&'f str);
-
-impl<'de> DeserializeSeed<'de> for SpanSeed<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SpanSeed<'_> {
-    type Value = Option<&'de RawValue>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(is_field) = map.next_key_seed(IsField(self.0))? {
-            if is_field {
-                if found.is_some() {
-                    return Err(de::Error::duplicate_field("the field read"));
-                }
-                found = Some(map.next_value::<&'de RawValue>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
 }
 
 enum Value<'a> {
@@ -106,24 +72,30 @@ enum Value<'a> {
 /// The value of a top-level field of a JSON object, when it is text or an
 /// integer; `None` for anything else, or when the body is not a JSON object.
 fn top_level<'a>(body: &'a [u8], field: &str) -> Option<Value<'a>> {
+    field_of::<Scalar<'a>>(body, field)?.0
+}
+
+/// The top-level `field` of a JSON object, deserialized as `T`; `None`
+/// when the body is not one object, or has the field twice or not at all.
+fn field_of<'a, T: Deserialize<'a>>(body: &'a [u8], field: &str) -> Option<T> {
     let mut json = serde_json::Deserializer::from_slice(body);
-    let value = FieldSeed(field).deserialize(&mut json).ok()?;
+    let value = FieldSeed(field, PhantomData).deserialize(&mut json).ok()?;
     json.end().ok()?;
     value
 }
 
-struct FieldSeed<'f>(&'f str);
+struct FieldSeed<'f, T>(&'f str, PhantomData<T>);
 
-impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
-    type Value = Option<Value<'de>>;
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for FieldSeed<'_, T> {
+    type Value = Option<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for FieldSeed<'_> {
-    type Value = Option<Value<'de>>;
+impl<'de, T: Deserialize<'de>> Visitor<'de> for FieldSeed<'_, T> {
+    type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
@@ -136,12 +108,12 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
                 if found.is_some() {
                     return Err(de::Error::duplicate_field("the field read"));
                 }
-                found = Some(map.next_value::<Scalar<'de>>()?.0);
+                found = Some(map.next_value::<T>()?);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(found.flatten())
+        Ok(found)
     }
 }
 
