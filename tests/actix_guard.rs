@@ -7,6 +7,8 @@
 //! nothing.
 #![cfg(feature = "actix")]
 
+#[path = "common/serve.rs"]
+mod serve;
 mod support;
 
 use std::net::SocketAddr;
@@ -30,7 +32,7 @@ fn unix_now() -> i64 {
 /// provider, each behind its `ProviderGuard`; each handler answers its
 /// provider's name and what it verified.
 fn start() -> SocketAddr {
-    use actix_web::{App, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpResponse, web};
     use signed_webhooks::Verifier;
     use signed_webhooks::actix::{ProviderGuard, Webhook};
 
@@ -44,39 +46,27 @@ fn start() -> SocketAddr {
         HttpResponse::Ok().body(format!("slack {}", event.event_type()))
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(Verifier::<Stripe>::new(SECRET).unwrap())
-                    .app_data(Verifier::<GitHub>::new(OTHER_SECRET).unwrap())
-                    .app_data(Verifier::<Slack>::new(SLACK_SECRET).unwrap())
-                    .service(
-                        web::resource("/webhooks")
-                            .guard(ProviderGuard::<Stripe>::new())
-                            .route(web::post().to(stripe)),
-                    )
-                    .service(
-                        web::resource("/webhooks")
-                            .guard(ProviderGuard::<GitHub>::new())
-                            .route(web::post().to(github)),
-                    )
-                    .service(
-                        web::resource("/webhooks")
-                            .guard(ProviderGuard::<Slack>::new())
-                            .route(web::post().to(slack)),
-                    )
-            })
-            .workers(1)
-            .disable_signals()
-            .bind("127.0.0.1:0")
-            .unwrap();
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
-        })
-    });
-    rx.recv().unwrap()
+    serve::actix(1, || {
+        App::new()
+            .app_data(Verifier::<Stripe>::new(SECRET).unwrap())
+            .app_data(Verifier::<GitHub>::new(OTHER_SECRET).unwrap())
+            .app_data(Verifier::<Slack>::new(SLACK_SECRET).unwrap())
+            .service(
+                web::resource("/webhooks")
+                    .guard(ProviderGuard::<Stripe>::new())
+                    .route(web::post().to(stripe)),
+            )
+            .service(
+                web::resource("/webhooks")
+                    .guard(ProviderGuard::<GitHub>::new())
+                    .route(web::post().to(github)),
+            )
+            .service(
+                web::resource("/webhooks")
+                    .guard(ProviderGuard::<Slack>::new())
+                    .route(web::post().to(slack)),
+            )
+    })
 }
 
 /// POSTs `body` with `headers` to `/webhooks`: the status and the body.

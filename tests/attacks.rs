@@ -11,6 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use common::runs::Runs;
+use common::serve;
 use common::{OTHER_SECRET, SECRET, now};
 use signed_webhooks::dedup::{Deduplicator, MemoryStore};
 use signed_webhooks::{Signer, Unleeshed, Verifier};
@@ -61,15 +62,12 @@ async fn start_axum(runs: Runs) -> SocketAddr {
             runs,
         })
         .layer(dedup());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    serve::axum(app).await
 }
 
 /// The same receiver on actix-web.
 fn start_actix(runs: Runs) -> SocketAddr {
-    use actix_web::{App, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpResponse, web};
     use signed_webhooks::actix::Webhook;
 
     async fn handler(runs: web::Data<Runs>, event: Webhook<Unleeshed>) -> HttpResponse {
@@ -77,28 +75,16 @@ fn start_actix(runs: Runs) -> SocketAddr {
         HttpResponse::Ok().finish()
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let dedup = dedup();
-            let verifier = web::Data::new(verifier());
-            let runs = web::Data::new(runs);
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(verifier.clone())
-                    .app_data(runs.clone())
-                    .wrap(dedup.clone())
-                    .route("/webhooks/unleeshed", web::post().to(handler))
-            })
-            .workers(1)
-            .disable_signals()
-            .bind("127.0.0.1:0")
-            .unwrap();
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
-        })
-    });
-    rx.recv().unwrap()
+    let dedup = dedup();
+    let verifier = web::Data::new(verifier());
+    let runs = web::Data::new(runs);
+    serve::actix(1, move || {
+        App::new()
+            .app_data(verifier.clone())
+            .app_data(runs.clone())
+            .wrap(dedup.clone())
+            .route("/webhooks/unleeshed", web::post().to(handler))
+    })
 }
 
 /// The `X-Unleeshed-Signature` value for `body` signed with `secret` at `at`.

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::serve;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -809,9 +811,7 @@ async fn an_unavailable_store_fails_closed_unless_told_otherwise() {
 async fn a_panicking_first_run_is_released_and_the_retry_processed() {
     let runs = Runs::default();
     let verifier_app = panicking_app(runs.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, verifier_app).await.unwrap() });
+    let addr = serve::axum(verifier_app).await;
 
     let client = reqwest::Client::new();
     let body = event_body("evt_panics_once");

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::serve;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -65,10 +67,7 @@ async fn receiver(url: &str, prefix: &str, runs: Runs, first: FirstRun) -> Socke
             first,
         })
         .layer(Deduplicator::new(store));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    serve::axum(app).await
 }
 
 /// The route the receivers serve: the endpoint of their keys.

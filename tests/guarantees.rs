@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::serve;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -149,16 +151,13 @@ mod receivers {
             .layer(dedup)
             .layer(axum::middleware::from_fn(timeout))
             .layer(axum::Extension(deadline));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
+        serve::axum(app).await
     }
 
     /// The same receiver on actix-web, in a thread of its own.
     pub fn actix(dedup: Deduplicator, behaviour: Behaviour, deadline: Duration) -> SocketAddr {
         use actix_web::dev::Service as _;
-        use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+        use actix_web::{App, HttpRequest, HttpResponse, web};
         use signed_webhooks::actix::Webhook;
 
         fn answer(code: u16) -> HttpResponse {
@@ -190,43 +189,31 @@ mod receivers {
             answer(behaviour.run(LEADLEX, &id).await)
         }
 
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let behaviour = web::Data::new(behaviour);
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .app_data(web::Data::new(Verifier::<Stripe>::new(SECRET).unwrap()))
-                        .app_data(web::Data::new(Verifier::<Svix>::new(SECRET).unwrap()))
-                        .app_data(web::Data::new(Verifier::<GitHub>::new(SECRET).unwrap()))
-                        .app_data(web::Data::new(Verifier::<LeadLex>::new(SECRET).unwrap()))
-                        .app_data(behaviour.clone())
-                        .wrap(dedup.clone())
-                        .wrap_fn(move |request, service| {
-                            let response = service.call(request);
-                            async move {
-                                match actix_web::rt::time::timeout(deadline, response).await {
-                                    Ok(response) => response,
-                                    Err(_) => Err(actix_web::error::ErrorRequestTimeout("late")),
-                                }
-                            }
-                        })
-                        .route(STRIPE, web::post().to(stripe))
-                        .route(STRIPE_CONNECT, web::post().to(stripe))
-                        .route(SVIX, web::post().to(svix))
-                        .route(SVIX_OTHER, web::post().to(svix))
-                        .route(GITHUB, web::post().to(github))
-                        .route(LEADLEX, web::post().to(leadlex))
+        let behaviour = web::Data::new(behaviour);
+        serve::actix(2, move || {
+            App::new()
+                .app_data(web::Data::new(Verifier::<Stripe>::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Verifier::<Svix>::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Verifier::<GitHub>::new(SECRET).unwrap()))
+                .app_data(web::Data::new(Verifier::<LeadLex>::new(SECRET).unwrap()))
+                .app_data(behaviour.clone())
+                .wrap(dedup.clone())
+                .wrap_fn(move |request, service| {
+                    let response = service.call(request);
+                    async move {
+                        match actix_web::rt::time::timeout(deadline, response).await {
+                            Ok(response) => response,
+                            Err(_) => Err(actix_web::error::ErrorRequestTimeout("late")),
+                        }
+                    }
                 })
-                .workers(2)
-                .disable_signals()
-                .bind("127.0.0.1:0")
-                .unwrap();
-                tx.send(server.addrs()[0]).unwrap();
-                server.run().await.unwrap();
-            })
-        });
-        rx.recv().unwrap()
+                .route(STRIPE, web::post().to(stripe))
+                .route(STRIPE_CONNECT, web::post().to(stripe))
+                .route(SVIX, web::post().to(svix))
+                .route(SVIX_OTHER, web::post().to(svix))
+                .route(GITHUB, web::post().to(github))
+                .route(LEADLEX, web::post().to(leadlex))
+        })
     }
 }
 

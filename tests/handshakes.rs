@@ -8,6 +8,8 @@ use signed_webhooks::{Provider, Signer, Slack, Twitch, Verifier, Zoom};
 
 #[path = "common/log.rs"]
 mod log;
+#[path = "common/serve.rs"]
+mod serve;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 
@@ -282,46 +284,31 @@ mod discord {
             )
             .with_state(Verifier::<Discord>::new(PUBLIC_KEY).unwrap())
             .layer(signed_webhooks::dedup::Deduplicator::in_memory());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
+        crate::serve::axum(app).await
     }
 
     fn start_actix(runs: Arc<AtomicUsize>) -> SocketAddr {
-        use actix_web::{App, HttpResponse, HttpServer, web};
+        use actix_web::{App, HttpResponse, web};
         use signed_webhooks::actix::Webhook;
 
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let verifier = web::Data::new(Verifier::<Discord>::new(PUBLIC_KEY).unwrap());
-                let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
-                let server = HttpServer::new(move || {
-                    let runs = runs.clone();
-                    App::new()
-                        .app_data(verifier.clone())
-                        .wrap(dedup.clone())
-                        .route(
-                            "/interactions",
-                            web::post().to(move |_: Webhook<Discord>| {
-                                let runs = runs.clone();
-                                async move {
-                                    runs.fetch_add(1, Ordering::SeqCst);
-                                    HttpResponse::Ok().finish()
-                                }
-                            }),
-                        )
-                })
-                .workers(1)
-                .disable_signals()
-                .bind("127.0.0.1:0")
-                .unwrap();
-                tx.send(server.addrs()[0]).unwrap();
-                server.run().await.unwrap();
-            })
-        });
-        rx.recv().unwrap()
+        let verifier = web::Data::new(Verifier::<Discord>::new(PUBLIC_KEY).unwrap());
+        let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
+        crate::serve::actix(1, move || {
+            let runs = runs.clone();
+            App::new()
+                .app_data(verifier.clone())
+                .wrap(dedup.clone())
+                .route(
+                    "/interactions",
+                    web::post().to(move |_: Webhook<Discord>| {
+                        let runs = runs.clone();
+                        async move {
+                            runs.fetch_add(1, Ordering::SeqCst);
+                            HttpResponse::Ok().finish()
+                        }
+                    }),
+                )
+        })
     }
 
     /// POSTs `body` signed with `seed` now: status, content type, body.
@@ -524,14 +511,11 @@ mod unsigned {
                 runs,
             ))
             .layer(signed_webhooks::dedup::Deduplicator::in_memory());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        addr
+        crate::serve::axum(app).await
     }
 
     fn start_actix(runs: Arc<AtomicUsize>) -> SocketAddr {
-        use actix_web::{App, HttpResponse, HttpServer, web};
+        use actix_web::{App, HttpResponse, web};
         use signed_webhooks::Provider;
         use signed_webhooks::actix::Webhook;
 
@@ -552,36 +536,24 @@ mod unsigned {
                 .route(web::post().to(handler.clone()))
                 .route(web::get().to(handler))
         }
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let meta = web::Data::new(
-                    Verifier::<Meta>::new(APP_SECRET)
-                        .unwrap()
-                        .with_verify_token(VERIFY_TOKEN)
-                        .unwrap(),
-                );
-                let unset = web::Data::new(Verifier::<Meta>::new(APP_SECRET).unwrap());
-                let dropbox = web::Data::new(Verifier::<Dropbox>::new(APP_SECRET).unwrap());
-                let stripe = web::Data::new(Verifier::<Stripe>::new(STRIPE_SECRET).unwrap());
-                let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
-                let server = HttpServer::new(move || {
-                    App::new()
-                        .wrap(dedup.clone())
-                        .service(resource("/meta", meta.clone(), runs.clone()))
-                        .service(resource("/meta-unset", unset.clone(), runs.clone()))
-                        .service(resource("/dropbox", dropbox.clone(), runs.clone()))
-                        .service(resource("/stripe", stripe.clone(), runs.clone()))
-                })
-                .workers(1)
-                .disable_signals()
-                .bind("127.0.0.1:0")
-                .unwrap();
-                tx.send(server.addrs()[0]).unwrap();
-                server.run().await.unwrap();
-            })
-        });
-        rx.recv().unwrap()
+        let meta = web::Data::new(
+            Verifier::<Meta>::new(APP_SECRET)
+                .unwrap()
+                .with_verify_token(VERIFY_TOKEN)
+                .unwrap(),
+        );
+        let unset = web::Data::new(Verifier::<Meta>::new(APP_SECRET).unwrap());
+        let dropbox = web::Data::new(Verifier::<Dropbox>::new(APP_SECRET).unwrap());
+        let stripe = web::Data::new(Verifier::<Stripe>::new(STRIPE_SECRET).unwrap());
+        let dedup = signed_webhooks::dedup::Deduplicator::in_memory();
+        crate::serve::actix(1, move || {
+            App::new()
+                .wrap(dedup.clone())
+                .service(resource("/meta", meta.clone(), runs.clone()))
+                .service(resource("/meta-unset", unset.clone(), runs.clone()))
+                .service(resource("/dropbox", dropbox.clone(), runs.clone()))
+                .service(resource("/stripe", stripe.clone(), runs.clone()))
+        })
     }
 
     /// The answer to `GET <path_and_query>`: status, content type,

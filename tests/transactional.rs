@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::serve;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,16 +125,13 @@ async fn axum_receiver(
     let app = app
         .layer(axum::middleware::from_fn(timeout))
         .layer(axum::Extension(deadline));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    addr
+    serve::axum(app).await
 }
 
 /// The same receiver on actix-web, in a thread of its own.
 fn actix_receiver(dedup: Deduplicator, handler: Handler, deadline: Duration) -> SocketAddr {
     use actix_web::dev::Service as _;
-    use actix_web::{App, HttpResponse, HttpServer, web};
+    use actix_web::{App, HttpResponse, web};
     use signed_webhooks::actix::WebhookTx;
 
     async fn stripe(handler: web::Data<Handler>, mut event: WebhookTx<Stripe>) -> HttpResponse {
@@ -141,35 +140,23 @@ fn actix_receiver(dedup: Deduplicator, handler: Handler, deadline: Duration) -> 
         HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let handler = web::Data::new(handler);
-            let server = HttpServer::new(move || {
-                App::new()
-                    .app_data(web::Data::new(Verifier::<Stripe>::new(SECRET).unwrap()))
-                    .app_data(handler.clone())
-                    .wrap(dedup.clone())
-                    .wrap_fn(move |request, service| {
-                        let response = service.call(request);
-                        async move {
-                            match actix_web::rt::time::timeout(deadline, response).await {
-                                Ok(response) => response,
-                                Err(_) => Err(actix_web::error::ErrorRequestTimeout("late")),
-                            }
-                        }
-                    })
-                    .route(ROUTE, web::post().to(stripe))
+    let handler = web::Data::new(handler);
+    serve::actix(2, move || {
+        App::new()
+            .app_data(web::Data::new(Verifier::<Stripe>::new(SECRET).unwrap()))
+            .app_data(handler.clone())
+            .wrap(dedup.clone())
+            .wrap_fn(move |request, service| {
+                let response = service.call(request);
+                async move {
+                    match actix_web::rt::time::timeout(deadline, response).await {
+                        Ok(response) => response,
+                        Err(_) => Err(actix_web::error::ErrorRequestTimeout("late")),
+                    }
+                }
             })
-            .workers(2)
-            .disable_signals()
-            .bind("127.0.0.1:0")
-            .unwrap();
-            tx.send(server.addrs()[0]).unwrap();
-            server.run().await.unwrap();
-        })
-    });
-    rx.recv().unwrap()
+            .route(ROUTE, web::post().to(stripe))
+    })
 }
 
 /// A database, its business table, and a handler writing into it.
@@ -499,9 +486,7 @@ async fn an_unkeyed_provider_writes_each_delivery_in_a_transaction_of_its_own() 
             business: s.handler.business.clone(),
         })
         .layer(s.dedup());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr = serve::axum(app).await;
 
     let notify = |account: &str| {
         let body =

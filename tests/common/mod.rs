@@ -53,3 +53,4 @@ pub mod postgres;
 pub mod redis;
 pub mod requests;
 pub mod runs;
+pub mod serve;
