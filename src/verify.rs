@@ -867,7 +867,8 @@ impl<P: Provider> Verifier<P> {
         verified: &Verified,
         fields: &[u8],
     ) -> Result<Option<DeliveryKey>, Error> {
-        let body_hash = || format!("sha256:{}", hex::encode(Sha256::digest(body)));
+        let sha256 = |hash: Sha256| format!("sha256:{}", hex::encode(hash.finalize()));
+        let body_hash = || sha256(Sha256::new_with_prefix(body));
         let id = match self.inner.scheme.delivery_id {
             DeliveryId::Unkeyed => return Ok(None),
             DeliveryId::BodyField(field) => format!("id:{}", body::id(body, field)?),
@@ -889,7 +890,7 @@ impl<P: Provider> Verifier<P> {
                 hash.update((span.start as u64).to_be_bytes());
                 hash.update(&body[..span.start]);
                 hash.update(&body[span.end..]);
-                format!("sha256:{}", hex::encode(hash.finalize()))
+                sha256(hash)
             }
             DeliveryId::IdHeader => {
                 let id = parsed.id.unwrap_or_default();
@@ -911,7 +912,7 @@ impl<P: Provider> Verifier<P> {
                 for part in parts {
                     hash.update(part);
                 }
-                format!("sha256:{}", hex::encode(hash.finalize()))
+                sha256(hash)
             }
         };
         Ok(Some(DeliveryKey::new::<P>(&id, verified.window())))

@@ -24,9 +24,10 @@ use crate::scheme::{DeliveryId, Scheme};
 /// Duplicates are recognised by the signed body alone
 /// ([`DeliveryId::Body`]), not `t`: Calendly sends no event id, and a
 /// retry, which Calendly must sign anew for it to pass a three-minute
-/// window over its 24 hours of retries, carries the same body (its
-/// `created_at` to the millisecond), so it is recognised as a duplicate,
-/// as is a replay.
+/// window over its 24 hours of retries, is recognised as a duplicate as
+/// long as its body is the first attempt's (its `created_at` to the
+/// millisecond), as is a replay. A retry whose body differs would be
+/// processed again: at-least-once, as everywhere.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Calendly;
 

@@ -32,9 +32,11 @@ use crate::scheme::{DeliveryId, Part, Scheme};
 /// tolerance and rivet checks none, so this is the crate's default.
 /// Duplicates are recognised by the signed body alone
 /// ([`DeliveryId::Body`]), not the timestamp: Zoom sends no event id, and
-/// a retry, which Zoom must sign anew for it to verify 5 minutes later,
-/// carries the same body (its `event_ts` to the millisecond), so it is
-/// recognised as a duplicate, as is a replay.
+/// a retry signed anew with a fresh timestamp (as it must be to verify 5
+/// minutes later; Zoom does not say) is recognised as a duplicate as long
+/// as its body is the first attempt's (its `event_ts` to the millisecond),
+/// as is a replay. A retry whose body differs would be processed again:
+/// at-least-once, as everywhere.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Zoom;
 
